@@ -1,0 +1,109 @@
+"""Fixtures for the app: a test database (PostgreSQL when reachable, else SQLite), the Flask
+app and client, a signed-SMS helper, and the real Rasa stack started once per session."""
+
+import os
+import secrets
+import uuid
+
+from cryptography.fernet import Fernet
+
+# Settings are read from the environment when webhooks is imported: set them first.
+os.environ.update(
+    APP_ENV="test",
+    SECRET_KEY=secrets.token_urlsafe(16),
+    TWILIO_AUTH_TOKEN=secrets.token_hex(16),
+    PHONE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+    PHONE_HASH_KEY=secrets.token_urlsafe(16),
+    SMS_PROVIDER="console",
+    SEND_RATE_SEGMENTS_PER_SECOND="1000",
+    QUEUE_NAME=f"test-{uuid.uuid4().hex[:8]}",
+)
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.app import databases
+from tests.app.stack import RasaStack
+from tests.app.twilio import TwilioSender
+
+os.environ.setdefault("QUEUE_FILE", str(databases.scratch_dir() / "queue.db"))
+
+from webhooks import create_app
+from webhooks.cli import alembic_config
+from webhooks.db import Base
+from webhooks.tasks import huey
+
+UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: nothing answers
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """One database for the session, migrated with Alembic like production."""
+    from alembic import command
+
+    url, drop = databases.create()
+    command.upgrade(alembic_config(url), "head")
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory):
+    """The real Rasa server and action server, started once and shared by every test."""
+    stack = RasaStack(tmp_path_factory.mktemp("rasa-logs"))
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def make_app(database_url, rasa_url):
+    app = create_app({"DATABASE_URL": database_url, "RASA_URL": rasa_url})
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def app(database_url):
+    """The app with jobs run at once, in the request, and a Rasa that never answers."""
+    yield from _app_with(database_url, UNREACHABLE_RASA)
+
+
+@pytest.fixture
+def bot_app(database_url, rasa_stack):
+    """The app talking to the real Rasa; jobs run at once, in the request."""
+    yield from _app_with(database_url, rasa_stack.rasa_url)
+
+
+def _app_with(database_url, rasa_url):
+    huey.immediate = True
+    app = make_app(database_url, rasa_url)
+    yield app
+    huey.immediate = False
+    _empty_tables(database_url)
+
+
+def _empty_tables(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f'DELETE FROM "{table.name}"'))
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def sms(app):
+    """Send signed SMS to the app the way Twilio does."""
+    return TwilioSender(app)
+
+
+@pytest.fixture
+def bot_sms(bot_app):
+    return TwilioSender(bot_app)

@@ -1,0 +1,45 @@
+"""A throwaway database per test session: PostgreSQL when it is reachable, else SQLite."""
+
+import os
+import tempfile
+import uuid
+from functools import cache
+from pathlib import Path
+
+import psycopg
+
+POSTGRES_ADMIN = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@cache
+def scratch_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="helpline-test-"))
+
+
+def postgres_available() -> bool:
+    if os.environ.get("TEST_DATABASE") == "sqlite":
+        return False
+    try:
+        psycopg.connect(POSTGRES_ADMIN, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def create():
+    """(url, drop): a new empty database and how to remove it."""
+    if not postgres_available():
+        path = scratch_dir() / "helpline.db"
+        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+    name = f"helpline_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0]
+
+    def drop():
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base.replace('postgresql://', 'postgresql+psycopg://')}/{name}", drop

@@ -1,0 +1,47 @@
+"""A family's SMS through the real Rasa server and action server, and the reply stored."""
+
+import pytest
+
+from webhooks.db import Session
+from webhooks.models import Case, Conversation, Message
+
+pytestmark = pytest.mark.stack
+
+
+def test_chinese_greeting_gets_the_chinese_answer(bot_sms):
+    bot_sms.text("+8613800000011", "你好")
+    replies = bot_sms.replies("+8613800000011")
+    assert len(replies) == 1
+    assert "儿童" in replies[0]
+
+
+def test_english_greeting_gets_the_english_answer(bot_sms):
+    bot_sms.text("+8613800000012", "hello")
+    replies = bot_sms.replies("+8613800000012")
+    assert len(replies) == 1
+    assert "helpline" in replies[0].lower()
+
+
+def test_rasa_knows_the_conversation_by_pseudonym_only(bot_sms, rasa_stack):
+    phone = "+8613800000013"
+    bot_sms.text(phone, "你好")
+    log = (rasa_stack.log_dir / "rasa.log").read_text(errors="replace")
+    assert phone not in log and phone.lstrip("+") not in log
+    conversation = bot_sms.thread(phone)[0].conversation_id
+    with Session() as session:
+        assert session.get(Conversation, conversation).pseudonym
+
+
+def test_asking_for_a_person_opens_a_case_and_silences_the_bot(bot_sms):
+    phone = "+8613800000014"
+    bot_sms.text(phone, "我要找儿童主任")
+    bot_sms.text(phone, "你好")
+    with Session() as session:
+        conversation_id = bot_sms.thread(phone)[0].conversation_id
+        conversation = session.get(Conversation, conversation_id)
+        cases = session.query(Case).filter_by(conversation_id=conversation_id).all()
+        assert conversation.mode == Conversation.HUMAN
+    assert len(cases) == 1 and cases[0].status == Case.OPEN
+    inbound = [m for m in bot_sms.thread(phone) if m.direction == Message.IN]
+    assert all(m.status == Message.HANDLED for m in inbound)
+    assert len(bot_sms.replies(phone)) == 1  # the handoff reply; the second text waits for a worker

@@ -1,0 +1,37 @@
+"""The helpline's web application: Twilio webhooks, web chat, simulator and worker pages."""
+
+import logging
+
+from flask import Flask
+
+from webhooks import services
+from webhooks.config import INSTANCE, Settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides settings (tests use it)."""
+    settings = Settings.from_env(config)
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.APP_ENV == "production",
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.extensions["helpline"] = services.configure(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from webhooks import cli, simulator
+    from webhooks.sms.views import bp as sms_bp
+
+    app.register_blueprint(sms_bp)
+    if settings.sms_provider == "console" and settings.APP_ENV != "production":
+        app.register_blueprint(simulator.bp)
+    cli.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,130 @@
+"""Settings for every process, read from the environment (and .env) in this one place."""
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+DEV_SECRETS_FILE = INSTANCE / "dev-secrets.json"
+ENVIRONMENTS = ("development", "test", "production")
+SECRET_NAMES = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "PHONE_ENCRYPTION_KEYS", "PHONE_HASH_KEY")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    APP_ENV: str = "development"
+    SECRET_KEY: str = ""
+    DATABASE_URL: str = f"sqlite:///{INSTANCE / 'helpline.db'}"
+    # Empty: the queue is a SQLite file (embedded default); redis://...: RedisHuey.
+    REDIS_URL: str = ""
+    QUEUE_FILE: str = str(INSTANCE / "queue.db")
+    QUEUE_NAME: str = "helpline"
+    RASA_URL: str = "http://127.0.0.1:5005"
+    RASA_TIMEOUT_SECONDS: float = 10.0
+    # The URL Twilio signed, when the app sits behind a proxy; empty: the request's own URL.
+    PUBLIC_BASE_URL: str = ""
+    SMS_PROVIDER: str = ""  # twilio | console; empty: twilio when its settings are complete
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_FROM_NUMBER: str = ""
+    TWILIO_MESSAGING_SERVICE_SID: str = ""
+    # Fernet keys, comma-separated, newest first: old keys still decrypt after a rotation.
+    PHONE_ENCRYPTION_KEYS: str = ""
+    PHONE_HASH_KEY: str = ""
+    TURN_SEGMENT_BUDGET: int = 3
+    SEND_RATE_SEGMENTS_PER_SECOND: int = 1
+    DEMO_WORKER_PASSWORD: str = ""
+
+    @classmethod
+    def from_env(cls, overrides: dict | None = None) -> "Settings":
+        """Environment (after .env), then development secrets, then explicit overrides."""
+        load_dotenv(ROOT / ".env", override=False)
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f.name)
+            if raw is not None and raw != "":
+                values[f.name] = f.type(raw) if f.type in (int, float) else raw
+        values.update(overrides or {})
+        env = values.get("APP_ENV", cls.APP_ENV)
+        if env not in ENVIRONMENTS:
+            raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+        if env == "development":
+            for name, value in development_secrets().items():
+                values.setdefault(name, value)
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        missing = [name for name in SECRET_NAMES if not getattr(self, name)]
+        if missing:
+            raise ConfigError(f"missing settings: {', '.join(missing)} (see README, Configuration)")
+        for key in self.encryption_keys:
+            try:
+                Fernet(key)
+            except ValueError as exc:
+                raise ConfigError(
+                    "PHONE_ENCRYPTION_KEYS holds a key that is not a Fernet key"
+                ) from exc
+        if self.sms_provider not in ("twilio", "console"):
+            raise ConfigError(f"SMS_PROVIDER must be twilio or console, not {self.SMS_PROVIDER!r}")
+        if self.sms_provider == "twilio" and not self.twilio_complete:
+            raise ConfigError(
+                "SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                "TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID"
+            )
+
+    @property
+    def twilio_complete(self) -> bool:
+        sender = self.TWILIO_FROM_NUMBER or self.TWILIO_MESSAGING_SERVICE_SID
+        return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN and sender)
+
+    @property
+    def sms_provider(self) -> str:
+        if self.SMS_PROVIDER:
+            return self.SMS_PROVIDER
+        return "twilio" if self.twilio_complete else "console"
+
+    @property
+    def encryption_keys(self) -> list[str]:
+        return [k.strip() for k in self.PHONE_ENCRYPTION_KEYS.split(",") if k.strip()]
+
+    @property
+    def sender_id(self) -> str:
+        """Who outbound SMS come from, for the per-sender rate limit."""
+        return self.TWILIO_MESSAGING_SERVICE_SID or self.TWILIO_FROM_NUMBER or "console"
+
+
+def development_secrets() -> dict[str, str]:
+    """Secrets generated once per checkout for development, so every process shares them."""
+    if DEV_SECRETS_FILE.exists():
+        return json.loads(DEV_SECRETS_FILE.read_text())
+    created = {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "TWILIO_AUTH_TOKEN": secrets.token_hex(16),
+        "PHONE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PHONE_HASH_KEY": secrets.token_urlsafe(32),
+        "DEMO_WORKER_PASSWORD": secrets.token_urlsafe(9),
+    }
+    INSTANCE.mkdir(exist_ok=True)
+    # Written aside and linked into place, so processes starting together agree on one set.
+    draft = INSTANCE / f".dev-secrets.{os.getpid()}"
+    draft.write_text(json.dumps(created, indent=2))
+    draft.chmod(0o600)
+    try:
+        os.link(draft, DEV_SECRETS_FILE)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return json.loads(DEV_SECRETS_FILE.read_text())

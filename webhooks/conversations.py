@@ -1,0 +1,122 @@
+"""Finding a family's conversation, storing what they send and staging what goes back."""
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webhooks.crypto import PhoneVault
+from webhooks.db import utcnow
+from webhooks.models import Conversation, FamilyContact, Message
+from webhooks.sms import segments
+from webhooks.texts import text
+
+
+def find_sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation)
+        .join(FamilyContact)
+        .where(FamilyContact.phone_hash == vault.lookup_hash(phone))
+        .where(Conversation.channel == Conversation.SMS)
+    )
+
+
+def sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation:
+    """The family's SMS conversation, created on their first text (safe when two race)."""
+    phone_hash = vault.lookup_hash(phone)
+    contact = session.scalar(select(FamilyContact).where(FamilyContact.phone_hash == phone_hash))
+    if contact is None:
+        contact = _insert_or_get(
+            session,
+            FamilyContact(phone_ciphertext=vault.encrypt(phone), phone_hash=phone_hash),
+            select(FamilyContact).where(FamilyContact.phone_hash == phone_hash),
+        )
+    query = select(Conversation).where(
+        Conversation.contact_id == contact.id, Conversation.channel == Conversation.SMS
+    )
+    conversation = session.scalar(query)
+    if conversation is None:
+        conversation = _insert_or_get(
+            session,
+            Conversation(contact=contact, channel=Conversation.SMS, pseudonym=new_pseudonym()),
+            query,
+        )
+    return conversation
+
+
+def new_pseudonym() -> str:
+    """The only name Rasa knows a conversation by: random, so it says nothing about the family."""
+    return uuid.uuid4().hex
+
+
+def _insert_or_get(session: Session, row, query):
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return session.scalar(query)
+    return row
+
+
+def store_inbound(
+    session: Session, conversation: Conversation, body: str, provider_sid: str | None = None
+) -> Message | None:
+    """Store a family's message; None when this provider id was stored before (a retry)."""
+    message = Message(
+        conversation_id=conversation.id,  # the conversation is flushed already
+        direction=Message.IN,
+        author=Message.FAMILY,
+        provider_sid=provider_sid,
+        body=body,
+        segments=segments.count_segments(body),
+        status=Message.RECEIVED,
+    )
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return None
+    conversation.last_activity_at = utcnow()
+    return message
+
+
+def stage_replies(
+    session: Session,
+    conversation: Conversation,
+    texts: list[str],
+    budget: int,
+    reply_to: Message | None = None,
+    author: str = Message.BOT,
+) -> list[Message]:
+    """Queue texts in as few SMS segments as fit the budget; keep the rest for MORE."""
+    composed = segments.compose(texts, budget, text("more", conversation.language))
+    conversation.more_text = composed.overflow
+    return [_outbound(session, conversation, body, author, reply_to) for body in composed.messages]
+
+
+def stage_notice(
+    session: Session,
+    conversation: Conversation,
+    key: str,
+    kind: str = Message.REPLY,
+    reply_to: Message | None = None,
+) -> Message:
+    """Queue one of the app's own fixed texts, in the conversation's language."""
+    body = text(key, conversation.language)
+    return _outbound(session, conversation, body, Message.SYSTEM, reply_to, kind)
+
+
+def _outbound(session, conversation, body, author, reply_to, kind=Message.REPLY) -> Message:
+    message = Message(
+        conversation=conversation,
+        direction=Message.OUT,
+        author=author,
+        kind=kind,
+        reply_to_id=reply_to.id if reply_to else None,
+        body=body,
+        segments=segments.count_segments(body),
+        status=Message.QUEUED,
+    )
+    session.add(message)
+    return message

@@ -1,0 +1,189 @@
+"""The helpline's records: families, conversations, messages, cases, regions, workers, audit."""
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webhooks.db import Base, UTCDateTime, utcnow
+
+
+class Region(Base):
+    """A place in the hierarchy province > county > township > village."""
+
+    __tablename__ = "region"
+    LEVELS = ("province", "county", "township", "village")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+
+    parent: Mapped[Optional["Region"]] = relationship(remote_side=[id])
+
+
+class FamilyContact(Base):
+    """A family's phone: stored encrypted, found by a keyed hash, never logged."""
+
+    __tablename__ = "family_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_ciphertext: Mapped[str] = mapped_column(Text)
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region | None] = relationship()
+
+
+class Conversation(Base):
+    """One family's thread on one channel, known to Rasa only by its pseudonym.
+
+    Mode BOT: the bot answers. Mode HUMAN: a case is open and the bot stays silent.
+    """
+
+    __tablename__ = "conversation"
+    SMS, WEB = "sms", "web"
+    BOT, HUMAN = "bot", "human"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("family_contact.id"))
+    channel: Mapped[str] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(8), default=BOT)
+    pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
+    more_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contact: Mapped[FamilyContact | None] = relationship()
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="conversation", order_by="Message.id"
+    )
+
+    __table_args__ = (
+        Index("ix_conversation_contact_channel", "contact_id", "channel", unique=True),
+    )
+
+
+class Message(Base):
+    """One message in or out of a conversation.
+
+    Inbound: RECEIVED (waiting for its turn) > HANDLED (answered, or left for a worker).
+    Outbound: QUEUED > SENDING > SENT > DELIVERED, or UNDELIVERED / FAILED as the provider
+    reports; SUPPRESSED when the family opted out before it left.
+    Kind says why an outbound message exists; only an opt-out confirmation may reach a family
+    who has opted out.
+    """
+
+    __tablename__ = "message"
+    IN, OUT = "in", "out"
+    FAMILY, BOT, WORKER, SYSTEM = "family", "bot", "worker", "system"
+    RECEIVED, HANDLED = "received", "handled"
+    QUEUED, SENDING, SENT, DELIVERED = "queued", "sending", "sent", "delivered"
+    UNDELIVERED, FAILED, SUPPRESSED = "undelivered", "failed", "suppressed"
+    REPLY, OPT_OUT_CONFIRMATION, HOLDING, EMERGENCY = "reply", "opt_out", "holding", "emergency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    author: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16), default=REPLY)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    # Twilio's MessageSid (inbound) or the provider's id for a sent message: unique, so a
+    # retried webhook cannot be stored twice.
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The inbound message an outbound message answers.
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    body: Mapped[str] = mapped_column(Text)
+    segments: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(200))
+    danger: Mapped[bool] = mapped_column(default=False)
+    holding_reply_sent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class DeliveryAttempt(Base):
+    """One try at handing an outbound message to the SMS provider."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(16))  # sent | retry | failed
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Worker(Base):
+    """A village child welfare director, township supervisor or admin who answers families."""
+
+    __tablename__ = "worker"
+    ROLES = ("worker", "supervisor", "admin")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="worker")
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    phone_ciphertext: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region | None] = relationship()
+
+
+class Case(Base):
+    """A conversation handed to a person.
+
+    OPEN (the conversation is in human mode) > RESOLVED (the family is back with the bot).
+    """
+
+    __tablename__ = "support_case"
+    OPEN, RESOLVED = "open", "resolved"
+    NORMAL, URGENT = "normal", "urgent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN, index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(16), default=NORMAL)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    programmes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    conversation: Mapped[Conversation] = relationship()
+    region: Mapped[Region | None] = relationship()
+    assignee: Mapped[Worker | None] = relationship()
+
+
+class AuditEvent(Base):
+    """Who did what to which record, and when: every look at a family's data is written here."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

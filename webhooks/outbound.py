@@ -1,0 +1,89 @@
+"""Sending queued replies through the SMS provider, in order, within the sender's rate."""
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from webhooks.db import Session, utcnow
+from webhooks.models import Conversation, DeliveryAttempt, Message
+from webhooks.providers import PermanentFailure, TemporaryFailure
+from webhooks.services import Services
+
+log = logging.getLogger(__name__)
+
+# Temporary failures (429, 5xx, network) are retried with backoff up to this many attempts.
+MAX_ATTEMPTS = 6
+
+
+def send_pending(
+    services: Services, conversation_id: int, take_segments: Callable[[int], None]
+) -> None:
+    """Send the conversation's queued messages oldest first.
+
+    take_segments(n) waits for or refuses (raising) the sender's rate limit. A temporary
+    provider failure raises TemporaryFailure after recording the attempt, so the job retries.
+    """
+    while True:
+        with Session.begin() as session:
+            message = _oldest_queued(session, conversation_id)
+            if message is None:
+                return
+            conversation = message.conversation
+            if _blocked_by_opt_out(conversation, message):
+                message.status = Message.SUPPRESSED
+                continue
+            if conversation.channel == Conversation.WEB:
+                message.status, message.sent_at = Message.DELIVERED, utcnow()
+                continue
+            take_segments(message.segments)
+            phone = services.vault.decrypt(conversation.contact.phone_ciphertext)
+            message.status = Message.SENDING
+            message.attempts += 1
+            message_id, body, attempts = message.id, message.body, message.attempts
+        _send(services, message_id, phone, body, attempts)
+
+
+def _send(services: Services, message_id: int, phone: str, body: str, attempts: int) -> None:
+    try:
+        sent = services.provider.send(phone, body, services.status_callback_url)
+    except PermanentFailure as exc:
+        _record(message_id, Message.FAILED, "failed", str(exc))
+        log.warning("message %s failed for good: %s", message_id, exc)
+    except TemporaryFailure as exc:
+        if attempts >= MAX_ATTEMPTS:
+            _record(message_id, Message.FAILED, "failed", str(exc))
+            log.warning("message %s failed after %d attempts: %s", message_id, attempts, exc)
+            return
+        _record(message_id, Message.QUEUED, "retry", str(exc))
+        raise
+    else:
+        _record(message_id, Message.SENT, "sent", provider_sid=sent.provider_sid)
+
+
+def _record(message_id, status, outcome, error=None, provider_sid=None) -> None:
+    with Session.begin() as session:
+        message = session.get(Message, message_id)
+        message.status, message.error = status, error
+        if provider_sid:
+            message.provider_sid, message.sent_at = provider_sid, utcnow()
+        session.add(DeliveryAttempt(message_id=message_id, outcome=outcome, error=error))
+
+
+def _oldest_queued(session, conversation_id: int) -> Message | None:
+    return session.scalar(
+        select(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == Message.OUT,
+            Message.status.in_((Message.QUEUED, Message.SENDING)),
+        )
+        .order_by(Message.id)
+        .limit(1)
+    )
+
+
+def _blocked_by_opt_out(conversation: Conversation, message: Message) -> bool:
+    contact = conversation.contact
+    opted_out = contact is not None and contact.opted_out
+    return opted_out and message.kind != Message.OPT_OUT_CONFIRMATION

@@ -1,0 +1,37 @@
+"""SMS providers behind one small interface: send a text, or say why it could not be sent."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from webhooks.config import Settings
+
+
+class TemporaryFailure(Exception):
+    """Worth retrying later: rate limited, provider error, network trouble."""
+
+
+class PermanentFailure(Exception):
+    """Retrying cannot help: invalid number, the family opted out at the carrier."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    provider_sid: str
+
+
+class SmsProvider(Protocol):
+    name: str
+    # Request fields this provider posts to us that must never reach a log line.
+    redacted_fields: tuple[str, ...]
+
+    def send(self, to: str, body: str, status_callback: str | None = None) -> Sent: ...
+
+
+def make_provider(settings: Settings) -> SmsProvider:
+    if settings.sms_provider == "twilio":
+        from webhooks.providers.twilio import TwilioProvider
+
+        return TwilioProvider(settings)
+    from webhooks.providers.console import ConsoleProvider
+
+    return ConsoleProvider()

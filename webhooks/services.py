@@ -1,0 +1,44 @@
+"""What every part of the app shares in one process: settings, phone vault, SMS provider, Rasa."""
+
+from dataclasses import dataclass
+
+from webhooks.config import Settings
+from webhooks.crypto import PhoneVault
+from webhooks.db import init_engine
+from webhooks.providers import SmsProvider, make_provider
+from webhooks.rasa import RasaClient
+
+
+@dataclass
+class Services:
+    settings: Settings
+    vault: PhoneVault
+    provider: SmsProvider
+    rasa: RasaClient
+
+    @property
+    def status_callback_url(self) -> str | None:
+        """Where Twilio reports delivery; only known when the public URL is configured."""
+        base = self.settings.PUBLIC_BASE_URL
+        return base.rstrip("/") + "/sms/twilio/status" if base else None
+
+
+_current: Services | None = None
+
+
+def configure(settings: Settings, provider: SmsProvider | None = None) -> Services:
+    """Bind this process to the settings: database engine, provider, Rasa client."""
+    global _current
+    init_engine(settings.DATABASE_URL)
+    _current = Services(
+        settings=settings,
+        vault=PhoneVault(settings.encryption_keys, settings.PHONE_HASH_KEY),
+        provider=provider or make_provider(settings),
+        rasa=RasaClient(settings.RASA_URL, settings.RASA_TIMEOUT_SECONDS),
+    )
+    return _current
+
+
+def current() -> Services:
+    """The services of this process; a worker configures itself from the environment."""
+    return _current or configure(Settings.from_env())

@@ -1,0 +1,85 @@
+"""A basic phone in the browser: texts go through the same signed webhook as Twilio's."""
+
+import uuid
+
+import requests
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from webhooks.conversations import find_sms_conversation
+from webhooks.db import Session
+from webhooks.models import Message
+from webhooks.sms import segments, signature
+from webhooks.sms.views import PHONE
+
+bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+
+
+@bp.get("/")
+def page():
+    return render_template("simulator/phone.html")
+
+
+@bp.post("/api/messages")
+def send():
+    """Text the helpline as the family with this number would: signed, posted to /sms/twilio."""
+    data = request.get_json(silent=True) or {}
+    phone, body = str(data.get("phone", "")).strip(), str(data.get("body", ""))
+    if not PHONE.fullmatch(phone):
+        return jsonify(error="phone must look like +8613800000000"), 400
+    settings = current_app.extensions["helpline"].settings
+    url = _webhook_url(settings.PUBLIC_BASE_URL)
+    params = {
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": settings.TWILIO_ACCOUNT_SID or "AC" + "0" * 32,
+        "From": phone,
+        "To": settings.TWILIO_FROM_NUMBER or "+10000000000",
+        "Body": body,
+        "NumMedia": "0",
+    }
+    headers = {"X-Twilio-Signature": signature.sign(settings.TWILIO_AUTH_TOKEN, url, params)}
+    response = requests.post(url, data=params, headers=headers, timeout=10)
+    return jsonify(status=response.status_code, message_sid=params["MessageSid"]), (
+        202 if response.ok else 502
+    )
+
+
+@bp.get("/api/messages")
+def conversation():
+    """The number's conversation, oldest first; outbound texts split as the phone receives them."""
+    phone = request.args.get("phone", "").strip()
+    if not PHONE.fullmatch(phone):
+        return jsonify(error="phone must look like +8613800000000"), 400
+    services = current_app.extensions["helpline"]
+    with Session() as session:
+        found = find_sms_conversation(session, services.vault, phone)
+        if found is None:
+            return jsonify(mode=None, language=None, messages=[])
+        messages = session.scalars(
+            select(Message).where(Message.conversation_id == found.id).order_by(Message.id)
+        ).all()
+        return jsonify(
+            mode=found.mode,
+            language=found.language,
+            messages=[_as_json(message) for message in messages],
+        )
+
+
+def _as_json(message: Message) -> dict:
+    shown = {
+        "id": message.id,
+        "direction": message.direction,
+        "author": message.author,
+        "body": message.body,
+        "status": message.status,
+        "at": message.created_at.isoformat(),
+    }
+    if message.direction == Message.OUT:
+        shown["segments"] = segments.split_segments(message.body)
+    return shown
+
+
+def _webhook_url(public_base_url: str) -> str:
+    if public_base_url:
+        return public_base_url.rstrip("/") + url_for("sms.twilio_inbound")
+    return url_for("sms.twilio_inbound", _external=True)

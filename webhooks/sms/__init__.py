@@ -1,0 +1,1 @@
+"""The SMS channel: Twilio's webhooks (views), signatures, keywords and segments."""
