@@ -1,0 +1,96 @@
+"""Question order (as few as possible, nothing no decision needs) and the SMS questions."""
+
+import pytest
+from tests.eligibility.families import EXAMPLE, empty, family
+
+from actions.eligibility import InvalidFact, fact_spec, next_question, question, segments, set_fact
+from actions.eligibility.facts import fact_paths, menu
+from actions.eligibility.text import is_gsm
+
+
+def converse(household, answers):
+    """Ask as the bot does, answering from `answers`; returns the facts asked, in order."""
+    asked = []
+    while (fact := next_question(household)) is not None:
+        asked.append(fact)
+        group, name = fact.split(".")
+        household = set_fact(household, fact, answers[group][name])
+    return asked
+
+
+def test_the_first_question_is_the_childs_age():
+    assert next_question(empty()) == "child.age"
+
+
+def test_the_example_family_is_asked_only_what_its_decisions_need():
+    assert converse(empty(), EXAMPLE) == [
+        "child.age",
+        "father.status",  # father at home: the mother's status settles nothing more
+        "child.disability",
+        "household.hukou",
+        "child.serious_illness",
+        "child.school",
+        "household.receives_dibao",
+        "household.extreme_poverty",
+        "household.registered_poor",
+        "household.monthly_income_per_capita",
+        "household.assets_within_limit",
+        "household.near_poor",
+        "household.sudden_hardship",
+    ]
+
+
+def test_after_one_parent_died_the_other_parent_comes_next():
+    assert next_question(empty(child__age=9, father__status="deceased")) == "mother.status"
+
+
+def test_income_is_not_asked_when_only_orphan_status_matters():
+    # No dibao line on file nationally and a child of 17: income decides nothing left.
+    known = family(region="CN", child__age=17)
+    household = {"region": "CN", "date": known["date"], "child": known["child"],
+                 "household": {k: v for k, v in known["household"].items()
+                               if k != "monthly_income_per_capita"}}  # fmt: skip
+    answers = family(father__status="deceased", mother__status="missing")
+    assert converse(household, answers) == ["father.status", "mother.status"]
+
+
+def test_income_is_asked_where_a_dibao_line_makes_it_matter():
+    household = family(child__age=17, household__monthly_income_per_capita=None)
+    assert next_question(household) == "household.monthly_income_per_capita"
+
+
+def test_nothing_is_asked_once_everything_is_decided():
+    assert next_question(family()) is None
+
+
+@pytest.mark.parametrize("fact", fact_paths())
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_question_fits_one_sms(fact, lang):
+    text = question(fact, lang)
+    assert segments(text) == 1, text
+    assert lang == "zh" or is_gsm(text)
+
+
+@pytest.mark.parametrize("fact", [p for p in fact_paths() if fact_spec(p).type in ("enum", "bool")])
+def test_reply_numbers_follow_the_menu(fact):
+    spec = fact_spec(fact)
+    group, name = fact.split(".")
+    for number, (value, choice) in enumerate(zip(spec.values, menu(fact), strict=True), start=1):
+        assert f"{number}{choice['zh']}" in question(fact, "zh")
+        assert f"{number} {choice['en']}" in question(fact, "en")
+        assert set_fact({}, fact, str(number))[group][name] == value
+
+
+def test_questions_read_as_expected():
+    assert question("father.status", "zh").startswith(
+        "孩子爸爸现在怎样？回复数字：1在家或打工 2去世 3失踪"
+    )
+    assert question("household.near_poor", "zh") == "家里是低保边缘户吗？回复数字：1是 2否"
+    assert question("child.age", "en") == "How old is the child? Reply with a number, e.g. 7"
+
+
+def test_unknown_fact_or_language_is_refused():
+    with pytest.raises(InvalidFact):
+        question("child.name", "zh")
+    with pytest.raises(ValueError):
+        question("child.age", "fr")
