@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.eligibility.families import family
 
 from actions.eligibility.cli import main
+from tests.eligibility.families import family
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from tests.eligibility.families import family
 
 from actions.eligibility import InvalidFact, fact_spec, screen, set_fact
 from actions.eligibility.facts import fact_paths
+from tests.eligibility.families import family
 
 
 def test_parent_status_menu_puts_common_answers_first_and_reaches_every_status():

@@ -1,11 +1,11 @@
 """Question order (as few as possible, nothing no decision needs) and the SMS questions."""
 
 import pytest
-from tests.eligibility.families import EXAMPLE, empty, family
 
 from actions.eligibility import InvalidFact, fact_spec, next_question, question, segments, set_fact
 from actions.eligibility.facts import fact_paths, menu
 from actions.eligibility.text import is_gsm
+from tests.eligibility.families import EXAMPLE, empty, family
 
 
 def converse(household, answers):

@@ -1,10 +1,10 @@
 """Decision tables: every branch of every programme's rule, and the boundaries of age and income."""
 
 import pytest
-from tests.eligibility.families import DROP, empty, family
 
 from actions.eligibility import Amount, screen
 from actions.eligibility.data import programmes
+from tests.eligibility.families import DROP, empty, family
 
 
 def case(programme, decision, reason, note, **changes):

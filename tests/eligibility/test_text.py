@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from tests.eligibility.families import DROP, empty, family
-from tests.eligibility.test_rules import DECISIONS
 
 from actions.eligibility import (
     programme_ids,
@@ -16,6 +14,8 @@ from actions.eligibility import (
     segments,
 )
 from actions.eligibility.text import is_gsm
+from tests.eligibility.families import DROP, empty, family
+from tests.eligibility.test_rules import DECISIONS
 
 TYPICAL = [
     pytest.param(family(), id="example family"),
