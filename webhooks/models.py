@@ -55,6 +55,8 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(8))
     mode: Mapped[str] = mapped_column(String(8), default=BOT)
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
+    # Web chat only: hash of the browser's secret token, which stands in for a phone number.
+    web_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
     more_text: Mapped[str | None] = mapped_column(Text)

@@ -28,12 +28,12 @@ def postgres_available() -> bool:
     return True
 
 
-def create():
+def create(name: str = "helpline"):
     """(url, drop): a new empty database and how to remove it."""
     if not postgres_available():
-        path = scratch_dir() / "helpline.db"
+        path = scratch_dir() / f"{name}.db"
         return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-    name = f"helpline_test_{uuid.uuid4().hex[:10]}"
+    name = f"{name}_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     base = POSTGRES_ADMIN.rsplit("/", 1)[0]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fc685583fb9b
+Revision ID: cb811df7d46a
 Revises:
-Create Date: 2026-12-01 03:07:44.929879
+Create Date: 2026-12-01 03:12:33.547706
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 import webhooks.db
 
-revision = "fc685583fb9b"
+revision = "cb811df7d46a"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,11 +26,10 @@ def upgrade() -> None:
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["parent_id"],
-            ["region.id"],
+            ["parent_id"], ["region.id"], name=op.f("fk_region_parent_id_region")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("code"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_region")),
+        sa.UniqueConstraint("code", name=op.f("uq_region_code")),
     )
     op.create_table(
         "family_contact",
@@ -42,11 +41,10 @@ def upgrade() -> None:
         sa.Column("opted_out_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["region.id"],
+            ["region_id"], ["region.id"], name=op.f("fk_family_contact_region_id_region")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("phone_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_contact")),
+        sa.UniqueConstraint("phone_hash", name=op.f("uq_family_contact_phone_hash")),
     )
     op.create_table(
         "worker",
@@ -61,12 +59,11 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["region.id"],
+            ["region_id"], ["region.id"], name=op.f("fk_worker_region_id_region")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("phone_hash"),
-        sa.UniqueConstraint("username"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker")),
+        sa.UniqueConstraint("phone_hash", name=op.f("uq_worker_phone_hash")),
+        sa.UniqueConstraint("username", name=op.f("uq_worker_username")),
     )
     op.create_table(
         "audit_event",
@@ -78,10 +75,9 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.Integer(), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["worker_id"],
-            ["worker.id"],
+            ["worker_id"], ["worker.id"], name=op.f("fk_audit_event_worker_id_worker")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
     )
     op.create_table(
         "conversation",
@@ -90,6 +86,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=8), nullable=False),
         sa.Column("mode", sa.String(length=8), nullable=False),
         sa.Column("pseudonym", sa.String(length=64), nullable=False),
+        sa.Column("web_token_hash", sa.String(length=64), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("more_text", sa.Text(), nullable=True),
         sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
@@ -97,9 +94,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["family_contact.id"],
+            name=op.f("fk_conversation_contact_id_family_contact"),
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("pseudonym"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation")),
+        sa.UniqueConstraint("pseudonym", name=op.f("uq_conversation_pseudonym")),
+        sa.UniqueConstraint("web_token_hash", name=op.f("uq_conversation_web_token_hash")),
     )
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.create_index(
@@ -129,17 +128,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversation.id"],
+            name=op.f("fk_message_conversation_id_conversation"),
         ),
         sa.ForeignKeyConstraint(
-            ["reply_to_id"],
-            ["message.id"],
+            ["reply_to_id"], ["message.id"], name=op.f("fk_message_reply_to_id_message")
         ),
         sa.ForeignKeyConstraint(
-            ["worker_id"],
-            ["worker.id"],
+            ["worker_id"], ["worker.id"], name=op.f("fk_message_worker_id_worker")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("provider_sid"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
+        sa.UniqueConstraint("provider_sid", name=op.f("uq_message_provider_sid")),
     )
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.create_index(
@@ -163,18 +161,17 @@ def upgrade() -> None:
         sa.Column("first_reply_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("resolved_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["assignee_id"],
-            ["worker.id"],
+            ["assignee_id"], ["worker.id"], name=op.f("fk_support_case_assignee_id_worker")
         ),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversation.id"],
+            name=op.f("fk_support_case_conversation_id_conversation"),
         ),
         sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["region.id"],
+            ["region_id"], ["region.id"], name=op.f("fk_support_case_region_id_region")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_support_case")),
     )
     with op.batch_alter_table("support_case", schema=None) as batch_op:
         batch_op.create_index(
@@ -190,10 +187,9 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("error", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
-            ["message_id"],
-            ["message.id"],
+            ["message_id"], ["message.id"], name=op.f("fk_delivery_attempt_message_id_message")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_attempt")),
     )
     with op.batch_alter_table("delivery_attempt", schema=None) as batch_op:
         batch_op.create_index(
