@@ -19,7 +19,7 @@ class Region(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
 
     parent: Mapped[Optional["Region"]] = relationship(remote_side=[id])
 
@@ -32,12 +32,12 @@ class FamilyContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_ciphertext: Mapped[str] = mapped_column(Text)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     opted_out: Mapped[bool] = mapped_column(default=False)
-    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opted_out_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    region: Mapped[Region | None] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
 
 
 class Conversation(Base):
@@ -51,7 +51,7 @@ class Conversation(Base):
     BOT, HUMAN = "bot", "human"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("family_contact.id"))
+    contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("family_contact.id"))
     channel: Mapped[str] = mapped_column(String(8))
     mode: Mapped[str] = mapped_column(String(8), default=BOT)
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
@@ -59,11 +59,11 @@ class Conversation(Base):
     web_token_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
-    more_text: Mapped[str | None] = mapped_column(Text)
+    more_text: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    contact: Mapped[FamilyContact | None] = relationship()
+    contact: Mapped[Optional[FamilyContact]] = relationship()
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.id"
     )
@@ -96,21 +96,21 @@ class Message(Base):
     direction: Mapped[str] = mapped_column(String(3))
     author: Mapped[str] = mapped_column(String(8))
     kind: Mapped[str] = mapped_column(String(16), default=REPLY)
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
     # Twilio's MessageSid (inbound) or the provider's id for a sent message: unique, so a
     # retried webhook cannot be stored twice.
-    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    provider_sid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     # The inbound message an outbound message answers.
-    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    reply_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("message.id"))
     body: Mapped[str] = mapped_column(Text)
     segments: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[Optional[str]] = mapped_column(String(200))
     danger: Mapped[bool] = mapped_column(default=False)
     holding_reply_sent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
@@ -125,7 +125,7 @@ class DeliveryAttempt(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[str] = mapped_column(String(16))  # sent | retry | failed
-    error: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[Optional[str]] = mapped_column(String(200))
 
 
 class Worker(Base):
@@ -138,14 +138,14 @@ class Worker(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default="worker")
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     password_hash: Mapped[str] = mapped_column(String(256))
-    phone_ciphertext: Mapped[str | None] = mapped_column(Text)
-    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_ciphertext: Mapped[Optional[str]] = mapped_column(Text)
+    phone_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    region: Mapped[Region | None] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
 
 
 class Case(Base):
@@ -166,15 +166,15 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     programmes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_reply_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     conversation: Mapped[Conversation] = relationship()
-    region: Mapped[Region | None] = relationship()
-    assignee: Mapped[Worker | None] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
+    assignee: Mapped[Optional[Worker]] = relationship()
 
 
 class AuditEvent(Base):
@@ -184,8 +184,8 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
     action: Mapped[str] = mapped_column(String(64))
     subject_type: Mapped[str] = mapped_column(String(32))
-    subject_id: Mapped[int | None]
+    subject_id: Mapped[Optional[int]]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
