@@ -18,7 +18,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run test lint format train pytest
+.PHONY: help run test lint format train bot-test nlu-eval safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ run: .venv/installed .venv-rasa/installed $(MODEL)  ## everything up: SQLite, co
 	@echo "simulator: http://127.0.0.1:$${WEB_PORT:-8000}/simulator/   (Ctrl-C stops everything)"
 	$(APP)/honcho start -f Procfile
 
-test: lint $(MODEL) pytest  ## everything CI checks
+test: lint bot-test nlu-eval safety-eval pytest  ## everything CI checks
 
 lint: .venv/installed  ## ruff check and format check
 	$(APP)/ruff check .
@@ -41,7 +41,18 @@ format: .venv/installed  ## ruff format and fixes
 
 train: $(MODEL)  ## train the Rasa model unless one from the same data exists
 
-pytest: .venv/installed .venv-rasa/installed $(MODEL)
+bot-test: $(MODEL)  ## validate the bot data, run the test stories and the action unit tests
+	$(RASA)/rasa data validate --config bot/config.yml --domain bot/domain.yml --data nlu bot/data --fail-on-warnings
+	$(RASA)/rasa test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out build/rasa-test
+	$(RASA)/pytest tests/actions -q -p no:cacheprovider
+
+nlu-eval: $(MODEL)  ## intent and programme accuracy on the held-out set, per intent and script
+	$(RASA)/python tests/nlu/evaluate.py $(MODEL)
+
+safety-eval: .venv/installed  ## danger screen recall and false alarms on the labelled set
+	$(APP)/python -m webhooks.safety.eval
+
+pytest: .venv/installed .venv-rasa/installed .venv/chromium $(MODEL)
 	$(APP)/pytest tests --ignore=tests/actions
 
 .venv/installed: requirements.txt
@@ -49,10 +60,17 @@ pytest: .venv/installed .venv-rasa/installed $(MODEL)
 	$(APP)/pip install -q -r requirements.txt 2>&1 | $(QUIET_PIP)
 	touch $@
 
+# Browser tests drive Debian's chromium through Playwright; Playwright's own download is not used.
+.venv/chromium: | .venv/installed
+	(command -v chromium && dpkg -s fonts-noto-cjk) >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	touch $@
+
 # Rasa 3.6 declares Python <3.11 but runs on it with this exact lock; never resolve it afresh.
-.venv-rasa/installed: bot/rasa-py311.lock
+.venv-rasa/installed: bot/rasa-py311.lock bot/requirements-extra.txt
 	test -x $(RASA)/python || $(PYTHON) -m venv .venv-rasa
 	$(RASA)/pip install -q --no-deps --ignore-requires-python -r bot/rasa-py311.lock 2>&1 | $(QUIET_PIP)
+	$(RASA)/pip install -q --no-deps -r bot/requirements-extra.txt 2>&1 | $(QUIET_PIP)
 	touch $@
 
 # Order-only: the name already says what the model was trained from.

@@ -1,0 +1,134 @@
+"""Hands the conversation to a child-welfare worker: a reply the family reads, and a custom
+payload the app turns into a case, with a summary a worker reads in ten seconds."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import config
+from .eligibility import InvalidFact, programme_info, screen
+from .eligibility.data import facts as fact_data
+from .texts import language_of, say, texts
+
+LIKELY = ("eligible", "alternative", "maybe")
+
+
+def likely_programmes(tracker: Tracker) -> list[str]:
+    """Programmes the screening found likely, then the one the family asked about."""
+    found: list[str] = []
+    household = tracker.get_slot("household")
+    if household and any(
+        household.get(group) for group in ("child", "father", "mother", "household")
+    ):
+        try:
+            result = screen(household)
+        except InvalidFact:
+            result = None
+        if result is not None:
+            found = [p.id for p in result.programmes if str(p.decision) in LIKELY]
+    asked = tracker.get_slot("programme")
+    if asked and asked not in found:
+        found.append(asked)
+    return found
+
+
+def known_facts(household: dict[str, Any] | None, lang: str) -> list[str]:
+    """The household's facts as "label: value" in words."""
+    spoken = []
+    specs = fact_data()
+    for group in ("child", "father", "mother", "household"):
+        for name, value in ((household or {}).get(group) or {}).items():
+            path = f"{group}.{name}"
+            spec = specs["facts"].get(path)
+            if spec is None:
+                continue
+            words = str(value)
+            menu = spec.get("menu") or ("yes_no" if spec["type"] == "bool" else None)
+            for choice in specs["menus"].get(menu, []):
+                if choice["value"] == value:
+                    words = choice[lang]
+            if spec["type"] == "money":
+                words += "元" if lang == "zh" else " yuan"
+            colon = "：" if lang == "zh" else ": "
+            spoken.append(f"{spec['label'][lang]}{colon}{words}")
+    return spoken
+
+
+def summary(tracker: Tracker, reason: str, programmes: list[str]) -> str:
+    """One paragraph for the worker: why, what the family wrote, what we know, what may fit."""
+    lang = config.SUMMARY_LANGUAGE
+    parts = texts()["summary"]
+    said = [
+        event.get("text")
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("text")
+    ][-config.SUMMARY_MESSAGES :]
+    sentences = [parts["reason"].get(reason, parts["reason"]["stuck"])[lang]]
+    if said:
+        quoted = parts["quote_separator"][lang].join(f"\u201c{text}\u201d" for text in said)
+        sentences.append(parts["said"][lang].format(messages=quoted))
+    facts = known_facts(tracker.get_slot("household"), lang)
+    if facts:
+        sentences.append(parts["facts"][lang].format(facts=parts["separator"][lang].join(facts)))
+    if programmes:
+        names = parts["separator"][lang].join(programme_info(p, lang).name for p in programmes)
+        sentences.append(parts["programmes"][lang].format(programmes=names))
+    if tracker.get_slot("place"):
+        sentences.append(parts["place"][lang].format(place=tracker.get_slot("place")))
+    family_language = parts["language_names"][lang][language_of(tracker)]
+    sentences.append(parts["language"][lang].format(language=family_language))
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+def hand_off(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, priority: str = "normal"
+) -> list[EventType]:
+    """Sends the handoff payload, ends any screening, and returns the events for that."""
+    programmes = likely_programmes(tracker)
+    payload = {
+        "reason": reason,
+        "priority": priority,
+        "summary": summary(tracker, reason, programmes),
+        "facts": tracker.get_slot("household") or {},
+        "programmes": programmes,
+        "language": language_of(tracker),
+    }
+    if tracker.get_slot("place"):
+        payload["place"] = tracker.get_slot("place")
+    dispatcher.utter_message(json_message={"handoff": payload})
+    # Any screening ends here: the worker takes the conversation over.
+    return [
+        SlotSet("menu", None),
+        SlotSet("fallbacks", 0.0),
+        SlotSet("unable", 0.0),
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+    ]
+
+
+class ActionHandoff(Action):
+    """The family asked for a person."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=say("handoff.requested", language_of(tracker)))
+        return hand_off(dispatcher, tracker, "requested")
+
+
+class ActionDanger(Action):
+    """A child may be in danger: emergency numbers first, then an urgent case."""
+
+    def name(self) -> str:
+        return "action_danger"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=say("danger", language_of(tracker)))
+        return hand_off(dispatcher, tracker, "danger", priority="urgent")

@@ -1,0 +1,1 @@
+"""Understanding families' messages: normalisation, numbers, entities, Rasa components."""

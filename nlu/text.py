@@ -1,0 +1,393 @@
+"""Families' messages in one form: simplified characters, pinyin read as Chinese, language told.
+
+Pure Python (opencc, pypinyin): the Rasa components and the actions use it, and so may the app.
+Offsets are kept: every character of a normalised text knows the span of the message it came from,
+so entities found in the normalised text point back into what the family typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin, pinyin
+
+_TO_SIMPLIFIED = OpenCC("t2s")
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_HAS_CJK = re.compile(f"[{CJK}]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_SPACES = re.compile(r"\s+")
+
+# English words that are also pinyin syllables (or runs of them): they do not make a message pinyin.
+ENGLISH_LOOKALIKES = frozenset(
+    [
+        "a",
+        "an",
+        "ban",
+        "bang",
+        "bin",
+        "bun",
+        "can",
+        "change",
+        "chase",
+        "china",
+        "den",
+        "die",
+        "din",
+        "ding",
+        "dun",
+        "fan",
+        "fang",
+        "gang",
+        "gene",
+        "gong",
+        "hang",
+        "he",
+        "hen",
+        "hung",
+        "ken",
+        "king",
+        "lane",
+        "lean",
+        "lie",
+        "line",
+        "long",
+        "ma",
+        "man",
+        "me",
+        "mean",
+        "men",
+        "mine",
+        "name",
+        "nine",
+        "nun",
+        "pa",
+        "pan",
+        "pen",
+        "pie",
+        "ping",
+        "pong",
+        "pun",
+        "ran",
+        "run",
+        "same",
+        "sang",
+        "she",
+        "shame",
+        "sin",
+        "sing",
+        "song",
+        "sun",
+        "tan",
+        "tea",
+        "ten",
+        "tie",
+        "tin",
+        "tune",
+        "wan",
+        "wang",
+        "wing",
+        "you",
+        "zen",
+    ]
+)
+
+# Answers that say nothing about the language a family prefers.
+NEUTRAL_WORDS = frozenset(["ok", "okay", "yes", "no", "y", "n", "hmm", "oh"])
+
+# Asking for the other language. Checked on the normalised text, so traditional and pinyin count.
+_WANTS = {
+    "en": re.compile(
+        r"\b(english|in english|speak english|english please|eng)\b|英文|英语|ying ?wen|ying ?yu"
+    ),
+    "zh": re.compile(
+        r"\b(chinese|in chinese|mandarin|zhong ?wen|han ?yu|putonghua|pu tong hua)\b"
+        r"|^(中文|汉语|普通话)|(说|讲|用|发|回)(中文|汉语|普通话)|(中文|汉语)(吧|回复|就行|可以吗)"
+    ),
+}
+# "我看不懂英文", "I don't read Chinese": the family wants the other language.
+_CANNOT = re.compile(r"不懂|看不懂|不会|不认识|\b(don'?t|do not|can'?t|cannot|no)\b")
+_OTHER = {"zh": "en", "en": "zh"}
+# "English please" is short: a long message that merely mentions English is not a request.
+_REQUEST_MAX_WORDS = 6
+
+# Stopping a screening half way: "算了", "不问了", "stop asking", "cancel".
+_STOP = re.compile(
+    r"算了|不问了|不查了|不测了|不弄了|不答了|不想答|不想回答|不用问了|别问了|取消|退出|结束吧|"
+    r"\b(cancel|quit|stop asking|stop the questions|forget it|never mind|nevermind)\b|"
+    r"\b(no more questions)\b|"
+    r"\b(suan le|bu wen le|bu cha le|qu xiao)\b"
+)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text, and for each of its characters the [start, end) it came from."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original message behind text[start:end]."""
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_HAS_CJK.search(text))
+
+
+def simplified(text: str) -> str:
+    """The text in NFKC with traditional characters made simplified."""
+    return _simplify(unicodedata.normalize("NFKC", text)).text
+
+
+def normalise(text: str, pinyin_words: PinyinIndex | None = None) -> Normalised:
+    """NFKC, lower case, simplified characters, one space between words, pinyin as Chinese words.
+
+    Pinyin runs become the Chinese words of `pinyin_words` (the vocabulary the bot was trained on);
+    without it, pinyin stays as typed.
+    """
+    chars, spans = [], []
+    for index, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKC", char).lower().replace("ü", "v"):
+            chars.append(" " if piece.isspace() else piece)
+            spans.append((index, index + 1))
+    simple = _simplify("".join(chars), tuple(spans))
+    spaced = _squeeze(simple)
+    return pinyin_words.convert(spaced) if pinyin_words else spaced
+
+
+def detect_language(text: str) -> str | None:
+    """ "zh" for Chinese characters or pinyin, "en" for English, None when a message cannot tell.
+
+    Numbers alone, a neutral answer ("ok", "yes") or one short pinyin syllable do not tell:
+    the conversation's language stands. One English word does ("hello", "thanks").
+    """
+    plain = _simplify(unicodedata.normalize("NFKC", text).lower()).text
+    if has_chinese(plain):
+        return "zh"
+    words = [word for word in _LATIN_WORD.findall(plain) if word not in NEUTRAL_WORDS]
+    if not words:
+        return None
+    pinyin_words = [word for word in words if is_pinyin_word(word)]
+    if len(words) == 1 and (pinyin_words or words[0] in ENGLISH_LOOKALIKES):
+        # "dibao", "nihao" are Chinese; "ma", "wo" or "she" alone could be anything.
+        return "zh" if len(split_syllables(words[0]) or ()) >= 2 and pinyin_words else None
+    return "zh" if len(pinyin_words) > len(words) - len(pinyin_words) else "en"
+
+
+def language_request(text: str) -> str | None:
+    """The language a family asks for ("English please", "说中文"), or None."""
+    plain = normalise(text).text
+    if len(plain.split()) > _REQUEST_MAX_WORDS:
+        return None
+    for language, wants in _WANTS.items():
+        if wants.search(plain):
+            return _OTHER[language] if _CANNOT.search(plain) else language
+    return None
+
+
+def wants_to_stop(text: str) -> bool:
+    """Whether the family asks to stop the questions ("算了", "stop asking")."""
+    return bool(_STOP.search(normalise(text).text))
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Every toneless Mandarin syllable, "v" for ü, from pypinyin's own dictionary."""
+    found: set[str] = set()
+    for code in range(0x4E00, 0x9FA6):
+        found.update(pinyin(chr(code), style=Style.NORMAL, heteronym=True, v_to_u=False)[0])
+    found = {s for s in found if s.isascii() and s.isalpha() and re.search("[aeiouv]", s)}
+    # Phones have no ü: families type 虐 as "nve" or "nue", 略 as "lve" or "lue".
+    return frozenset(found | {s.replace("v", "u") for s in found})
+
+
+def split_syllables(word: str) -> tuple[str, ...] | None:
+    """The fewest pinyin syllables a lower-case word splits into, or None if it is not pinyin."""
+    known = syllables()
+    best: list[tuple[str, ...] | None] = [None] * len(word) + [()]
+    for start in range(len(word) - 1, -1, -1):
+        for end in range(min(len(word), start + 6), start, -1):
+            rest = best[end]
+            if rest is not None and word[start:end] in known:
+                candidate = (word[start:end], *rest)
+                if best[start] is None or len(candidate) < len(best[start]):
+                    best[start] = candidate
+    return best[0]
+
+
+def is_pinyin_word(word: str) -> bool:
+    return word not in ENGLISH_LOOKALIKES and split_syllables(word) is not None
+
+
+def pinyin_key(syllable_run: Iterable[str]) -> str:
+    """The lookup key of pinyin as families type it: no tones, and zh/ch/sh, -ng blurred."""
+    key = "".join(syllable_run)
+    return re.sub(r"([zcs])h", r"\1", key).replace("ng", "n")
+
+
+class PinyinIndex:
+    """Chinese words by their toneless pinyin, to read "dibao zenme shenqing" as 低保 怎么 申请.
+
+    Built from a vocabulary (the Chinese words of the training data); where two words sound
+    alike, the more frequent one wins.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        counts = Counter(word for word in words if word and all(_HAS_CJK.match(c) for c in word))
+        self.words: dict[str, str] = {}
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for word, _ in ranked:
+            self.words.setdefault(pinyin_key(lazy_pinyin(word, v_to_u=False)), word)
+        self.longest = max((len(key) for key in self.words), default=0)
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> PinyinIndex:
+        return cls(words)
+
+    def vocabulary(self) -> list[str]:
+        return sorted(self.words.values())
+
+    def convert(self, normalised: Normalised) -> Normalised:
+        """The text with each run of pinyin words replaced by the Chinese words it spells."""
+        text, spans = normalised.text, normalised.spans
+        words = _LATIN_WORD.findall(text)
+        pinyin_count = sum(map(is_pinyin_word, words))
+        # In an English message only longer words count: "wage" is no 娃 + ge.
+        single = pinyin_count > len(words) - pinyin_count
+        out_chars: list[str] = []
+        out_spans: list[tuple[int, int]] = []
+        position = 0
+        for run in _pinyin_runs(text, english=not single):
+            out_chars.extend(text[position : run[0][0]])
+            out_spans.extend(spans[position : run[0][0]])
+            converted = self._convert_run(text, spans, run, single)
+            if converted is None:
+                out_chars.extend(text[run[0][0] : run[-1][1]])
+                out_spans.extend(spans[run[0][0] : run[-1][1]])
+            else:
+                out_chars.extend(converted[0])
+                out_spans.extend(converted[1])
+            position = run[-1][1]
+        out_chars.extend(text[position:])
+        out_spans.extend(spans[position:])
+        return _squeeze(Normalised("".join(out_chars), tuple(out_spans)))
+
+    def _convert_run(
+        self,
+        text: str,
+        spans: tuple[tuple[int, int], ...],
+        run: list[tuple[int, int]],
+        single: bool,
+    ) -> tuple[str, list[tuple[int, int]]] | None:
+        # The run's syllables, each with the span of the message it was typed in.
+        parts: list[tuple[str, tuple[int, int]]] = []
+        for start, end in run:
+            offset = start
+            for syllable in split_syllables(text[start:end]) or ():
+                parts.append((syllable, (spans[offset][0], spans[offset + len(syllable) - 1][1])))
+                offset += len(syllable)
+        # Fewest pieces: a known word is one piece; a syllable no word covers costs more.
+        count = len(parts)
+        best: list[tuple[int, list[tuple[int, int, str | None]]] | None] = [None] * count + [
+            (0, [])
+        ]
+        for start in range(count - 1, -1, -1):
+            for end in range(min(count, start + 8), start, -1):
+                rest = best[end]
+                if rest is None:
+                    continue
+                word = self.words.get(pinyin_key(s for s, _ in parts[start:end]))
+                if end - start == 1 and not single:
+                    word = None
+                if word is None and end - start > 1:
+                    continue
+                cost = (1 if end - start > 1 else 2) if word else 3
+                candidate = (cost + rest[0], [(start, end, word), *rest[1]])
+                if best[start] is None or candidate[0] < best[start][0]:
+                    best[start] = candidate
+        chosen = best[0]
+        if chosen is None or all(word is None for _, _, word in chosen[1]):
+            return None
+        chars: list[str] = []
+        char_spans: list[tuple[int, int]] = []
+        for start, end, word in chosen[1]:
+            if word is None:  # no word: the syllable stays as typed, a word of its own
+                syllable, span = parts[start]
+                chars.extend(f" {syllable} ")
+                char_spans.extend([span] * (len(syllable) + 2))
+                continue
+            if len(word) == end - start:
+                char_spans.extend(parts[start + i][1] for i in range(len(word)))
+            else:
+                whole = (parts[start][1][0], parts[end - 1][1][1])
+                char_spans.extend([whole] * len(word))
+            chars.extend(word)
+        return "".join(chars), char_spans
+
+
+def _pinyin_runs(text: str, english: bool) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive pinyin words (by character offsets), broken by anything else.
+
+    In an English message a run of words English also has ("can you") is left alone.
+    """
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    last_end = 0
+
+    def close() -> None:
+        if current and not (english and all(text[s:e] in ENGLISH_LOOKALIKES for s, e in current)):
+            runs.append(list(current))
+        current.clear()
+
+    for match in _LATIN_WORD.finditer(text):
+        if text[last_end : match.start()].strip(" '"):
+            close()
+        if split_syllables(match.group()) is not None:
+            current.append((match.start(), match.end()))
+        else:
+            close()
+        last_end = match.end()
+    close()
+    return runs
+
+
+def _simplify(text: str, spans: tuple[tuple[int, int], ...] | None = None) -> Normalised:
+    spans = spans if spans is not None else tuple((i, i + 1) for i in range(len(text)))
+    if not has_chinese(text):
+        return Normalised(text, spans)
+    converted = _TO_SIMPLIFIED.convert(text)
+    if len(converted) != len(text):  # a phrase changed length: convert character by character
+        converted = "".join(_TO_SIMPLIFIED.convert(char)[:1] or char for char in text)
+    return Normalised(converted, spans)
+
+
+def _spaced_out(text: str, space: int) -> bool:
+    """Whether the space sits between single characters ("孩 子 被 打", typed on some phones)."""
+    before = text[:space].rstrip().rsplit(" ", 1)[-1]
+    after = text[space + 1 :].lstrip().split(" ", 1)[0]
+    return len(before) == 1 or len(after) == 1
+
+
+def _squeeze(normalised: Normalised) -> Normalised:
+    """One space between words, none at the ends, none between Chinese characters."""
+    text, spans = normalised.text, normalised.spans
+    chars: list[str] = []
+    kept: list[tuple[int, int]] = []
+    for index, char in enumerate(text):
+        if char == " ":
+            before = chars[-1] if chars else ""
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if not before or before == " " or after in ("", " "):
+                continue
+            if _HAS_CJK.match(before) and _HAS_CJK.match(after) and _spaced_out(text, index):
+                continue
+        chars.append(char)
+        kept.append(spans[index])
+    return Normalised("".join(chars), tuple(kept))

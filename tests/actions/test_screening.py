@@ -1,0 +1,220 @@
+"""The screening form: what it asks, how it reads SMS answers, stopping, re-asking, the result."""
+
+import pytest
+
+pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
+
+from trackers import make_tracker, run, slot_events, texts
+
+from actions.eligibility import next_question, question, result_text, screen
+from actions.screening import (
+    ActionAskScreeningAnswer,
+    ActionScreeningResult,
+    ValidateScreeningForm,
+    read_facts,
+)
+from actions.texts import say
+
+START = {"region": "CN-51-demo", "date": "2026-12-01"}
+FATHER_IN_PRISON = {"entity": "parent_status", "value": "imprisoned", "role": "father"}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "intent", "entities", "fact", "value"),
+    [
+        ("child.age", "7", "inform", [{"entity": "number", "value": 7}], "child.age", 7),
+        ("child.age", "七岁", "inform", [{"entity": "age", "value": 7}], "child.age", 7),
+        ("child.age", "twelve", "inform", [], "child.age", 12),
+        ("father.status", "7", "inform", [], "father.status", "imprisoned"),
+        (
+            "father.status",
+            "坐牢了",
+            "inform",
+            [{"entity": "parent_status", "value": "imprisoned"}],
+            "father.status",
+            "imprisoned",
+        ),
+        (
+            "mother.status",
+            "他妈跑了",
+            "inform",
+            [{"entity": "parent_status", "value": "lost_contact", "role": "mother"}],
+            "mother.status",
+            "lost_contact",
+        ),
+        (
+            "household.monthly_income_per_capita",
+            "三千五",
+            "inform",
+            [],
+            "household.monthly_income_per_capita",
+            3500,
+        ),
+        (
+            "household.monthly_income_per_capita",
+            "1.2万",
+            "inform",
+            [],
+            "household.monthly_income_per_capita",
+            12000,
+        ),
+        (
+            "household.monthly_income_per_capita",
+            "500块",
+            "inform",
+            [{"entity": "income", "value": 500}],
+            "household.monthly_income_per_capita",
+            500,
+        ),
+        (
+            "household.assets_within_limit",
+            "是",
+            "affirm",
+            [],
+            "household.assets_within_limit",
+            True,
+        ),
+        (
+            "household.assets_within_limit",
+            "yes",
+            "affirm",
+            [],
+            "household.assets_within_limit",
+            True,
+        ),
+        ("household.receives_dibao", "没有", "deny", [], "household.receives_dibao", False),
+        ("household.receives_dibao", "2", "inform", [], "household.receives_dibao", False),
+        ("household.hukou", "1", "inform", [], "household.hukou", "rural"),
+    ],
+)
+def test_an_sms_answer_sets_the_asked_fact(asked, text, intent, entities, fact, value):
+    message = {"text": text, "intent": {"name": intent}, "entities": entities}
+    household, answered = read_facts(dict(START), message, asked)
+    group, name = fact.split(".")
+    assert answered
+    assert household[group][name] == value
+
+
+def test_one_message_can_answer_more_than_asked():
+    message = {
+        "text": "7岁，他爸坐牢了",
+        "intent": {"name": "inform"},
+        "entities": [{"entity": "age", "value": 7}, FATHER_IN_PRISON],
+    }
+    household, answered = read_facts(dict(START), message, "child.age")
+    assert answered
+    assert household["child"]["age"] == 7
+    assert household["father"]["status"] == "imprisoned"
+
+
+@pytest.mark.parametrize("text", ["不知道", "asdf", "200岁"])
+def test_an_unusable_answer_answers_nothing(text):
+    message = {"text": text, "intent": {"name": "inform"}, "entities": []}
+    _, answered = read_facts(dict(START), message, "child.age")
+    assert not answered
+
+
+def test_the_request_that_starts_the_screening_gives_its_facts():
+    tracker = make_tracker(
+        "孩子他爸坐牢了 娃能有补助不",
+        intent="check_eligibility",
+        entities=[FATHER_IN_PRISON],
+        slots={"household": START, "language": "zh"},
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    slots = slot_events(events)
+    assert slots["household"]["father"]["status"] == "imprisoned"
+    assert slots["screening_fact"] == next_question(slots["household"])
+    assert slots["requested_slot"] == "screening_answer"
+    assert texts(dispatcher) == [say("screening.start", "zh")]
+
+
+def test_the_question_is_the_engines_question_in_the_familys_language():
+    household = {**START, "father": {"status": "imprisoned"}}
+    fact = next_question(household)
+    tracker = make_tracker(slots={"household": household, "language": "en", "screening_fact": fact})
+    _, dispatcher = run(ActionAskScreeningAnswer(), tracker)
+    assert texts(dispatcher) == [question(fact, "en")]
+
+
+def answering(text, intent="inform", retries=0.0, entities=None, lang="zh"):
+    return make_tracker(
+        text,
+        intent=intent,
+        entities=entities,
+        form="screening_form",
+        slots={
+            "household": START,
+            "language": lang,
+            "screening_fact": "child.age",
+            "requested_slot": "screening_answer",
+            "screening_retries": retries,
+        },
+        set_this_turn={"screening_answer": text},
+    )
+
+
+def test_an_unusable_answer_is_asked_again_once_then_a_worker_helps():
+    events, dispatcher = run(ValidateScreeningForm(), answering("不知道"))
+    assert texts(dispatcher) == [say("screening.retry", "zh")]
+    assert slot_events(events)["requested_slot"] == "screening_answer"
+    events, _ = run(ValidateScreeningForm(), answering("还是不知道", retries=1.0))
+    assert slot_events(events)["screening_status"] == "stuck"
+    assert slot_events(events)["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("算了", "goodbye"), ("cancel", "goodbye"), ("不问了", "deny")]
+)
+def test_the_family_can_stop_at_any_time(text, intent):
+    events, _ = run(ValidateScreeningForm(), answering(text, intent=intent))
+    assert slot_events(events) == {"screening_status": "stopped", "requested_slot": None}
+
+
+def test_a_question_during_the_screening_is_no_answer():
+    tracker = make_tracker(
+        "低保是什么",
+        intent="ask_programme_info",
+        form="screening_form",
+        slots={
+            "household": START,
+            "screening_fact": "child.age",
+            "requested_slot": "screening_answer",
+        },
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    assert events == [] and dispatcher.messages == []
+
+
+def test_a_good_answer_moves_to_the_next_question():
+    events, _ = run(
+        ValidateScreeningForm(), answering("7", entities=[{"entity": "number", "value": 7}])
+    )
+    slots = slot_events(events)
+    assert slots["household"]["child"]["age"] == 7
+    assert slots["screening_fact"] == next_question(slots["household"])
+    assert slots["screening_fact"] != "child.age"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_result_is_the_engines_sms_text(lang):
+    household = {
+        **START,
+        "child": {"age": 7},
+        "father": {"status": "deceased"},
+        "mother": {"status": "deceased"},
+    }
+    tracker = make_tracker(
+        slots={"household": household, "language": lang, "screening_status": "done"}
+    )
+    _, dispatcher = run(ActionScreeningResult(), tracker)
+    assert texts(dispatcher) == [result_text(screen(household), lang)]
+
+
+def test_stopping_says_so_and_keeps_what_was_told():
+    tracker = make_tracker(
+        slots={"household": START, "language": "en", "screening_status": "stopped"}
+    )
+    events, dispatcher = run(ActionScreeningResult(), tracker)
+    assert texts(dispatcher) == [say("screening.stopped", "en")]
+    assert "household" not in slot_events(events)

@@ -1,0 +1,119 @@
+"""The pure helpers of nlu/: normalisation, pinyin, language, numbers, entities."""
+
+import pytest
+
+pytest.importorskip("cn2an")  # .venv-rasa only: see bot/requirements-extra.txt
+
+from nlu.entities import EntityIndex, Surface
+from nlu.numbers import parse_number
+from nlu.text import PinyinIndex, detect_language, language_request, normalise, wants_to_stop
+
+WORDS = PinyinIndex(
+    ["低保", "怎么", "申请", "孤儿", "补助", "孩子", "爸爸", "坐牢", "了", "娃", "岁"]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("dibao zenme shenqing", "低保怎么申请"),
+        ("gu er bu zhu", "孤儿补助"),
+        ("Dibaozenmeshenqing", "低保怎么申请"),
+        ("zen me shen qin di bao", "怎么申请低保"),
+        ("孩子他爸坐牢了 娃能有補助不", "孩子他爸坐牢了 娃能有补助不"),
+        ("how do I apply for dibao", "how do i apply for 低保"),
+        ("my wage is low", "my wage is low"),
+        ("孩 子 被 打", "孩子被打"),
+    ],
+)
+def test_normalised_text(typed, read):
+    normalised = normalise(typed, WORDS)
+    assert normalised.text == read
+    assert len(normalised.spans) == len(normalised.text)
+
+
+def test_spans_point_back_into_what_was_typed():
+    typed = "how to apply for di bao"
+    normalised = normalise(typed, WORDS)
+    start = normalised.text.index("低保")
+    begin, end = normalised.span(start, start + 2)
+    assert typed[begin:end] == "di bao"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("你好", "zh"),
+        ("dibao zenme shenqing", "zh"),
+        ("how do I apply", "en"),
+        ("2", None),
+        ("ok", None),
+        ("yes", None),
+        ("ma", None),
+        ("hello", "en"),
+        ("thanks", "en"),
+        ("nihao", "zh"),
+        ("dibao", "zh"),
+        ("he is 7", "en"),
+        ("請問", "zh"),
+    ],
+)
+def test_detect_language(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("English please", "en"),
+        ("说中文", "zh"),
+        ("我看不懂英文", "zh"),
+        ("I don't read Chinese", "en"),
+        ("低保怎么申请", None),
+    ],
+)
+def test_language_request(text, language):
+    assert language_request(text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"), [("算了", True), ("cancel", True), ("没有", False), ("7", False)]
+)
+def test_wants_to_stop(text, stop):
+    assert wants_to_stop(text) is stop
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三千五", 3500),
+        ("3千", 3000),
+        ("1.2万", 12000),
+        ("500块", 500),
+        ("five hundred", 500),
+        ("一万二", 12000),
+        ("2k", 2000),
+        ("十五", 15),
+        ("问一下", None),
+    ],
+)
+def test_numbers(text, value):
+    assert parse_number(text) == value
+
+
+def test_entities_with_parent_roles_and_numbers():
+    index = EntityIndex(
+        [
+            Surface("爸", "parent", "father"),
+            Surface("妈", "parent", "mother"),
+            Surface("坐牢", "parent_status", "imprisoned"),
+            Surface("跑了", "parent_status", "lost_contact"),
+            Surface("低保", "programme", "dibao"),
+        ],
+        {},
+    )
+    found = index.find(normalise("他爸坐牢了，他妈跑了，娃7岁，低保能领不", WORDS))
+    statuses = {(e["value"], e.get("role")) for e in found if e["entity"] == "parent_status"}
+    assert statuses == {("imprisoned", "father"), ("lost_contact", "mother")}
+    assert {"entity": "age", "start": 12, "end": 13, "value": 7} in found
+    assert any(e["entity"] == "programme" and e["value"] == "dibao" for e in found)
