@@ -1,0 +1,96 @@
+"""The danger screen on the messages the issue names, hard negatives and arbitrary text."""
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from webhooks.safety.rules import CATEGORIES
+from webhooks.safety.screen import DangerHit, check
+
+# Messages from the issue and the brief, with the category the case should be opened under.
+CRISES = [
+    ("他爸天天打孩子", "abuse", "zh"),
+    ("孩子被人欺负打伤了", "abuse", "zh"),
+    ("娃不见了两天了", "missing_child", "zh"),
+    ("孩子说不想活了", "suicide_self_harm", "zh"),
+    ("有人要把孩子带走卖了", "trafficking", "zh"),
+    ("孩子一个人在家好几天没人管", "neglect_left_alone", "zh"),
+    ("继父对女儿动手动脚", "sexual_abuse", "zh"),
+    ("孩子要跳楼", "suicide_self_harm", "zh"),
+    ("孩子要跳樓", "suicide_self_harm", "zh"),
+    ("haizi bei da le", "abuse", "zh"),
+    ("haizibeidale", "abuse", "zh"),
+    ("ta xiang zisha", "suicide_self_harm", "zh"),
+    ("my husband beats the kids", "abuse", "en"),
+    ("my son wants to kill himself", "suicide_self_harm", "en"),
+    ("she has been missing since yesterday", "missing_child", "en"),
+    ("a man touched my daughter", "sexual_abuse", "en"),
+    ("救命，他拿刀要砍孩子", "immediate_danger", "zh"),
+]
+
+# Messages a helpline for families gets every day that share words with danger.
+HARD_NEGATIVES = [
+    "孩子发烧了",
+    "I'm dying to know when the money comes",
+    "笑死我了",
+    "孩子打疫苗要钱吗",
+    "打电话没人接",
+    "我在外地打工",
+    "饿死了",
+    "I'm just killing time",
+    "We want to beat the deadline",
+    "补贴什么时候打到卡上",
+    "申请被打回来了",
+    "这是孩子的救命钱",
+    "事实无人抚养儿童怎么申请",
+    "临时救助要什么材料",
+    "孩子的户口本找不到了",
+    "孩子他爸去年车祸去世了，能领孤儿补贴吗",
+    "跳楼价大甩卖",
+    "想死你们了",
+    "My husband died last year, can the kids get the orphan allowance?",
+    "HELP",
+    "STOP",
+    "退订",
+    "帮助",
+    "haizi fa shao le",
+    "butie na dao le ma",
+]
+
+
+@pytest.mark.parametrize(("text", "category", "language"), CRISES)
+def test_crisis_is_caught_with_category_and_language(text, category, language):
+    hit = check(text)
+    assert hit is not None, text
+    assert (hit.category, hit.language) == (category, language)
+    assert hit.rule_id and hit.matched
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negative_raises_no_alarm(text):
+    assert check(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("救命，他在打孩子", "immediate_danger"),  # also abuse
+        ("my son wants to kill himself", "suicide_self_harm"),  # not a threat to "him"
+    ],
+)
+def test_most_urgent_category_wins(text, category):
+    assert check(text).category == category
+
+
+def test_hit_is_frozen():
+    hit = check("孩子失踪了")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.category = "abuse"
+
+
+@given(st.text(max_size=200))
+def test_any_text_gives_none_or_a_hit(text):
+    hit = check(text)
+    assert hit is None or (isinstance(hit, DangerHit) and hit.category in CATEGORIES)
