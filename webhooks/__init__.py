@@ -22,12 +22,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["helpline"] = services.configure(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    from webhooks import cli, simulator
+    from webhooks import auth, cli, dashboard, inbox, simulator
+    from webhooks.chat.views import bp as chat_bp
     from webhooks.sms.views import bp as sms_bp
 
+    auth.init_app(app)
     app.register_blueprint(sms_bp)
+    app.register_blueprint(chat_bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(dashboard.bp)
+    # Twilio's signature and the chat token protect these; CSRF protects every form.
+    auth.csrf.exempt(sms_bp)
+    auth.csrf.exempt(chat_bp)
     if settings.sms_provider == "console" and settings.APP_ENV != "production":
         app.register_blueprint(simulator.bp)
+        auth.csrf.exempt(simulator.bp)
     cli.init_app(app)
 
     @app.get("/healthz")

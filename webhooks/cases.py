@@ -1,14 +1,30 @@
-"""Cases: a conversation handed to a child-welfare worker, and handed back."""
+"""Cases: a conversation handed to a child-welfare worker, worked on, and handed back.
+
+Every change to a case happens here, whether it comes from the bot, the danger screen, the
+inbox or a worker's SMS; the history of each change is a CaseEvent.
+"""
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from webhooks.models import Case, Conversation
+from webhooks import referrals, routing, staff, tasks
+from webhooks.config import Settings
+from webhooks.conversations import stage_notice, stage_replies
+from webhooks.db import utcnow
+from webhooks.models import Case, CaseEvent, Conversation, Message, Region, Worker
+from webhooks.queue import after_commit
+from webhooks.services import current
+from webhooks.sms import segments
 
 log = logging.getLogger(__name__)
+
+# Longest reply a worker may type in the inbox: about nine SMS segments in Chinese.
+REPLY_MAX_CHARS = 600
+NO_PLACE = "—"
 
 
 def open_case(
@@ -19,22 +35,45 @@ def open_case(
     summary: str = "",
     facts: dict[str, Any] | None = None,
     programmes: list[str] | None = None,
+    opened_by: int | None = None,
+    region_code: str | None = None,
 ) -> Case:
-    """Open a case, or raise the open one's priority; the bot goes quiet either way."""
-    case = open_case_of(session, conversation)
+    """Open a case, or add to the family's active one; the bot goes quiet either way.
+
+    A new case is routed to the workers of the family's region (else up the hierarchy) and
+    texted to their phones; an urgent one also alerts the township's supervisors.
+    """
+    facts = facts or {}
+    _place_from_bot(session, conversation, region_code or facts.get("region"))
+    case = active_case_of(session, conversation)
     if case is None:
         case = Case(
             conversation=conversation,
             reason=reason,
             priority=priority,
             summary=summary,
-            facts=facts or {},
+            facts=facts,
             programmes=programmes or [],
-            region_id=conversation.contact.region_id if conversation.contact else None,
+            region_id=_region_for(session, conversation),
+            opened_by_id=opened_by,
+            assignee_id=opened_by,
         )
         session.add(case)
-    elif priority == Case.URGENT and case.priority != Case.URGENT:
-        case.priority = Case.URGENT
+        session.flush()
+        _event(session, case, CaseEvent.OPENED, opened_by, reason=reason, priority=priority)
+        if opened_by is None:
+            _alert_new(session, case)
+    else:
+        if case.status == Case.FOLLOW_UP:
+            _reopen(session, case, opened_by, reason=reason)
+        _merge(case, summary, facts, programmes or [])
+        if priority == Case.URGENT and case.priority != Case.URGENT:
+            case.priority = Case.URGENT
+            _event(session, case, CaseEvent.URGENT, opened_by, reason=reason)
+            _alert_new(session, case, summary)
+        elif priority == Case.URGENT:
+            # Already urgent: whoever has it hears of the new report at once.
+            _alert(session, case, _handlers(session, case), "staff_urgent_case", summary)
     conversation.mode = Conversation.HUMAN
     session.flush()
     log.info("case %s open (%s, %s)", case.id, case.reason, case.priority)
@@ -46,6 +85,7 @@ def open_from_handoff(session: Session, conversation: Conversation, handoff: dic
     priority = Case.URGENT if handoff.get("priority") == Case.URGENT else Case.NORMAL
     facts = handoff.get("facts") if isinstance(handoff.get("facts"), dict) else {}
     programmes = [p for p in handoff.get("programmes") or [] if isinstance(p, str)]
+    region = handoff.get("region")
     return open_case(
         session,
         conversation,
@@ -54,6 +94,7 @@ def open_from_handoff(session: Session, conversation: Conversation, handoff: dic
         summary=str(handoff.get("summary") or ""),
         facts=facts,
         programmes=programmes,
+        region_code=region if isinstance(region, str) else None,
     )
 
 
@@ -61,3 +102,280 @@ def open_case_of(session: Session, conversation: Conversation) -> Case | None:
     return session.scalar(
         select(Case).where(Case.conversation_id == conversation.id, Case.status == Case.OPEN)
     )
+
+
+def active_case_of(session: Session, conversation: Conversation) -> Case | None:
+    """The case that keeps the conversation in human mode: open, or waiting on a follow-up."""
+    return session.scalar(
+        select(Case)
+        .where(
+            Case.conversation_id == conversation.id,
+            Case.status.in_((Case.OPEN, Case.FOLLOW_UP)),
+        )
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+
+
+def claim(session: Session, case: Case, worker_id: int) -> bool:
+    """Take an unassigned open case; False when someone else got there first."""
+    if case.assignee_id == worker_id:
+        return True
+    taken = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.assignee_id.is_(None), Case.status == Case.OPEN)
+        .values(assignee_id=worker_id)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(case)
+    if taken.rowcount != 1:
+        return False
+    _event(session, case, CaseEvent.CLAIMED, worker_id)
+    return True
+
+
+def transfer(session: Session, case: Case, by: int, to: Worker) -> None:
+    """Give the case to a colleague whose area includes it, and text them about it."""
+    if not routing.can_answer(session, to, case.region_id):
+        raise ValueError(f"worker {to.id} does not cover case {case.id}'s region")
+    case.assignee_id = to.id
+    _event(session, case, CaseEvent.TRANSFERRED, by, to=to.id)
+    if to.id != by:
+        staff.text_worker(
+            session,
+            to,
+            "staff_transferred",
+            "summary",
+            about=case.id,
+            case=case.id,
+            place=place_name(case),
+            summary=gist(session, case),
+        )
+
+
+def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Message]:
+    """The worker's words to the family, through the outbound queue like the bot's."""
+    conversation = case.conversation
+    budget = max(1, segments.count_segments(body))  # never cut: the worker chose every word
+    sent = stage_replies(session, conversation, [body], budget, author=Message.WORKER)
+    for message in sent:
+        message.worker_id = worker.id
+    now = utcnow()
+    if case.first_reply_at is None:
+        case.first_reply_at = now
+    if case.assignee_id is None:
+        case.assignee_id = worker.id
+        _event(session, case, CaseEvent.CLAIMED, worker.id)
+    conversation.last_activity_at = now
+    after_commit(session, tasks.send_outbound, conversation.id)
+    return sent
+
+
+def add_note(session: Session, case: Case, worker_id: int, body: str) -> None:
+    """An internal note: seen by colleagues in the inbox, never sent to the family."""
+    session.add(CaseEvent(case_id=case.id, worker_id=worker_id, kind=CaseEvent.NOTE, body=body))
+
+
+def resolve(session: Session, case: Case, worker_id: int | None) -> bool:
+    """Close the case and hand the family back to the bot, with a short note to them."""
+    if case.status != Case.OPEN:
+        return False
+    case.status, case.resolved_at = Case.RESOLVED, utcnow()
+    conversation = case.conversation
+    conversation.mode = Conversation.BOT
+    stage_notice(session, conversation, "case_resolved")
+    after_commit(session, tasks.send_outbound, conversation.id)
+    _event(session, case, CaseEvent.RESOLVED, worker_id)
+    return True
+
+
+def open_again(session: Session, case: Case, worker: Worker) -> Case:
+    """A worker opens a new case on a family whose last one is resolved; it is theirs."""
+    return open_case(session, case.conversation, reason="worker", opened_by=worker.id)
+
+
+def place(session: Session, case: Case, region: Region, worker_id: int | None) -> None:
+    """Put the family (and the case) in a region; an unanswered case goes to its workers."""
+    case.region = region
+    contact = case.conversation.contact
+    if contact is not None:
+        contact.region = region
+    session.flush()
+    _event(session, case, CaseEvent.PLACED, worker_id, region=region.code)
+    if case.status == Case.OPEN and case.assignee_id is None:
+        _alert_new(session, case)
+
+
+def family_wrote(session: Session, message: Message) -> None:
+    """A family message while a case is active: the follow-up answer, or news for the worker."""
+    conversation = message.conversation
+    case = active_case_of(session, conversation)
+    if case is None:
+        return
+    if case.status == Case.FOLLOW_UP:
+        _follow_up_answered(session, case, message)
+        return
+    staff.text_workers(
+        session,
+        _handlers(session, case),
+        "staff_family_wrote",
+        "body",
+        about=case.id,
+        case=case.id,
+        body=message.body,
+    )
+
+
+def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
+    conversation = case.conversation
+    answer = referrals.read_answer(message.body)
+    _event(session, case, CaseEvent.ANSWERED, None, answer=answer)
+    if answer == referrals.YES:
+        referrals.family_applied(session, case)
+        case.status = Case.RESOLVED
+        conversation.mode = Conversation.BOT
+        stage_notice(session, conversation, "follow_up_thanks", reply_to=message)
+    else:
+        _reopen(session, case, None, answer=answer)
+        stage_notice(session, conversation, "worker_will_reply", reply_to=message)
+        staff.text_workers(
+            session,
+            _handlers(session, case),
+            "staff_follow_up_reopened",
+            "body",
+            about=case.id,
+            case=case.id,
+            place=place_name(case),
+            body=message.body,
+        )
+    after_commit(session, tasks.send_outbound, conversation.id)
+
+
+def escalate_overdue(session: Session, settings: Settings, now: datetime) -> list[int]:
+    """Alert the supervisors of open cases nobody has answered in time; each case once."""
+    sla = {
+        Case.URGENT: settings.SLA_URGENT_MINUTES,
+        Case.NORMAL: settings.SLA_NORMAL_MINUTES,
+    }
+    overdue = session.scalars(
+        select(Case)
+        .where(
+            Case.status == Case.OPEN,
+            Case.first_reply_at.is_(None),
+            Case.escalated_at.is_(None),
+            or_(
+                and_(
+                    Case.priority == Case.URGENT,
+                    Case.opened_at <= now - timedelta(minutes=sla[Case.URGENT]),
+                ),
+                and_(
+                    Case.priority != Case.URGENT,
+                    Case.opened_at <= now - timedelta(minutes=sla[Case.NORMAL]),
+                ),
+            ),
+        )
+        .order_by(Case.id)
+    ).all()
+    for case in overdue:
+        case.escalated_at = now
+        besides = {case.assignee_id} if case.assignee_id else set()
+        supervisors = routing.supervisors_above(session, case.region_id, besides)
+        _event(session, case, CaseEvent.ESCALATED, None, to=[w.id for w in supervisors])
+        staff.text_workers(
+            session,
+            supervisors,
+            "staff_overdue",
+            "summary",
+            about=case.id,
+            case=case.id,
+            place=place_name(case),
+            minutes=sla.get(case.priority, sla[Case.NORMAL]),
+            summary=gist(session, case),
+        )
+    if overdue:
+        log.info("escalated %d overdue cases", len(overdue))
+    return [case.id for case in overdue]
+
+
+def place_name(case: Case) -> str:
+    return case.region.name if case.region is not None else NO_PLACE
+
+
+def gist(session: Session, case: Case) -> str:
+    """What an alert says about the case: the bot's summary, else the family's last words."""
+    if case.summary:
+        return case.summary
+    last = session.scalar(
+        select(Message.body)
+        .where(Message.conversation_id == case.conversation_id, Message.author == Message.FAMILY)
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return last or case.reason
+
+
+def _alert_new(session: Session, case: Case, news: str = "") -> None:
+    """A new (or newly urgent) case to its region's responders; urgent: the township's too."""
+    people = routing.responders(session, case.region_id)
+    if case.priority == Case.URGENT:
+        people += routing.township_supervisors(session, case.region_id)
+    key = "staff_urgent_case" if case.priority == Case.URGENT else "staff_new_case"
+    _alert(session, case, people, key, news)
+
+
+def _alert(session: Session, case: Case, people: list[Worker], key: str, news: str = "") -> None:
+    staff.text_workers(
+        session,
+        people,
+        key,
+        "summary",
+        about=case.id,
+        case=case.id,
+        place=place_name(case),
+        summary=news or gist(session, case),
+    )
+
+
+def _handlers(session: Session, case: Case) -> list[Worker]:
+    """Whoever has the case, else everyone it goes to."""
+    return [case.assignee] if case.assignee else routing.responders(session, case.region_id)
+
+
+def _reopen(session: Session, case: Case, worker_id: int | None, **detail) -> None:
+    case.status, case.resolved_at = Case.OPEN, None
+    case.conversation.mode = Conversation.HUMAN
+    _event(session, case, CaseEvent.REOPENED, worker_id, **detail)
+
+
+def _merge(case: Case, summary: str, facts: dict[str, Any], programmes: list[str]) -> None:
+    if summary and summary not in case.summary:
+        case.summary = f"{case.summary}\n{summary}" if case.summary else summary
+    if facts:
+        case.facts = {**case.facts, **facts}
+    new = [p for p in programmes if p not in case.programmes]
+    if new:
+        case.programmes = [*case.programmes, *new]
+
+
+def _place_from_bot(session: Session, conversation: Conversation, code: Any) -> None:
+    """Place the family where they told the bot they live, unless they are placed more finely."""
+    contact = conversation.contact
+    if contact is None or not isinstance(code, str):
+        return
+    region = routing.region_by_code(session, code)
+    if region is None:
+        return
+    if contact.region_id is None or routing.is_within(session, region.id, contact.region_id):
+        contact.region_id = region.id
+
+
+def _region_for(session: Session, conversation: Conversation) -> int | None:
+    if conversation.contact is not None and conversation.contact.region_id is not None:
+        return conversation.contact.region_id
+    code = current().settings.UNPLACED_REGION_CODE
+    region = routing.region_by_code(session, code) if code else None
+    return region.id if region else None
+
+
+def _event(session: Session, case: Case, kind: str, worker_id: int | None, **detail) -> None:
+    session.add(CaseEvent(case_id=case.id, worker_id=worker_id, kind=kind, detail=detail))

@@ -1,16 +1,22 @@
 """Admin commands: `flask --app webhooks <command>`."""
 
+import json
+import secrets
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from webhooks import auth, family_data, routing, staff
+from webhooks.crypto import normalise_phone
 from webhooks.db import Session
-from webhooks.models import Region, Worker
+from webhooks.models import Case, CaseEvent, Region, Worker
+from webhooks.sms.views import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 DEMO_REGIONS = [
@@ -20,9 +26,25 @@ DEMO_REGIONS = [
 ]
 
 
+DEMO_WORKERS = [
+    ("demo", "演示儿童主任 Demo director", "worker", "CN-51-demo-t1-v1"),
+    ("demo-supervisor", "演示督导员 Demo supervisor", "supervisor", "CN-51-demo-t1"),
+]
+MIN_PASSWORD = 10
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(migrate)
-    app.cli.add_command(seed_demo)
+    for cmd in (
+        migrate,
+        seed_demo,
+        create_region,
+        create_worker,
+        reset_password,
+        deactivate_worker,
+        export_family,
+        erase_family,
+    ):
+        app.cli.add_command(cmd)
 
 
 def alembic_config(database_url: str) -> Config:
@@ -40,7 +62,7 @@ def migrate() -> None:
 
 @click.command("seed-demo")
 def seed_demo() -> None:
-    """Create the demo region and one demo worker login (development only)."""
+    """Create the demo regions, a demo worker and a demo supervisor login (development only)."""
     settings = current_app.extensions["helpline"].settings
     if settings.APP_ENV == "production":
         raise click.ClickException("seed-demo is for development; use create-worker in production")
@@ -54,15 +76,188 @@ def seed_demo() -> None:
                 region = Region(code=code, name=name, level=level, parent=codes.get(parent))
                 session.add(region)
             codes[code] = region
-        worker = session.scalar(select(Worker).where(Worker.username == "demo"))
-        if worker is None:
-            session.add(
-                Worker(
-                    username="demo",
-                    display_name="演示儿童主任 Demo director",
-                    role="worker",
-                    region=codes["CN-51-demo-t1-v1"],
-                    password_hash=generate_password_hash(settings.DEMO_WORKER_PASSWORD),
+        for username, display_name, role, region in DEMO_WORKERS:
+            if session.scalar(select(Worker).where(Worker.username == username)) is None:
+                session.add(
+                    Worker(
+                        username=username,
+                        display_name=display_name,
+                        role=role,
+                        region=codes[region],
+                        password_hash=generate_password_hash(settings.DEMO_WORKER_PASSWORD),
+                    )
                 )
-            )
     click.echo(f"demo worker login: demo / {settings.DEMO_WORKER_PASSWORD}")
+    click.echo(f"demo supervisor login: demo-supervisor / {settings.DEMO_WORKER_PASSWORD}")
+
+
+@click.command("create-region")
+@with_appcontext
+@click.argument("code")
+@click.argument("name")
+@click.option("--level", type=click.Choice(Region.LEVELS), required=True)
+@click.option("--parent", "parent_code", help="code of the region above (none for a province)")
+def create_region(code: str, name: str, level: str, parent_code: str | None) -> None:
+    """Add a region: CODE NAME --level village --parent CODE."""
+    with Session.begin() as session:
+        if routing.region_by_code(session, code) is not None:
+            raise click.ClickException(f"region {code} exists already")
+        parent = routing.region_by_code(session, parent_code) if parent_code else None
+        if parent_code and parent is None:
+            raise click.ClickException(f"no region {parent_code}")
+        expected = Region.LEVELS.index(level) - 1
+        if (parent is None) != (expected < 0) or (
+            parent is not None and Region.LEVELS.index(parent.level) != expected
+        ):
+            above = Region.LEVELS[expected] if expected >= 0 else "nothing"
+            raise click.ClickException(f"a {level} sits under a {above}")
+        session.add(Region(code=code, name=name, level=level, parent=parent))
+        auth.audit(session, None, "create_region", "region", None, code=code, by="cli")
+    click.echo(f"region {code} created")
+
+
+@click.command("create-worker")
+@with_appcontext
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="the name colleagues see")
+@click.option("--role", type=click.Choice(Worker.ROLES), default="worker", show_default=True)
+@click.option("--region", "region_code", help="the region they answer for (not for admins)")
+@click.option("--phone", help="their own mobile, for case alerts and answering by SMS")
+@click.option("--language", type=click.Choice(("zh", "en")), default="zh", show_default=True)
+@click.option("--generate-password", is_flag=True, help="print a random password instead")
+def create_worker(username, display_name, role, region_code, phone, language, generate_password):
+    """Add a worker, supervisor or admin login."""
+    password = _new_password(generate_password)
+    vault = current_app.extensions["helpline"].vault
+    with Session.begin() as session:
+        if session.scalar(select(Worker).where(Worker.username == username)):
+            raise click.ClickException(f"worker {username} exists already")
+        region = routing.region_by_code(session, region_code) if region_code else None
+        if region_code and region is None:
+            raise click.ClickException(f"no region {region_code}")
+        if region is None and role != "admin":
+            raise click.ClickException("a worker or supervisor needs --region")
+        worker = Worker(
+            username=username,
+            display_name=display_name,
+            role=role,
+            region=region,
+            language=language,
+            password_hash=generate_password_hash(password),
+        )
+        if phone:
+            _set_phone(session, vault, worker, phone)
+            session.add(staff.new_staff_thread(worker))
+        session.add(worker)
+        session.flush()
+        auth.audit(session, None, "create_worker", "worker", worker.id, by="cli")
+    click.echo(f"worker {username} created")
+    if generate_password:
+        click.echo(f"password: {password}")
+
+
+@click.command("reset-password")
+@with_appcontext
+@click.argument("username")
+@click.option("--generate-password", is_flag=True, help="print a random password instead")
+def reset_password(username: str, generate_password: bool) -> None:
+    """Set a new password; the worker's other sessions end."""
+    password = _new_password(generate_password)
+    with Session.begin() as session:
+        worker = _worker(session, username)
+        worker.password_hash = generate_password_hash(password)
+        auth.audit(session, None, "reset_password", "worker", worker.id, by="cli")
+    click.echo(f"password of {username} reset")
+    if generate_password:
+        click.echo(f"password: {password}")
+
+
+@click.command("deactivate-worker")
+@with_appcontext
+@click.argument("username")
+def deactivate_worker(username: str) -> None:
+    """Stop a login and SMS commands; their open cases go back to their area's queue."""
+    with Session.begin() as session:
+        worker = _worker(session, username)
+        worker.active = False
+        held = session.scalars(
+            select(Case).where(Case.assignee_id == worker.id, Case.status != Case.RESOLVED)
+        ).all()
+        for case in held:
+            case.assignee_id = None
+            session.add(CaseEvent(case_id=case.id, kind=CaseEvent.TRANSFERRED, detail={"to": None}))
+        auth.audit(session, None, "deactivate_worker", "worker", worker.id, by="cli")
+    click.echo(f"{username} deactivated; {len(held)} cases back in the queue")
+
+
+@click.command("export-family")
+@with_appcontext
+@click.option("--phone", help="the family's phone number")
+@click.option("--case", "case_id", type=int, help="or one of their case numbers")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-")
+def export_family(phone: str | None, case_id: int | None, output) -> None:
+    """Everything held about one family, as JSON (for their request to see it)."""
+    vault = current_app.extensions["helpline"].vault
+    with Session.begin() as session:
+        contact = _family(session, vault, phone, case_id)
+        data = family_data.export(session, vault, contact)
+        auth.audit(session, None, "export_family", "family", contact.id, by="cli")
+    json.dump(data, output, ensure_ascii=False, indent=2)
+    output.write("\n")
+
+
+@click.command("erase-family")
+@with_appcontext
+@click.option("--phone", help="the family's phone number")
+@click.option("--case", "case_id", type=int, help="or one of their case numbers")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def erase_family(phone: str | None, case_id: int | None, yes: bool) -> None:
+    """Erase a family's words and number; statistics keep the counts."""
+    vault = current_app.extensions["helpline"].vault
+    with Session.begin() as session:
+        contact = _family(session, vault, phone, case_id)
+        if contact.erased_at is not None:
+            raise click.ClickException("this family's data is erased already")
+        if not yes:
+            click.confirm("Erase every message, note and the number of this family?", abort=True)
+        emptied = family_data.erase(session, contact)
+        auth.audit(session, None, "erase_family", "family", contact.id, by="cli")
+    click.echo(
+        f"erased: {emptied['messages']} messages, {emptied['cases']} cases, "
+        f"{emptied['events']} case events"
+    )
+
+
+def _new_password(generate: bool) -> str:
+    if generate:
+        return secrets.token_urlsafe(12)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"use at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _worker(session, username: str) -> Worker:
+    worker = session.scalar(select(Worker).where(Worker.username == username))
+    if worker is None:
+        raise click.ClickException(f"no worker {username}")
+    return worker
+
+
+def _set_phone(session, vault, worker: Worker, phone: str) -> None:
+    phone = normalise_phone(phone)
+    if not PHONE.fullmatch(phone):
+        raise click.ClickException("--phone must look like +8613800000000")
+    phone_hash = vault.lookup_hash(phone)
+    if session.scalar(select(Worker).where(Worker.phone_hash == phone_hash)):
+        raise click.ClickException("that phone is registered to another worker")
+    worker.phone_ciphertext, worker.phone_hash = vault.encrypt(phone), phone_hash
+
+
+def _family(session, vault, phone: str | None, case_id: int | None):
+    if bool(phone) == (case_id is not None):
+        raise click.UsageError("give either --phone or --case")
+    contact = family_data.find_contact(session, vault, phone, case_id)
+    if contact is None:
+        raise click.ClickException("no such family")
+    return contact

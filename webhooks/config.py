@@ -44,6 +44,19 @@ class Settings:
     TURN_SEGMENT_BUDGET: int = 3
     SEND_RATE_SEGMENTS_PER_SECOND: int = 1
     DEMO_WORKER_PASSWORD: str = ""
+    # Workers' inbox and SMS: a case nobody has answered after this long alerts the supervisor.
+    SLA_URGENT_MINUTES: int = 30
+    SLA_NORMAL_MINUTES: int = 24 * 60
+    # Days after a referral that the family is asked whether they applied; days their answer
+    # is waited for before the family goes back to the bot.
+    FOLLOW_UP_DAYS: int = 14
+    FOLLOW_UP_ANSWER_DAYS: int = 7
+    # Where cases of families who have not said where they live go (a Region code); empty: admins.
+    UNPLACED_REGION_CODE: str = ""
+    LOGIN_RATE_LIMIT: str = "5 per minute"
+    INBOX_POLL_SECONDS: float = 3.0
+    # The time zone of times shown to workers and of the dashboard's days.
+    LOCAL_TIMEZONE: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, overrides: dict | None = None) -> "Settings":

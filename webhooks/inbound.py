@@ -1,13 +1,17 @@
-"""What happens to a family's message once stored: keywords, opt-out, a worker, or the bot."""
+"""What happens to a family's message once stored: danger, keywords, opt-out, a worker, the bot."""
 
+from datetime import timedelta
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webhooks import tasks
+from nlu.text import detect_language
+from webhooks import cases, tasks
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import utcnow
-from webhooks.language import detect
-from webhooks.models import Conversation, Message
+from webhooks.models import Case, Conversation, Message
 from webhooks.queue import after_commit
+from webhooks.safety import DangerHit, check
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, classify
 
@@ -16,7 +20,11 @@ def route(session: Session, services: Services, message: Message, has_media: boo
     """Decide, within the webhook's transaction, who answers this message."""
     conversation = message.conversation
     contact = conversation.contact
-    conversation.language = detect(message.body) or conversation.language
+    conversation.language = detect_language(message.body) or conversation.language
+    hit = check(message.body)
+    if hit is not None:
+        _danger(session, conversation, message, hit)
+        return
     keyword = classify(message.body)
 
     if keyword is Keyword.STOP and contact is not None:
@@ -40,8 +48,46 @@ def route(session: Session, services: Services, message: Message, has_media: boo
         _answer(session, conversation, message, "empty_message")
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
+        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a follow-up
     else:
         after_commit(session, tasks.run_turns, conversation.id)
+
+
+# The same emergency text goes to a family at most once in this long.
+EMERGENCY_REPEAT = timedelta(minutes=30)
+
+
+def _danger(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
+    """A child may be in danger: emergency numbers at once, an urgent case, alerts.
+
+    Runs before everything else, so it works mid-screening, in human mode and with Rasa down.
+    A family who opted out gets no text, but the workers are still alerted.
+    """
+    message.danger = True
+    message.status = Message.HANDLED
+    conversation.language = hit.language
+    summary = f"Danger screen: {hit.category} (rule {hit.rule_id}): “{message.body[:300]}”"
+    cases.open_case(session, conversation, reason="danger", priority=Case.URGENT, summary=summary)
+    contact = conversation.contact
+    if (contact is not None and contact.opted_out) or _emergency_sent_recently(
+        session, conversation
+    ):
+        return
+    stage_notice(session, conversation, "emergency", kind=Message.EMERGENCY, reply_to=message)
+    after_commit(session, tasks.send_outbound, conversation.id, priority=tasks.URGENT)
+
+
+def _emergency_sent_recently(session: Session, conversation: Conversation) -> bool:
+    since = utcnow() - EMERGENCY_REPEAT
+    return (
+        session.scalar(
+            select(Message.id)
+            .where(Message.conversation_id == conversation.id, Message.kind == Message.EMERGENCY)
+            .where(Message.created_at >= since)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _answer(session, conversation, message, key, kind=Message.REPLY) -> None:

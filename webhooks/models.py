@@ -35,6 +35,8 @@ class FamilyContact(Base):
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     opted_out: Mapped[bool] = mapped_column(default=False)
     opted_out_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when the family's data was erased: no number, no text; the rows stay for statistics.
+    erased_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     region: Mapped[Optional[Region]] = relationship()
@@ -44,10 +46,12 @@ class Conversation(Base):
     """One family's thread on one channel, known to Rasa only by its pseudonym.
 
     Mode BOT: the bot answers. Mode HUMAN: a case is open and the bot stays silent.
+    Channel STAFF is not a family's: it is the SMS thread between the helpline and one worker's
+    own phone (case alerts out, "#123 text" commands in), sent through the same outbound queue.
     """
 
     __tablename__ = "conversation"
-    SMS, WEB = "sms", "web"
+    SMS, WEB, STAFF = "sms", "web", "staff"
     BOT, HUMAN = "bot", "human"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,10 +64,13 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
     more_text: Mapped[Optional[str]] = mapped_column(Text)
+    # Staff threads only: the worker whose phone this thread texts.
+    worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contact: Mapped[Optional[FamilyContact]] = relationship()
+    worker: Mapped[Optional["Worker"]] = relationship(foreign_keys=[worker_id])
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.id"
     )
@@ -102,6 +109,9 @@ class Message(Base):
     provider_sid: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     # The inbound message an outbound message answers.
     reply_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("message.id"))
+    # Staff threads: the case an alert or a worker's command is about, so erasing the family
+    # erases these words too.
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("support_case.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     segments: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -142,6 +152,8 @@ class Worker(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     phone_ciphertext: Mapped[Optional[str]] = mapped_column(Text)
     phone_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    # The language of the SMS alerts the worker's phone gets.
+    language: Mapped[str] = mapped_column(String(8), default="zh")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -152,10 +164,12 @@ class Case(Base):
     """A conversation handed to a person.
 
     OPEN (the conversation is in human mode) > RESOLVED (the family is back with the bot).
+    RESOLVED > FOLLOW_UP when the family is asked whether they applied for a referral (human mode
+    again, so their answer reaches the case) > RESOLVED ("yes") or OPEN ("no", or a question).
     """
 
     __tablename__ = "support_case"
-    OPEN, RESOLVED = "open", "resolved"
+    OPEN, RESOLVED, FOLLOW_UP = "open", "resolved", "follow_up"
     NORMAL, URGENT = "normal", "urgent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,15 +180,73 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     programmes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
-    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"), index=True)
+    # A worker who opened the case themselves; None when the bot or the danger screen did.
+    opened_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_reply_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When nobody had replied in time and the supervisor was alerted.
+    escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    follow_up_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     conversation: Mapped[Conversation] = relationship()
     region: Mapped[Optional[Region]] = relationship()
-    assignee: Mapped[Optional[Worker]] = relationship()
+    assignee: Mapped[Optional[Worker]] = relationship(foreign_keys=[assignee_id])
+    referrals: Mapped[list["Referral"]] = relationship(
+        back_populates="case", order_by="Referral.id"
+    )
+
+
+class CaseEvent(Base):
+    """One entry in a case's history: an internal note, or something a person or job did."""
+
+    __tablename__ = "case_event"
+    NOTE, OPENED, CLAIMED, TRANSFERRED, RESOLVED = (
+        "note",
+        "opened",
+        "claimed",
+        "transferred",
+        "resolved",
+    )
+    REOPENED, ESCALATED, URGENT, PLACED = "reopened", "escalated", "urgent", "placed"
+    REFERRED, OUTCOME, FOLLOW_UP, ANSWERED = "referred", "outcome", "follow_up", "answered"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # A note's words; empty for the other kinds, whose particulars are in detail.
+    body: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    worker: Mapped[Optional[Worker]] = relationship()
+
+
+class Referral(Base):
+    """A programme a case referred the family to, and what became of it.
+
+    REFERRED > APPLIED > APPROVED or REFUSED; WITHDRAWN at any point. The family is asked once,
+    FOLLOW_UP_DAYS after the referral, whether they applied.
+    """
+
+    __tablename__ = "referral"
+    REFERRED, APPLIED, APPROVED = "referred", "applied", "approved"
+    REFUSED, WITHDRAWN = "refused", "withdrawn"
+    STATUSES = (REFERRED, APPLIED, APPROVED, REFUSED, WITHDRAWN)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
+    programme: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=REFERRED, index=True)
+    referred_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
+    referred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    follow_up_sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="referrals")
 
 
 class AuditEvent(Base):
@@ -189,3 +261,12 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[Optional[int]]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Lease(Base):
+    """Something one job holds until a time: e.g. "turns-42", answering conversation 42."""
+
+    __tablename__ = "lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""Sending queued replies through the SMS provider, in order, within the sender's rate."""
+"""Sending queued texts through the SMS provider, in order, within the sender's rate: replies
+to families, and alerts to workers' own phones on their staff threads."""
 
 import logging
 from collections.abc import Callable
@@ -36,8 +37,11 @@ def send_pending(
             if conversation.channel == Conversation.WEB:
                 message.status, message.sent_at = Message.DELIVERED, utcnow()
                 continue
+            phone = _recipient(services, conversation)
+            if phone is None:
+                message.status = Message.SUPPRESSED  # erased family, or a worker without a phone
+                continue
             take_segments(message.segments)
-            phone = services.vault.decrypt(conversation.contact.phone_ciphertext)
             message.status = Message.SENDING
             message.attempts += 1
             message_id, body, attempts = message.id, message.body, message.attempts
@@ -81,6 +85,19 @@ def _oldest_queued(session, conversation_id: int) -> Message | None:
         .order_by(Message.id)
         .limit(1)
     )
+
+
+def _recipient(services: Services, conversation: Conversation) -> str | None:
+    """The number a thread's texts go to: the family's, or the worker's own on a staff thread."""
+    if conversation.channel == Conversation.STAFF:
+        worker = conversation.worker
+        if worker is None or not worker.active or not worker.phone_ciphertext:
+            return None
+        return services.vault.decrypt(worker.phone_ciphertext)
+    contact = conversation.contact
+    if contact is None or contact.erased_at is not None:
+        return None
+    return services.vault.decrypt(contact.phone_ciphertext)
 
 
 def _blocked_by_opt_out(conversation: Conversation, message: Message) -> bool:

@@ -21,6 +21,8 @@ def after_commit(session, task, *args, priority: int | None = None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_committed(session) -> None:
+    if session.in_nested_transaction():
+        return  # releasing a savepoint commits nothing yet
     for task, args, priority in session.info.pop("after_commit", []):
         task(*args, priority=priority)
 

@@ -1,13 +1,14 @@
-"""The worker's jobs: answer a conversation's waiting messages, send its replies, sweep."""
+"""The worker's jobs: answer a conversation's waiting messages, send its replies, sweep,
+escalate overdue cases and follow up referrals."""
 
 import logging
 from datetime import timedelta
 
 from huey import crontab
-from huey.exceptions import RetryTask, TaskLockedException
+from huey.exceptions import RetryTask
 from sqlalchemy import select
 
-from webhooks import outbound, turns
+from webhooks import cases, leases, outbound, referrals, turns
 from webhooks.config import Settings
 from webhooks.db import Session, utcnow
 from webhooks.models import Message
@@ -20,30 +21,41 @@ log = logging.getLogger(__name__)
 
 huey = make_huey(Settings.from_env())
 
+
+@huey.on_startup()
+def bind_worker() -> None:
+    """A consumer binds the database, provider and Rasa client before its first job."""
+    current()
+
+
 # Held longer than any one job should run; a killed worker's lock expires by itself.
 LOCK_SECONDS = 300
 # Jobs for emergencies jump the queue.
 URGENT = 100
+RASA_RETRY_CAP = 20
 
 
 def conversation_lock(kind: str, conversation_id: int):
-    return huey.lock_task(f"{kind}-{conversation_id}", ttl=LOCK_SECONDS)
+    return leases.hold(f"{kind}-{conversation_id}", LOCK_SECONDS)
 
 
-@huey.task(retries=12, retry_delay=2, retry_backoff=2)
-def run_turns(conversation_id: int) -> None:
-    """Answer waiting messages in order; Rasa down means a holding reply and a retry."""
+@huey.task()
+def run_turns(conversation_id: int, attempt: int = 0) -> None:
+    """Answer waiting messages in order; Rasa down means a holding reply and a later try."""
     try:
         with conversation_lock("turns", conversation_id):
             try:
                 more = turns.run_pending(current(), conversation_id)
             finally:
                 send_outbound(conversation_id)
-    except TaskLockedException:
+    except leases.Busy:
         # Another job is answering this family; ours runs after it, keeping their order.
         raise RetryTask(delay=1) from None
     except RasaUnavailable:
-        raise  # huey retries with backoff; the sweep picks it up after that
+        # Keep trying while Rasa is away, backing off to one try per RASA_RETRY_CAP seconds.
+        delay = min(RASA_RETRY_CAP, 2**attempt)
+        run_turns.schedule((conversation_id, attempt + 1), delay=delay)
+        return
     if more:
         run_turns(conversation_id)
 
@@ -63,7 +75,7 @@ def send_outbound(conversation_id: int) -> None:
     try:
         with conversation_lock("send", conversation_id):
             outbound.send_pending(services, conversation_id, take_segments)
-    except TaskLockedException:
+    except leases.Busy:
         raise RetryTask(delay=1) from None
     except TemporaryFailure:
         raise  # retried with backoff
@@ -93,3 +105,19 @@ def sweep() -> None:
         send_outbound(conversation_id)
     if waiting or unsent:
         log.info("sweep: %d conversations waiting, %d unsent", len(waiting), len(unsent))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def escalate_overdue_cases() -> None:
+    """Alert supervisors about open cases no worker has answered within the SLA."""
+    with Session.begin() as session:
+        cases.escalate_overdue(session, current().settings, utcnow())
+
+
+@huey.periodic_task(crontab(minute="7"))
+def follow_up_referrals() -> None:
+    """Ask families whether they applied for their referrals; stop waiting after a while."""
+    settings = current().settings
+    with Session.begin() as session:
+        referrals.send_follow_ups(session, settings, utcnow())
+        referrals.expire_follow_ups(session, settings, utcnow())

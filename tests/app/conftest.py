@@ -23,13 +23,15 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.app import databases
+from tests.app.live import LiveApp
 from tests.app.stack import RasaStack
 from tests.app.twilio import TwilioSender
 
 os.environ.setdefault("QUEUE_FILE", str(databases.scratch_dir() / "queue.db"))
 
-from webhooks import create_app
+from webhooks import create_app, services
 from webhooks.cli import alembic_config
+from webhooks.config import Settings
 from webhooks.db import Base
 from webhooks.tasks import huey
 
@@ -57,6 +59,36 @@ def rasa_stack(tmp_path_factory):
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """Redis for the queue when it is reachable (as in production), else the SQLite queue."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if os.environ.get("TEST_DATABASE") == "sqlite":
+        return ""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return ""
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, database_url, rasa_stack, redis_url):
+    """gunicorn and two huey consumers against the session database and the real Rasa."""
+    live = LiveApp(tmp_path_factory.mktemp("live"), database_url, rasa_stack.rasa_url, redis_url)
+    try:
+        live.start(consumers=2)
+        # The tests read what the processes stored through the same database and keys.
+        live.services = services.configure(
+            Settings.from_env({"DATABASE_URL": database_url, "RASA_URL": rasa_stack.rasa_url})
+        )
+        yield live
+    finally:
+        live.stop()
 
 
 def make_app(database_url, rasa_url):
@@ -107,3 +139,33 @@ def sms(app):
 @pytest.fixture
 def bot_sms(bot_app):
     return TwilioSender(bot_app)
+
+
+# --- Worker inbox (issue #6): regions and workers, signed-in clients, a scripted bot. ---------
+# Helpers live in tests/app/inbox_helpers.py and tests/app/rasa_double.py.
+
+
+@pytest.fixture
+def area(app):
+    """The inbox tests' regions and workers (see inbox_helpers)."""
+    from tests.app.inbox_helpers import seed_area
+
+    return seed_area(app)
+
+
+@pytest.fixture
+def signed_in(app, area):
+    """signed_in("wang"): a client signed in as that worker, sending CSRF tokens with forms."""
+    from tests.app.inbox_helpers import StaffClient
+
+    return lambda username: StaffClient(app, username)
+
+
+@pytest.fixture
+def bot(app):
+    """A scripted Rasa in place of the unreachable one: it answers, and hands off on cue."""
+    from tests.app.rasa_double import ScriptedRasa
+
+    scripted = ScriptedRasa()
+    app.extensions["helpline"].rasa = scripted
+    return scripted

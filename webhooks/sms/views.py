@@ -6,11 +6,12 @@ import unicodedata
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
-from webhooks import inbound
+from webhooks import inbound, worker_sms
 from webhooks.conversations import sms_conversation, store_inbound
 from webhooks.db import Session
 from webhooks.models import Message
 from webhooks.sms import signature
+from webhooks.staff import registered_worker
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 
@@ -52,6 +53,10 @@ def twilio_inbound():
     has_media = request.form.get("NumMedia", "0").strip() not in ("", "0")
 
     with Session.begin() as session:
+        worker = registered_worker(session, services.vault, phone)
+        if worker is not None:  # a worker's own phone: "#123 text" commands, not a family
+            worker_sms.handle(session, services, worker, body, sid)
+            return twiml()
         conversation = sms_conversation(session, services.vault, phone)
         message = store_inbound(session, conversation, body, provider_sid=sid)
         # None: Twilio retried a message we already have, and it gets nothing more.

@@ -1,0 +1,152 @@
+"""The admins' `flask` commands: regions, workers and their passwords, a family's data."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.app.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
+from webhooks.db import Session
+from webhooks.models import AuditEvent, Case, FamilyContact, Message, Region, Worker
+
+NEW_PASSWORD = "a much longer secret"
+FAMILY = "+8613800000501"
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def run(runner, *args, input=None):
+    return runner.invoke(args=list(args), input=input)
+
+
+def test_regions_are_created_top_down(runner):
+    assert run(runner, "create-region", "CN-52", "贵州省", "--level", "province").exit_code == 0
+    county = run(
+        runner, "create-region", "CN-52-x", "某县", "--level", "county", "--parent", "CN-52"
+    )
+    assert county.exit_code == 0
+    wrong = run(
+        runner, "create-region", "CN-52-x-v", "某村", "--level", "village", "--parent", "CN-52-x"
+    )
+    assert wrong.exit_code != 0 and "a village sits under a township" in wrong.output
+    twice = run(runner, "create-region", "CN-52", "again", "--level", "province")
+    assert "exists already" in twice.output
+    with Session() as session:
+        assert session.scalar(select(Region).where(Region.code == "CN-52-x")).parent.code == "CN-52"
+
+
+def test_a_new_worker_signs_in_and_gets_alerts_on_their_phone(app, area, runner):
+    result = run(
+        runner, "create-worker", "zhou", "--name", "周主任", "--region", V1,
+        "--phone", "+86 139-0000-0077", input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0077" not in result.output
+    assert StaffClient(app).login("zhou", NEW_PASSWORD).status_code == 302
+    open_case(app, FAMILY, V1)
+    assert staff_texts(app, "zhou")[0].startswith("新求助")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["wang", "--name", "x", "--region", V1], "exists already"),
+        (["new", "--name", "x", "--region", "CN-99"], "no region CN-99"),
+        (["new", "--name", "x"], "needs --region"),
+        (["new", "--name", "x", "--region", V1, "--phone", "+8613900000001"], "another worker"),
+        (["new", "--name", "x", "--region", V1, "--phone", "call me"], "must look like"),
+    ],
+)
+def test_create_worker_refuses_mistakes(area, runner, args, message):
+    result = run(runner, "create-worker", *args, input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_a_short_password_is_refused(area, runner):
+    result = run(
+        runner, "create-worker", "new", "--name", "x", "--region", V1, input="short\nshort\n"
+    )
+    assert "at least 10" in result.output
+
+
+def test_a_generated_password_is_printed_once_and_works(app, area, runner):
+    result = run(runner, "create-worker", "boss", "--name", "管理员", "--role", "admin",
+                 "--generate-password")  # fmt: skip
+    password = result.output.split("password: ")[1].strip()
+    assert StaffClient(app).login("boss", password).status_code == 302
+
+
+def test_resetting_a_password_ends_the_old_sessions(app, area, signed_in, runner):
+    wang = signed_in("wang")
+    result = run(runner, "reset-password", "wang", input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+    assert result.exit_code == 0
+    assert wang.get("/inbox").status_code == 302
+    assert StaffClient(app).login("wang", PASSWORD).status_code == 200
+    assert StaffClient(app).login("wang", NEW_PASSWORD).status_code == 302
+
+
+def test_a_deactivated_worker_loses_access_and_their_cases_go_back_to_the_queue(
+    app, area, signed_in, runner
+):
+    case_id = open_case(app, FAMILY, V1)
+    signed_in("wang").post(f"/inbox/cases/{case_id}/claim")
+    result = run(runner, "deactivate-worker", "wang")
+    assert "1 cases back in the queue" in result.output
+    assert StaffClient(app).login("wang").status_code == 200
+    listed = signed_in("chen").get("/inbox/api/queues?queue=unassigned").get_json()["cases"]
+    assert [row["id"] for row in listed] == [case_id]
+
+
+def test_a_familys_data_is_exported_as_json(app, area, sms, signed_in, runner):
+    case_id = open_case(app, FAMILY, V1, summary="问低保")
+    sms.text(FAMILY, "我家在一村")
+    signed_in("wang").post(f"/inbox/cases/{case_id}/reply", {"body": "好的"})
+    signed_in("wang").post(f"/inbox/cases/{case_id}/notes", {"body": "家里三个孩子"})
+    result = run(runner, "export-family", "--phone", FAMILY)
+    data = json.loads(result.output)
+    assert data["phone"] == FAMILY and data["region"] == V1
+    [conversation] = data["conversations"]
+    assert [m["body"] for m in conversation["messages"]] == ["我家在一村", "好的"]
+    assert conversation["cases"][0]["summary"] == "问低保"
+    assert conversation["cases"][0]["notes"][0]["body"] == "家里三个孩子"
+    assert run(runner, "export-family", "--case", str(case_id)).output == result.output
+
+
+def test_erasing_a_family_leaves_counts_but_no_words_or_number(app, area, sms, signed_in, runner):
+    case_id = open_case(app, FAMILY, V1, summary="问低保")
+    sms.text(FAMILY, "孩子叫小明，住在一村三组")
+    signed_in("wang").post(f"/inbox/cases/{case_id}/notes", {"body": "小明的奶奶"})
+    chen = signed_in("chen")
+    before = chen.page("/dashboard/")
+    assert run(runner, "erase-family", "--phone", FAMILY).exit_code == 1  # asks first
+    result = run(runner, "erase-family", "--phone", FAMILY, "--yes")
+    assert result.exit_code == 0, result.output
+    with Session() as session:
+        bodies = session.scalars(select(Message.body)).all()
+        assert bodies and all("小明" not in b and "一村三组" not in b for b in bodies)
+        contact = session.scalar(select(FamilyContact))
+        assert contact.erased_at is not None and FAMILY[-4:] not in contact.phone_ciphertext
+        assert session.get(Case, case_id).summary == ""
+        assert session.scalar(select(func.count()).select_from(Message)) == len(bodies)
+    page = signed_in("wang").page(f"/inbox/cases/{case_id}")
+    assert "小明" not in page and "已删除 Erased" in page
+    assert chen.page("/dashboard/") == before  # the statistics still count them
+    sms.text(FAMILY, "你好")  # texting again starts afresh
+    with Session() as session:
+        assert session.scalar(select(func.count()).select_from(FamilyContact)) == 2
+
+
+def test_an_unknown_family_is_said_so(area, runner):
+    assert "no such family" in run(runner, "export-family", "--phone", "+8613800000599").output
+    assert "either --phone or --case" in run(runner, "export-family").output
+
+
+def test_an_admin_action_is_audited(area, runner):
+    run(runner, "deactivate-worker", "li")
+    with Session() as session:
+        events = session.scalars(select(AuditEvent.action)).all()
+        worker = session.scalar(select(Worker).where(Worker.username == "li"))
+    assert events == ["deactivate_worker"] and not worker.active

@@ -1,0 +1,401 @@
+"""The inbox as workers use it: cases arrive, are claimed, answered, noted, resolved."""
+
+import dataclasses
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.app.inbox_helpers import (
+    T1,
+    V1,
+    V2,
+    V3,
+    V4,
+    StaffClient,
+    open_case,
+    place_family,
+    staff_texts,
+)
+from tests.app.rasa_double import GREETING
+from webhooks import cases, referrals
+from webhooks.db import Session, utcnow
+from webhooks.models import AuditEvent, Case, Conversation, Message
+from webhooks.services import current
+from webhooks.texts import text
+
+FAMILY = "+8613800000101"
+
+
+def queue_ids(client, queue: str) -> list[int]:
+    data = client.get(f"/inbox/api/queues?queue={queue}").get_json()
+    return [row["id"] for row in data["cases"]]
+
+
+def get_case(case_id: int) -> Case:
+    with Session() as session:
+        case = session.get(Case, case_id)
+        case.conversation  # noqa: B018  (loaded before the session closes)
+        return case
+
+
+# Signing in
+
+
+def test_wrong_password_is_refused_and_the_right_one_opens_the_inbox(app, area, signed_in):
+    client = signed_in("wang")
+    assert "王主任" in client.page("/inbox")
+    stranger = signed_in("li")
+    stranger.post("/logout")
+    refused = stranger.login("li", "wrong password")
+    assert refused.status_code == 200
+    assert "Wrong username or password" in refused.get_data(as_text=True)
+    assert stranger.get("/inbox").status_code == 302
+
+
+def test_failed_logins_are_rate_limited(app, area):
+    client = StaffClient(app)
+    statuses = [client.login("wang", f"guess {n}").status_code for n in range(6)]
+    assert statuses[:5] == [200] * 5
+    assert statuses[5] == 429
+
+
+def test_the_session_cookie_is_http_only(app, area):
+    client = StaffClient(app)
+    response = client.login("wang")
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# A case arrives
+
+
+def test_the_bots_handoff_reaches_the_village_worker_and_their_phone(
+    app, area, sms, bot, signed_in
+):
+    bot.hands_off(
+        "找儿童主任", region=V1, summary="家长想问孤儿补助", programmes=["orphan_allowance"]
+    )
+    sms.text(FAMILY, "我想找儿童主任")
+    wang = signed_in("wang")
+    [case_id] = queue_ids(wang, "unassigned")
+    assert get_case(case_id).conversation.mode == Conversation.HUMAN
+    [alert] = staff_texts(app, "wang")
+    assert alert.startswith(f"新求助 #{case_id} (一村 Village 1)：家长想问孤儿补助")
+    assert f"回复 #{case_id} 加内容 即可回复家庭" in alert
+    assert staff_texts(app, "li") == [] and staff_texts(app, "chen") == []
+    assert queue_ids(signed_in("li"), "unassigned") == []
+
+
+def test_an_urgent_case_alerts_the_worker_and_the_township_supervisor(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1, reason="danger", priority="urgent", summary="孩子被打")
+    for username in ("wang", "chen"):
+        assert queue_ids(signed_in(username), "urgent") == [case_id]
+        assert staff_texts(app, username)[0].startswith(f"紧急求助 #{case_id}")
+    assert staff_texts(app, "li") == []
+
+
+def test_a_village_without_a_worker_goes_to_the_township_supervisor(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V4)
+    assert queue_ids(signed_in("chen"), "unassigned") == [case_id]
+    assert staff_texts(app, "chen")[0].startswith(f"新求助 #{case_id} (四村 Village 4)")
+
+
+def test_a_danger_report_on_an_open_case_makes_it_urgent_and_alerts_the_supervisor(app, area):
+    first = open_case(app, FAMILY, V1)
+    again = open_case(app, FAMILY, V1, reason="danger", priority="urgent", summary="他又打孩子")
+    assert again == first
+    case = get_case(first)
+    assert case.priority == Case.URGENT
+    assert "他又打孩子" in case.summary
+    assert staff_texts(app, "chen")[0].startswith(f"紧急求助 #{first}")
+
+
+def test_a_danger_report_by_sms_alerts_the_worker_and_supervisor(app, area, sms, signed_in):
+    place_family(app, FAMILY, V1)
+    sms.text(FAMILY, "孩子被打了")
+    [case_id] = queue_ids(signed_in("wang"), "urgent")
+    assert queue_ids(signed_in("chen"), "urgent") == [case_id]
+    assert staff_texts(app, "wang")[0].startswith(f"紧急求助 #{case_id} (一村 Village 1)")
+    assert staff_texts(app, "chen")[0].startswith(f"紧急求助 #{case_id} (一村 Village 1)")
+
+
+def test_a_new_danger_report_on_an_urgent_case_reaches_whoever_has_it(app, area, sms, signed_in):
+    place_family(app, FAMILY, V1)
+    sms.text(FAMILY, "孩子被打了")
+    [case_id] = queue_ids(signed_in("wang"), "urgent")
+    signed_in("chen").post(f"/inbox/cases/{case_id}/claim")
+    sms.text(FAMILY, "他又被打了，在流血")
+    assert "在流血" in staff_texts(app, "chen")[-1]
+    assert len(staff_texts(app, "wang")) == 1  # alerted once, when the case opened
+
+
+# Working on it
+
+
+def test_only_one_worker_can_claim_a_case(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang, chen = signed_in("wang"), signed_in("chen")
+    wang.post(f"/inbox/cases/{case_id}/claim")
+    second = chen.post(f"/inbox/cases/{case_id}/claim", follow_redirects=True)
+    assert "Someone else has it" in second.get_data(as_text=True)
+    assert queue_ids(wang, "mine") == [case_id]
+    assert queue_ids(wang, "unassigned") == []
+
+
+def test_a_reply_reaches_the_family_and_their_answer_reaches_the_worker(
+    app, area, sms, bot, signed_in
+):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/reply", {"body": "您好，我是王主任，明天去您家看看。"})
+    assert sms.replies(FAMILY) == ["您好，我是王主任，明天去您家看看。"]
+    [sent] = [m for m in sms.thread(FAMILY) if m.author == Message.WORKER]
+    assert sent.worker_id == area.workers["wang"]
+    assert get_case(case_id).first_reply_at is not None
+    assert queue_ids(wang, "waiting") == [case_id]  # the reply claimed it; now the family's turn
+
+    sms.text(FAMILY, "好的，谢谢，下午在家")
+    assert bot.heard == []  # the bot stays silent while the case is open
+    assert queue_ids(wang, "mine") == [case_id]
+    assert staff_texts(app, "wang")[-1] == f"#{case_id} 家庭说：好的，谢谢，下午在家"
+
+
+def test_an_empty_or_long_reply_is_refused_and_nothing_is_sent(app, area, sms, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    for body in ("", "字" * 601):
+        page = wang.post(f"/inbox/cases/{case_id}/reply", {"body": body}, follow_redirects=True)
+        assert "1-600" in page.get_data(as_text=True)
+    assert sms.replies(FAMILY) == []
+
+
+def test_a_note_is_kept_for_colleagues_and_never_sent(app, area, sms, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/notes", {"body": "奶奶耳背，打电话要大声"})
+    assert "奶奶耳背，打电话要大声" in signed_in("chen").page(f"/inbox/cases/{case_id}")
+    assert sms.replies(FAMILY) == []
+
+
+def test_canned_replies_are_offered_in_the_familys_language(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    with Session.begin() as session:
+        session.get(Case, case_id).conversation.language = "en"
+    page = signed_in("wang").page(f"/inbox/cases/{case_id}")
+    assert text("canned_received", "en") in page
+    assert text("canned_received", "zh") not in page
+
+
+def test_resolving_hands_the_family_back_to_the_bot_with_a_note(app, area, sms, bot, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/resolve")
+    assert sms.replies(FAMILY) == [text("case_resolved", "zh")]
+    sms.text(FAMILY, "你好")
+    assert sms.replies(FAMILY)[-1] == GREETING
+    case = get_case(case_id)
+    assert case.status == Case.RESOLVED and case.resolved_at is not None
+    assert queue_ids(wang, "unassigned") == []
+
+
+def test_a_worker_can_open_a_new_case_for_a_family_back_with_the_bot(app, area, sms, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/resolve")
+    response = wang.post(f"/inbox/cases/{case_id}/reopen")
+    new_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert new_id != case_id
+    assert queue_ids(wang, "mine") == [new_id]
+    assert get_case(new_id).conversation.mode == Conversation.HUMAN
+
+
+def test_a_transfer_goes_to_a_colleague_of_the_area_and_texts_them(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/transfer", {"worker_id": area.workers["chen"]})
+    assert queue_ids(signed_in("chen"), "mine") == [case_id]
+    assert staff_texts(app, "chen")[-1].startswith(f"转给您 #{case_id}")
+    refused = signed_in("chen").post(
+        f"/inbox/cases/{case_id}/transfer", {"worker_id": area.workers["li"]}, follow_redirects=True
+    )
+    assert "does not cover this area" in refused.get_data(as_text=True)
+    assert get_case(case_id).assignee_id == area.workers["chen"]
+
+
+def test_placing_the_family_in_another_village_hands_the_case_to_its_worker(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    response = wang.post(f"/inbox/cases/{case_id}/region", {"region_id": area.regions[V2]})
+    assert response.headers["Location"].endswith("/inbox")  # no longer Wang's to see
+    assert queue_ids(signed_in("li"), "unassigned") == [case_id]
+    assert staff_texts(app, "li")[0].startswith(f"新求助 #{case_id} (二村 Village 2)")
+    refused = signed_in("li").post(
+        f"/inbox/cases/{case_id}/region", {"region_id": area.regions[V3]}
+    )
+    assert refused.status_code == 302
+    assert get_case(case_id).region_id == area.regions[V2]
+
+
+# What the worker sees
+
+
+def test_the_case_page_shows_the_history_summary_facts_and_eligibility(
+    app, area, sms, bot, signed_in
+):
+    facts = {"region": "CN-51-demo", "child": {"age": 7}, "father": {"status": "deceased"},
+             "mother": {"status": "deceased"}}  # fmt: skip
+    bot.hands_off("找人", region=V1, summary="父母双亡，问补助", facts=facts)
+    sms.text(FAMILY, "你好")
+    sms.text(FAMILY, "我要找人")
+    [case_id] = queue_ids(signed_in("wang"), "unassigned")
+    page = signed_in("wang").page(f"/inbox/cases/{case_id}")
+    for shown in ("你好", GREETING, "我要找人", "父母双亡，问补助", "孩子年龄", "孤儿"):
+        assert shown in page
+    assert re.search(r"孤儿.*?</td><td>可以申请 Can apply", page)
+
+
+def test_the_number_is_masked_until_shown_and_both_looks_are_audited(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    page = wang.page(f"/inbox/cases/{case_id}")
+    assert "•••• 0101" in page and FAMILY not in page
+    shown = wang.post(f"/inbox/cases/{case_id}/phone").get_data(as_text=True)
+    assert FAMILY in shown
+    with Session() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.worker_id == area.workers["wang"])
+        ).all()
+    assert actions.count("open") == 1 and actions.count("show_phone") == 1
+
+
+def test_family_words_are_escaped_on_the_page_and_in_json(app, area, sms, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    sms.text(FAMILY, attack)
+    page = signed_in("wang").page(f"/inbox/cases/{case_id}")
+    assert attack not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=" in page
+    assert (
+        "script-src 'self'"
+        in signed_in("wang").get(f"/inbox/cases/{case_id}").headers["Content-Security-Policy"]
+    )
+
+
+def test_new_messages_come_through_the_timeline_json(app, area, sms, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    first = wang.get(f"/inbox/api/cases/{case_id}/timeline").get_json()
+    last = max([i["id"] for i in first["items"] if i["kind"] == "message"], default=0)
+    sms.text(FAMILY, "在吗？")
+    later = wang.get(f"/inbox/api/cases/{case_id}/timeline?after_message={last}&after_event=999")
+    assert [i["body"] for i in later.get_json()["items"]] == ["在吗？"]
+
+
+# Referrals and follow-up
+
+
+def test_a_referral_and_its_outcome_are_recorded(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/referrals", {"programme": "dibao"})
+    [referral] = get_case_referrals(case_id)
+    wang.post(f"/inbox/cases/{case_id}/referrals/{referral.id}", {"status": "approved"})
+    [referral] = get_case_referrals(case_id)
+    assert referral.status == "approved" and referral.outcome_at is not None
+    assert "低保 Dibao" in wang.page(f"/inbox/cases/{case_id}")
+
+
+def get_case_referrals(case_id):
+    with Session() as session:
+        return list(session.get(Case, case_id).referrals)
+
+
+def refer_and_resolve(app, signed_in, days_ago: int) -> int:
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/referrals", {"programme": "dibao"})
+    wang.post(f"/inbox/cases/{case_id}/resolve")
+    with Session.begin() as session:
+        for referral in session.get(Case, case_id).referrals:
+            referral.referred_at -= timedelta(days=days_ago)
+    return case_id
+
+
+def run_follow_ups():
+    with Session.begin() as session:
+        return referrals.send_follow_ups(session, current().settings, utcnow())
+
+
+def test_no_follow_up_before_the_configured_days(app, area, sms, signed_in):
+    refer_and_resolve(app, signed_in, days_ago=13)
+    assert run_follow_ups() == []
+
+
+def test_a_family_who_applied_says_so_and_goes_back_to_the_bot(app, area, sms, bot, signed_in):
+    case_id = refer_and_resolve(app, signed_in, days_ago=14)
+    assert run_follow_ups() == [case_id]
+    assert sms.replies(FAMILY)[-1] == text("follow_up_question", "zh", programmes="低保")
+    sms.text(FAMILY, "1")
+    assert sms.replies(FAMILY)[-1] == text("follow_up_thanks", "zh")
+    [referral] = get_case_referrals(case_id)
+    assert referral.status == "applied"
+    assert get_case(case_id).status == Case.RESOLVED
+    assert bot.heard == []
+    sms.text(FAMILY, "你好")
+    assert sms.replies(FAMILY)[-1] == GREETING
+    assert run_follow_ups() == []  # asked once only
+
+
+@pytest.mark.parametrize("answer", ["2", "还没有，村里说材料不够怎么办？"])
+def test_no_or_a_question_reopens_the_case_for_the_worker(app, area, sms, bot, signed_in, answer):
+    case_id = refer_and_resolve(app, signed_in, days_ago=20)
+    run_follow_ups()
+    sms.text(FAMILY, answer)
+    assert sms.replies(FAMILY)[-1] == text("worker_will_reply", "zh")
+    assert get_case(case_id).status == Case.OPEN
+    assert queue_ids(signed_in("wang"), "unassigned") == [case_id]
+    assert staff_texts(app, "wang")[-1].startswith(f"回访 #{case_id}")
+    assert bot.heard == []
+
+
+# Response times
+
+
+def escalate(minutes_later: int):
+    with Session.begin() as session:
+        later = utcnow() + timedelta(minutes=minutes_later)
+        return cases.escalate_overdue(session, current().settings, later)
+
+
+def test_an_unanswered_urgent_case_is_escalated_to_the_supervisor_after_30_minutes(app, area):
+    case_id = open_case(app, FAMILY, V1, priority="urgent", reason="danger")
+    assert escalate(29) == []
+    assert escalate(31) == [case_id]
+    assert escalate(60) == []  # once
+    assert staff_texts(app, "chen")[-1].startswith(f"超时 #{case_id} (一村 Village 1)：30分钟")
+
+
+def test_a_normal_case_waits_a_day_and_an_answered_case_never_escalates(app, area, signed_in):
+    waiting = open_case(app, FAMILY, V1)
+    answered = open_case(app, "+8613800000102", V1)
+    signed_in("wang").post(f"/inbox/cases/{answered}/reply", {"body": "收到"})
+    assert escalate(23 * 60) == []
+    assert escalate(24 * 60 + 1) == [waiting]
+    assert staff_texts(app, "chen")[-1].startswith(f"超时 #{waiting}")
+
+
+def test_the_supervisor_sees_escalated_cases_marked_overdue(app, area, signed_in):
+    case_id = open_case(app, FAMILY, V1, priority="urgent")
+    escalate(31)
+    rows = signed_in("chen").get("/inbox/api/queues?queue=urgent").get_json()["cases"]
+    assert [(r["id"], r["escalated"]) for r in rows] == [(case_id, True)]
+
+
+def test_unplaced_families_go_to_the_configured_region(app, area, signed_in):
+    services = current()
+    services.settings = dataclasses.replace(services.settings, UNPLACED_REGION_CODE=T1)
+    case_id = open_case(app, FAMILY, None)
+    assert queue_ids(signed_in("chen"), "unassigned") == [case_id]
+    assert staff_texts(app, "chen")[0].startswith(f"新求助 #{case_id}")

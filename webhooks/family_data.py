@@ -1,0 +1,132 @@
+"""A family's own data: everything held about them, for export; and its erasure.
+
+Erasure keeps the rows (so statistics still count the messages, cases and referrals) but
+leaves no words and no number: bodies, summaries, facts and notes are emptied, the phone's
+ciphertext and lookup hash are replaced, and the conversation gets a new pseudonym, so what
+Rasa's tracker store keeps under the old one no longer links to anything here.
+"""
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webhooks.conversations import new_pseudonym
+from webhooks.crypto import PhoneVault
+from webhooks.db import utcnow
+from webhooks.models import Case, CaseEvent, Conversation, FamilyContact, Message
+
+ERASED = ""
+
+
+def find_contact(session: Session, vault: PhoneVault, phone: str | None, case_id: int | None):
+    """The family by their number or by one of their cases."""
+    if phone:
+        return session.scalar(
+            select(FamilyContact).where(FamilyContact.phone_hash == vault.lookup_hash(phone))
+        )
+    case = session.get(Case, case_id) if case_id is not None else None
+    return case.conversation.contact if case is not None else None
+
+
+def export(session: Session, vault: PhoneVault, contact: FamilyContact) -> dict[str, Any]:
+    """Everything the helpline holds about the family, as JSON data."""
+    conversations = session.scalars(
+        select(Conversation).where(Conversation.contact_id == contact.id).order_by(Conversation.id)
+    ).all()
+    return {
+        "phone": None if contact.erased_at else vault.decrypt(contact.phone_ciphertext),
+        "region": contact.region.code if contact.region else None,
+        "opted_out": contact.opted_out,
+        "first_contact": contact.created_at.isoformat(),
+        "erased_at": contact.erased_at.isoformat() if contact.erased_at else None,
+        "conversations": [_conversation(session, c) for c in conversations],
+    }
+
+
+def _conversation(session: Session, conversation: Conversation) -> dict[str, Any]:
+    cases = session.scalars(
+        select(Case).where(Case.conversation_id == conversation.id).order_by(Case.id)
+    ).all()
+    return {
+        "channel": conversation.channel,
+        "language": conversation.language,
+        "messages": [
+            {
+                "at": m.created_at.isoformat(),
+                "direction": m.direction,
+                "author": m.author,
+                "body": m.body,
+                "status": m.status,
+            }
+            for m in conversation.messages
+        ],
+        "cases": [
+            {
+                "id": case.id,
+                "status": case.status,
+                "reason": case.reason,
+                "priority": case.priority,
+                "summary": case.summary,
+                "facts": case.facts,
+                "opened_at": case.opened_at.isoformat(),
+                "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None,
+                "notes": [
+                    {"at": e.at.isoformat(), "body": e.body}
+                    for e in session.scalars(
+                        select(CaseEvent)
+                        .where(CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.NOTE)
+                        .order_by(CaseEvent.id)
+                    )
+                ],
+                "referrals": [
+                    {"programme": r.programme, "status": r.status, "at": r.referred_at.isoformat()}
+                    for r in case.referrals
+                ],
+            }
+            for case in cases
+        ],
+    }
+
+
+def erase(session: Session, contact: FamilyContact) -> dict[str, int]:
+    """Remove the family's words and number; keep countable rows. Returns what was emptied."""
+    conversation_ids = select(Conversation.id).where(Conversation.contact_id == contact.id)
+    case_ids = select(Case.id).where(Case.conversation_id.in_(conversation_ids))
+    about_family = Message.conversation_id.in_(conversation_ids) | Message.case_id.in_(case_ids)
+    messages = session.execute(
+        update(Message)
+        .where(about_family)
+        .values(body=ERASED, error=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.execute(
+        update(Message)
+        .where(Message.conversation_id.in_(conversation_ids))
+        .where(Message.status.in_((Message.QUEUED, Message.SENDING)))
+        .values(status=Message.SUPPRESSED)
+        .execution_options(synchronize_session=False)
+    )
+    cases = session.execute(
+        update(Case)
+        .where(Case.id.in_(case_ids))
+        .values(summary=ERASED, facts={})
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    notes = session.execute(
+        update(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids))
+        .values(body=ERASED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    for conversation in session.scalars(
+        select(Conversation).where(Conversation.id.in_(conversation_ids))
+    ):
+        conversation.pseudonym = new_pseudonym()
+        conversation.more_text = None
+        conversation.web_token_hash = None
+    contact.phone_ciphertext = ERASED
+    contact.phone_hash = f"erased-{contact.id}"
+    contact.erased_at = utcnow()
+    session.flush()
+    return {"messages": messages, "cases": cases, "events": notes}

@@ -1,0 +1,68 @@
+"""The inbox's queues, each a query over the cases the signed-in worker may see."""
+
+from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from webhooks.auth import Staff, visible_cases
+from webhooks.models import Case, Message
+
+URGENT, UNASSIGNED, MINE, WAITING = "urgent", "unassigned", "mine", "waiting"
+QUEUES = {
+    URGENT: "紧急 Urgent",
+    UNASSIGNED: "本区未认领 Unassigned in my area",
+    MINE: "我的 Mine",
+    WAITING: "等家庭回复 Waiting on family",
+}
+LIST_LIMIT = 200
+
+
+def _last_id(author: str):
+    return (
+        select(func.max(Message.id))
+        .where(Message.conversation_id == Case.conversation_id, Message.author == author)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+
+
+def waiting_on_family():
+    """A worker spoke last: the family has not answered since."""
+    last_worker, last_family = _last_id(Message.WORKER), _last_id(Message.FAMILY)
+    return and_(last_worker.is_not(None), or_(last_family.is_(None), last_worker > last_family))
+
+
+def queue(staff: Staff, name: str) -> Select:
+    open_cases = visible_cases(staff).where(Case.status == Case.OPEN)
+    if name == URGENT:
+        query = open_cases.where(Case.priority == Case.URGENT)
+    elif name == UNASSIGNED:
+        query = open_cases.where(Case.assignee_id.is_(None))
+    elif name == MINE:
+        query = open_cases.where(Case.assignee_id == staff.id, not_(waiting_on_family()))
+    elif name == WAITING:
+        query = (
+            visible_cases(staff)
+            .where(Case.assignee_id == staff.id)
+            .where(
+                or_(
+                    Case.status == Case.FOLLOW_UP,
+                    and_(Case.status == Case.OPEN, waiting_on_family()),
+                )
+            )
+        )
+    else:
+        raise KeyError(name)
+    urgent_first = case((Case.priority == Case.URGENT, 0), else_=1)
+    return query.order_by(urgent_first, Case.opened_at, Case.id)
+
+
+def cases_in(session: Session, staff: Staff, name: str) -> list[Case]:
+    query = queue(staff, name).options(selectinload(Case.region), selectinload(Case.assignee))
+    return list(session.scalars(query.limit(LIST_LIMIT)))
+
+
+def counts(session: Session, staff: Staff) -> dict[str, int]:
+    return {
+        name: session.scalar(select(func.count()).select_from(queue(staff, name).subquery()))
+        for name in QUEUES
+    }
