@@ -81,6 +81,10 @@ def store_inbound(
     return message
 
 
+# Web chat has no per-segment cost: its replies are not paged.
+WEB_BUDGET = 100
+
+
 def stage_replies(
     session: Session,
     conversation: Conversation,
@@ -90,6 +94,8 @@ def stage_replies(
     author: str = Message.BOT,
 ) -> list[Message]:
     """Queue texts in as few SMS segments as fit the budget; keep the rest for MORE."""
+    if conversation.channel == Conversation.WEB:
+        budget = WEB_BUDGET
     composed = segments.compose(texts, budget, text("more", conversation.language))
     conversation.more_text = composed.overflow
     return [_outbound(session, conversation, body, author, reply_to) for body in composed.messages]

@@ -5,10 +5,10 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from nlu.text import detect_language
 from webhooks import cases
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import Session
-from webhooks.language import detect
 from webhooks.models import Conversation, Message
 from webhooks.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
@@ -59,7 +59,7 @@ def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None
 
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
-    return {"language": detect(message.body), "channel": conversation.channel}
+    return {"language": detect_language(message.body), "channel": conversation.channel}
 
 
 def _apply(session: OrmSession, services: Services, message: Message, reply: BotReply) -> None:

@@ -1,7 +1,7 @@
 """Twilio's REST API: the only module that imports twilio.rest."""
 
 import requests
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -32,7 +32,7 @@ class TwilioProvider:
         options = {"status_callback": status_callback} if status_callback else {}
         try:
             message = self._client.messages.create(to=to, body=body, **self._sender, **options)
-        except TwilioRestException as exc:
+        except (TwilioRestException, TwilioServiceException) as exc:
             # 429, 5xx and credential trouble (401/403, fixable by the operator) are retried.
             if exc.code in PERMANENT_ERRORS or exc.status in (400, 404):
                 raise PermanentFailure(f"twilio {exc.status} error {exc.code}") from exc

@@ -1,0 +1,106 @@
+"""Sending through Twilio's API: what is retried, what is given up, what is recorded."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.doubles import FakeTwilioApi
+from webhooks.config import Settings
+from webhooks.db import Session
+from webhooks.models import DeliveryAttempt, Message
+from webhooks.providers import PermanentFailure, TemporaryFailure
+from webhooks.providers.twilio import TwilioProvider
+
+PHONE = "+8613800000031"
+
+
+def provider(api: FakeTwilioApi) -> TwilioProvider:
+    settings = Settings.from_env(
+        {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_FROM_NUMBER": "+10000000001"}
+    )
+    return TwilioProvider(settings, http_client=api)
+
+
+def test_a_sent_message_returns_twilio_sid_and_posts_to_and_body():
+    api = FakeTwilioApi()
+    sent = provider(api).send(PHONE, "你好", "https://helpline.example/sms/twilio/status")
+    assert sent.provider_sid.startswith("SM")
+    [request] = api.requests
+    assert request.data["To"] == PHONE and request.data["Body"] == "你好"
+    assert request.data["From"] == "+10000000001"
+    assert request.data["StatusCallback"].endswith("/sms/twilio/status")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "failure"),
+    [
+        ((429, 20429), TemporaryFailure),
+        ((500, 20500), TemporaryFailure),
+        ((503, 20503), TemporaryFailure),
+        ("network", TemporaryFailure),
+        ((400, 21610), PermanentFailure),  # the family replied STOP at the carrier
+        ((400, 21211), PermanentFailure),  # not a valid phone number
+        ((400, 21614), PermanentFailure),  # not a mobile number
+    ],
+)
+def test_failures_are_sorted_into_retry_or_give_up(outcome, failure):
+    with pytest.raises(failure):
+        provider(FakeTwilioApi([outcome])).send(PHONE, "hello")
+
+
+@pytest.fixture
+def twilio_api(app):
+    """The app's provider swapped for Twilio over the fake API (the network edge only)."""
+    api = FakeTwilioApi()
+    app.extensions["helpline"].provider = provider(api)
+    return api
+
+
+def attempts(phone_sms, phone):
+    ids = [m.id for m in phone_sms.thread(phone) if m.direction == Message.OUT]
+    with Session() as session:
+        rows = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.message_id.in_(ids)))
+        return [a.outcome for a in rows]
+
+
+def test_reply_goes_out_through_twilio_and_delivery_is_recorded(sms, twilio_api):
+    sms.text(PHONE, "HELP")
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    assert reply.status == Message.SENT and twilio_api.sent_bodies == [reply.body]
+    assert sms.status(reply.provider_sid, "delivered").status_code == 200
+    assert sms.thread(PHONE)[-1].status == Message.DELIVERED
+    sms.status(reply.provider_sid, "sent")  # a late report never moves a message back
+    assert sms.thread(PHONE)[-1].status == Message.DELIVERED
+    assert attempts(sms, PHONE) == ["sent"]
+
+
+def test_temporary_failure_is_retried_and_every_attempt_recorded(sms, twilio_api):
+    from webhooks import tasks
+
+    twilio_api.outcomes = [(429, 20429), (503, 20503)]
+    sms.text(PHONE, "HELP")
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    assert reply.status == Message.QUEUED
+    # The queue's retries, run by hand: 503 once more, then through.
+    with pytest.raises(TemporaryFailure):
+        tasks.send_outbound.call_local(reply.conversation_id)
+    tasks.send_outbound.call_local(reply.conversation_id)
+    assert sms.thread(PHONE)[-1].status == Message.SENT
+    assert attempts(sms, PHONE) == ["retry", "retry", "sent"]
+
+
+def test_permanent_failure_is_not_retried(sms, twilio_api):
+    twilio_api.outcomes = [(400, 21610)]
+    sms.text(PHONE, "HELP")
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    assert reply.status == Message.FAILED
+    assert attempts(sms, PHONE) == ["failed"]
+    assert len(twilio_api.requests) == 1
+
+
+def test_forged_status_callback_is_refused(sms, twilio_api):
+    sms.text(PHONE, "HELP")
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    params = {"MessageSid": reply.provider_sid, "MessageStatus": "failed"}
+    response = sms.post("http://localhost/sms/twilio/status", params, signature="forged")
+    assert response.status_code == 403
+    assert sms.thread(PHONE)[-1].status == Message.SENT

@@ -1,0 +1,101 @@
+"""The chat page and its JSON API: post a message, wait for the replies."""
+
+import hashlib
+import secrets
+import time
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from sqlalchemy import select
+
+from webhooks import inbound
+from webhooks.conversations import new_pseudonym, store_inbound
+from webhooks.db import Session
+from webhooks.models import Conversation, Message
+from webhooks.sms.views import clean_body
+
+bp = Blueprint("chat", __name__, url_prefix="/chat", template_folder="templates")
+
+TOKEN_HEADER = "X-Chat-Token"
+# A reply usually takes a second or two; the browser asks again after this long.
+LONG_POLL_SECONDS = 20
+POLL_INTERVAL_SECONDS = 0.3
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@bp.get("/")
+def page():
+    return render_template("chat/chat.html")
+
+
+@bp.post("/api/messages")
+def post_message():
+    """Store the family's message and start the turn; a first message gets a new token."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("body"), str):
+        return jsonify(error='send JSON like {"body": "你好"}'), 400
+    body = clean_body(data["body"])
+    if not body:
+        return jsonify(error="the message is empty"), 400
+    services = current_app.extensions["helpline"]
+    token = request.headers.get(TOKEN_HEADER, "")
+    with Session.begin() as session:
+        conversation = _conversation(session, token) if token else None
+        if token and conversation is None:
+            return jsonify(error="unknown chat token; start a new chat without one"), 401
+        if conversation is None:
+            token = secrets.token_urlsafe(32)
+            conversation = Conversation(
+                channel=Conversation.WEB,
+                pseudonym=new_pseudonym(),
+                web_token_hash=token_hash(token),
+            )
+            session.add(conversation)
+            session.flush()
+        message = store_inbound(session, conversation, body)
+        inbound.route(session, services, message)
+        message_id = message.id
+    return jsonify(token=token, id=message_id), 202
+
+
+@bp.get("/api/messages")
+def messages():
+    """Messages after `after` (an id), waiting up to `wait` seconds for the first new one."""
+    token = request.headers.get(TOKEN_HEADER, "")
+    after = request.args.get("after", "0")
+    wait = request.args.get("wait", "0")
+    if not after.isdigit() or not wait.isdigit():
+        return jsonify(error="after and wait are whole numbers"), 400
+    deadline = time.monotonic() + min(int(wait), LONG_POLL_SECONDS)
+    while True:
+        with Session() as session:
+            conversation = _conversation(session, token) if token else None
+            if conversation is None:
+                return jsonify(error="unknown chat token"), 401
+            found = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation.id, Message.id > int(after))
+                .order_by(Message.id)
+            ).all()
+            if found or time.monotonic() >= deadline:
+                return jsonify(
+                    mode=conversation.mode, messages=[_as_json(message) for message in found]
+                )
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def _conversation(session, token: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation).where(Conversation.web_token_hash == token_hash(token))
+    )
+
+
+def _as_json(message: Message) -> dict:
+    return {
+        "id": message.id,
+        "from": "family" if message.direction == Message.IN else message.author,
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+    }
