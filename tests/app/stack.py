@@ -53,8 +53,13 @@ class RasaStack:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
+        # Niced, as in the Procfile: the webhook must answer Twilio first, the bot can wait.
         self.processes[name] = subprocess.Popen(
-            args, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT
+            ["nice", "-n", "10", *args],
+            cwd=ROOT,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def start_actions(self) -> None:

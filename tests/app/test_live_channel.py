@@ -1,0 +1,104 @@
+"""The channel with every process real: gunicorn, huey consumers, Rasa and its action server."""
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from tests.app.waiting import eventually
+from webhooks.conversations import find_sms_conversation
+from webhooks.db import Session
+from webhooks.models import Message
+
+pytestmark = pytest.mark.stack
+
+
+def thread_of(live_app, phone: str) -> list[Message]:
+    with Session() as session:
+        conversation = find_sms_conversation(session, live_app.services.vault, phone)
+        if conversation is None:
+            return []
+        return list(
+            session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.id)
+            )
+        )
+
+
+def answered(live_app, phone: str, count: int):
+    """The thread once `count` family messages are handled and every reply has left."""
+
+    def check():
+        thread = thread_of(live_app, phone)
+        inbound = [m for m in thread if m.direction == Message.IN]
+        outbound = [m for m in thread if m.direction == Message.OUT]
+        done = len(inbound) == count and all(m.status == Message.HANDLED for m in inbound)
+        sent = outbound and all(m.status == Message.SENT for m in outbound)
+        return thread if done and sent else None
+
+    return check
+
+
+def test_greeting_is_answered_by_the_worker_process(live_app):
+    response = live_app.text("+8613900000001", "你好")
+    assert response.status_code == 200
+    thread = eventually(answered(live_app, "+8613900000001", 1), 60, "the greeting's reply")
+    replies = [m.body for m in thread if m.direction == Message.OUT]
+    assert len(replies) == 1 and "儿童" in replies[0]
+
+
+def test_concurrent_duplicates_are_stored_and_answered_once(live_app):
+    phone, sid = "+8613900000002", "SM" + uuid.uuid4().hex
+    statuses = []
+
+    def post():
+        statuses.append(live_app.text(phone, "hello", sid=sid).status_code)
+
+    posts = [threading.Thread(target=post) for _ in range(8)]
+    for post_thread in posts:
+        post_thread.start()
+    for post_thread in posts:
+        post_thread.join()
+    assert statuses == [200] * 8
+    thread = eventually(answered(live_app, phone, 1), 60, "the one reply")
+    assert [m.direction for m in thread] == [Message.IN, Message.OUT]
+
+
+def test_texts_from_one_family_are_answered_in_the_order_sent(live_app):
+    phone = "+8613900000003"
+    bodies = ["你好", "hello", "你好", "hello", "你好"]
+    for body in bodies:
+        assert live_app.text(phone, body).status_code == 200
+    thread = eventually(answered(live_app, phone, len(bodies)), 90, "five answers")
+    inbound_ids = [m.id for m in thread if m.direction == Message.IN]
+    replied_to = [m.reply_to_id for m in thread if m.direction == Message.OUT]
+    assert replied_to == inbound_ids  # one reply each, in the order the family sent
+    languages = ["儿童" in m.body for m in thread if m.direction == Message.OUT]
+    assert languages == [True, False, True, False, True]
+
+
+def test_a_flood_from_fifty_families_is_all_answered_in_order(live_app):
+    """1,000 signed texts from 50 numbers, posted by 8 senders at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    phones = [f"+86137{n:08d}" for n in range(50)]
+    bodies = ["你好" if i % 2 == 0 else "hello" for i in range(20)]
+
+    def send_all(phone):
+        return [live_app.text(phone, body) for body in bodies]
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = [r for rs in pool.map(send_all, phones) for r in rs]
+    assert [r.status_code for r in responses] == [200] * 1000
+    took = sorted(r.elapsed.total_seconds() for r in responses)
+    print(f"webhook ack p50 {took[500]:.3f}s p99 {took[990]:.3f}s max {took[-1]:.3f}s")
+
+    for phone in phones:
+        thread = eventually(answered(live_app, phone, 20), 300, f"20 answers for {phone}")
+        inbound_ids = [m.id for m in thread if m.direction == Message.IN]
+        outbound = [m for m in thread if m.direction == Message.OUT]
+        assert [m.reply_to_id for m in outbound] == inbound_ids
+        assert ["儿童" in m.body for m in outbound] == [b == "你好" for b in bodies]
