@@ -114,10 +114,10 @@ def _app_with(database_url, rasa_url):
     app = make_app(database_url, rasa_url)
     yield app
     huey.immediate = False
-    _empty_tables(database_url)
+    empty_tables(database_url)
 
 
-def _empty_tables(url):
+def empty_tables(url):
     engine = create_engine(url)
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):

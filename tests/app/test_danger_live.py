@@ -1,0 +1,145 @@
+"""Safeguarding with every process real: mid-screening, in human mode, and with Rasa stopped,
+a danger message gets the emergency numbers and an urgent case with alerts to the region's
+worker and supervisor within five seconds; everyday messages get none."""
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from tests.app.conftest import empty_tables
+from tests.app.inbox_helpers import PHONES, V1, seed_area
+from tests.app.test_live_channel import answered, thread_of
+from tests.app.waiting import eventually
+from webhooks.conversations import find_sms_conversation
+from webhooks.db import Session
+from webhooks.models import Case, Conversation, FamilyContact, Message, Worker
+from webhooks.texts import text
+
+pytestmark = pytest.mark.stack
+
+# The issue's promise to a family in danger; the wait is a deadline, not a sleep.
+EMERGENCY_DEADLINE = 5
+
+
+@pytest.fixture
+def area(live_app, database_url):
+    """Village 1 with worker Wang and township supervisor Chen, both with phones on file."""
+    seeded = seed_area(SimpleNamespace(extensions={"helpline": live_app.services}))
+    yield seeded
+    empty_tables(database_url)  # the live processes share this database with later tests
+
+
+def place_family(live_app, area, phone):
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, live_app.services.vault, phone)
+        session.get(FamilyContact, conversation.contact_id).region_id = area.regions[V1]
+
+
+def sent_to(live_app, phone) -> list[str]:
+    """What reached this phone, whether it is a family's or a worker's."""
+    vault = live_app.services.vault
+    with Session() as session:
+        threads = session.scalars(
+            select(Conversation.id)
+            .outerjoin(Conversation.contact)
+            .where(FamilyContact.phone_hash == vault.lookup_hash(phone))
+        ).all()
+        threads += session.scalars(
+            select(Conversation.id)
+            .join(Conversation.worker)
+            .where(Conversation.channel == Conversation.STAFF)
+            .where(Worker.phone_hash == vault.lookup_hash(phone))
+        ).all()
+        return list(
+            session.scalars(
+                select(Message.body)
+                .where(Message.conversation_id.in_(threads), Message.direction == Message.OUT)
+                .where(Message.status.in_((Message.SENT, Message.DELIVERED)))
+                .order_by(Message.id)
+            )
+        )
+
+
+def urgent_case(live_app, phone) -> Case | None:
+    with Session() as session:
+        conversation = find_sms_conversation(session, live_app.services.vault, phone)
+        return session.scalar(
+            select(Case).where(
+                Case.conversation_id == conversation.id,
+                Case.status == Case.OPEN,
+                Case.priority == Case.URGENT,
+            )
+        )
+
+
+def expect_emergency_handled(live_app, phone, language="zh"):
+    def everyone_told():
+        family = text("emergency", language) in sent_to(live_app, phone)
+        worker = any("#" in body for body in sent_to(live_app, PHONES["wang"]))
+        supervisor = any("#" in body for body in sent_to(live_app, PHONES["chen"]))
+        return family and worker and supervisor and urgent_case(live_app, phone)
+
+    eventually(everyone_told, EMERGENCY_DEADLINE, "emergency reply, urgent case and alerts")
+    flagged = [m.danger for m in thread_of(live_app, phone) if m.direction == Message.IN]
+    assert flagged[-1] is True
+
+
+def start_screening(live_app, area, phone):
+    live_app.text(phone, "我想查一下孩子能领什么补助")
+    eventually(answered(live_app, phone, 1), 60, "the first screening question")
+    place_family(live_app, area, phone)
+
+
+def test_danger_in_the_middle_of_a_screening(live_app, area):
+    phone = "+8613600000001"
+    start_screening(live_app, area, phone)
+    live_app.text(phone, "他爸喝醉了又打孩子，打得很重")
+    expect_emergency_handled(live_app, phone)
+
+
+def test_control_in_the_middle_of_a_screening_raises_nothing(live_app, area):
+    phone = "+8613600000002"
+    start_screening(live_app, area, phone)
+    live_app.text(phone, "孩子发烧了，能报销吗")
+    eventually(answered(live_app, phone, 2), 60, "the bot's answer")
+    assert text("emergency", "zh") not in sent_to(live_app, phone)
+    assert urgent_case(live_app, phone) is None
+    assert sent_to(live_app, PHONES["chen"]) == []
+
+
+def test_danger_while_a_worker_has_the_conversation(live_app, area):
+    phone = "+8613600000003"
+    live_app.text(phone, "hello")
+    eventually(answered(live_app, phone, 1), 60, "the greeting")
+    place_family(live_app, area, phone)
+    live_app.text(phone, "I want to talk to a person")
+    eventually(answered(live_app, phone, 2), 60, "the handoff")
+    with Session() as session:
+        conversation = find_sms_conversation(session, live_app.services.vault, phone)
+        assert conversation.mode == Conversation.HUMAN
+    live_app.text(phone, "my husband is beating our son right now")
+    expect_emergency_handled(live_app, phone, "en")
+
+
+@pytest.mark.parametrize(
+    ("body", "danger"), [("孩子说不想活了，要跳河", True), ("孩子的低保什么时候发", False)]
+)
+def test_with_rasa_stopped(live_app, area, rasa_stack, body, danger):
+    phone = "+8613600000004" if danger else "+8613600000005"
+    live_app.text(phone, "你好")
+    eventually(answered(live_app, phone, 1), 60, "the greeting")
+    place_family(live_app, area, phone)
+    rasa_stack.stop_rasa()
+    try:
+        live_app.text(phone, body)
+        if danger:
+            expect_emergency_handled(live_app, phone)
+        else:
+            eventually(
+                lambda: text("holding", "zh") in sent_to(live_app, phone), 30, "holding reply"
+            )
+            assert urgent_case(live_app, phone) is None
+            assert text("emergency", "zh") not in sent_to(live_app, phone)
+    finally:
+        rasa_stack.start_rasa()
