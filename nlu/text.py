@@ -63,6 +63,7 @@ ENGLISH_LOOKALIKES = frozenset(
         "mean",
         "men",
         "mine",
+        "more",
         "name",
         "nine",
         "nun",
@@ -98,7 +99,8 @@ ENGLISH_LOOKALIKES = frozenset(
 )
 
 # Answers that say nothing about the language a family prefers.
-NEUTRAL_WORDS = frozenset(["ok", "okay", "yes", "no", "y", "n", "hmm", "oh"])
+# "td" is the opt-out code Chinese carriers use, typed in either language.
+NEUTRAL_WORDS = frozenset(["ok", "okay", "yes", "no", "y", "n", "hmm", "oh", "td"])
 
 # Asking for the other language. Checked on the normalised text, so traditional and pinyin count.
 _WANTS = {

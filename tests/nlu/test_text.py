@@ -53,6 +53,8 @@ def test_spans_point_back_into_what_was_typed():
         ("hello", "en"),
         ("thanks", "en"),
         ("nihao", "zh"),
+        ("MORE", None),  # a keyword keeps the conversation's language
+        ("TD", None),
         ("dibao", "zh"),
         ("he is 7", "en"),
         ("請問", "zh"),
