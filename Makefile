@@ -27,7 +27,7 @@ run: .venv/installed .venv-rasa/installed $(MODEL)  ## everything up: SQLite, co
 	$(APP)/flask --app webhooks migrate
 	$(APP)/flask --app webhooks seed-demo
 	@echo "simulator: http://127.0.0.1:$${WEB_PORT:-8000}/simulator/   (Ctrl-C stops everything)"
-	$(APP)/honcho start -f Procfile
+	HELPLINE_REGION=$${HELPLINE_REGION:-CN-51-demo} $(APP)/honcho start -f Procfile
 
 test: lint bot-test nlu-eval safety-eval pytest  ## everything CI checks
 

@@ -20,6 +20,7 @@ from .eligibility import (
     screen,
     set_fact,
 )
+from .eligibility.regions import REGION_CODE
 from .handoff import hand_off
 from .texts import language_of, say
 
@@ -38,8 +39,11 @@ ENTITY_FACTS = {
 }
 
 
-def new_household() -> dict[str, Any]:
-    return {"region": config.REGION}
+def new_household(tracker: Tracker) -> dict[str, Any]:
+    """A household in the family's region: the app sends it once a worker has placed them."""
+    region = (tracker.latest_message.get("metadata") or {}).get("region")
+    known = isinstance(region, str) and REGION_CODE.fullmatch(region)
+    return {"region": region if known else config.REGION}
 
 
 def _try_set(household: dict[str, Any], fact: str, value: Any) -> dict[str, Any] | None:
@@ -117,7 +121,7 @@ class ValidateScreeningForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         lang = language_of(tracker)
-        household = tracker.get_slot("household") or new_household()
+        household = tracker.get_slot("household") or new_household(tracker)
         asked = tracker.get_slot("screening_fact")
         answer = tracker.slots_to_validate().get("screening_answer")
         events: list[EventType] = []
@@ -171,7 +175,7 @@ class ActionAskScreeningAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        household = tracker.get_slot("household") or new_household()
+        household = tracker.get_slot("household") or new_household(tracker)
         fact = tracker.get_slot("screening_fact") or next_question(household)
         if fact is not None:
             dispatcher.utter_message(text=question(fact, language_of(tracker)))
@@ -201,6 +205,6 @@ class ActionScreeningResult(Action):
             dispatcher.utter_message(text=say("screening.stuck", lang))
             events += hand_off(dispatcher, tracker, "stuck")
         else:
-            household = tracker.get_slot("household") or new_household()
+            household = tracker.get_slot("household") or new_household(tracker)
             dispatcher.utter_message(text=result_text(screen(household), lang))
         return events

@@ -59,7 +59,14 @@ def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None
 
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
-    return {"language": detect_language(message.body), "channel": conversation.channel}
+    """What Rasa may know besides the words: never who the family is, only where, if placed."""
+    contact = conversation.contact
+    region = contact.region.code if contact is not None and contact.region else None
+    return {
+        "language": detect_language(message.body),
+        "channel": conversation.channel,
+        "region": region,
+    }
 
 
 def _apply(session: OrmSession, services: Services, message: Message, reply: BotReply) -> None:

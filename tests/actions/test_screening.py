@@ -218,3 +218,13 @@ def test_stopping_says_so_and_keeps_what_was_told():
     events, dispatcher = run(ActionScreeningResult(), tracker)
     assert texts(dispatcher) == [say("screening.stopped", "en")]
     assert "household" not in slot_events(events)
+
+
+def test_screening_uses_the_region_the_app_placed_the_family_in():
+    from actions.screening import new_household
+
+    placed = make_tracker(metadata={"region": "CN-51-demo-t1-v1"})
+    unplaced = make_tracker(metadata={})
+    odd = make_tracker(metadata={"region": "<script>"})
+    assert new_household(placed)["region"] == "CN-51-demo-t1-v1"
+    assert new_household(unplaced)["region"] == new_household(odd)["region"]
