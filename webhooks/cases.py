@@ -44,7 +44,9 @@ def open_case(
     texted to their phones; an urgent one also alerts the township's supervisors.
     """
     facts = facts or {}
-    _place_from_bot(session, conversation, region_code or facts.get("region"))
+    # Only an explicit region code places a family: facts["region"] is the region whose
+    # rules the screening used (HELPLINE_REGION for an unplaced family), not where they live.
+    _place_from_bot(session, conversation, region_code)
     case = active_case_of(session, conversation)
     if case is None:
         case = Case(

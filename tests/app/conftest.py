@@ -141,8 +141,8 @@ def bot_sms(bot_app):
     return TwilioSender(bot_app)
 
 
-# --- Worker inbox (issue #6): regions and workers, signed-in clients, a scripted bot. ---------
-# Helpers live in tests/app/inbox_helpers.py and tests/app/rasa_double.py.
+# --- Worker inbox (issue #6): regions and workers, signed-in clients, the real bot. ----------
+# Helpers live in tests/app/inbox_helpers.py.
 
 
 @pytest.fixture
@@ -162,10 +162,10 @@ def signed_in(app, area):
 
 
 @pytest.fixture
-def bot(app):
-    """A scripted Rasa in place of the unreachable one: it answers, and hands off on cue."""
-    from tests.app.rasa_double import ScriptedRasa
+def bot(app, rasa_stack):
+    """The app's turns answered by the real Rasa server and action server (tests marked stack)."""
+    from webhooks.rasa import RasaClient
 
-    scripted = ScriptedRasa()
-    app.extensions["helpline"].rasa = scripted
-    return scripted
+    services = app.extensions["helpline"]
+    services.rasa = RasaClient(rasa_stack.rasa_url, services.settings.RASA_TIMEOUT_SECONDS)
+    return services.rasa

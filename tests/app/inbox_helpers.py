@@ -1,4 +1,5 @@
-"""The people and places of the inbox tests, and a browser-like client that signs in.
+"""The people and places of the inbox tests, a browser-like client that signs in, and what the
+real bot says, read from its own data.
 
 The area: a county with two townships. Township 1 has villages 1 and 2 (each with a worker) and
 village 4 (none), and supervisor Chen; township 2 has village 3 (worker Zhao) and supervisor Sun.
@@ -7,7 +8,10 @@ Wang, Li and Chen have phones on file.
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -92,7 +96,7 @@ def open_case(app, phone: str, region: str | None, **options) -> int:
 
 
 def place_family(app, phone: str, region: str) -> None:
-    """Put a family who has texted before in a region, as a worker can in the inbox."""
+    """Put a family in a region, as a worker does on a case (their next text finds it)."""
     vault = app.extensions["helpline"].vault
     with Session.begin() as session:
         conversation = sms_conversation(session, vault, phone)
@@ -113,6 +117,39 @@ def staff_texts(app, username: str) -> list[str]:
                 .order_by(Message.id)
             )
         )
+
+
+def bot_replies(sms, phone: str) -> list[str]:
+    """What the bot itself said to the family, in order: not the app's notices nor a worker's."""
+    return [m.body for m in sms.thread(phone) if m.author == Message.BOT]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def _bot_data() -> tuple[dict, dict]:
+    """The bot's responses (bot/domain.yml) and its actions' texts (actions/texts.yml)."""
+    with open(ROOT / "bot" / "domain.yml", encoding="utf-8") as domain:
+        responses = yaml.safe_load(domain)["responses"]
+    with open(ROOT / "actions" / "texts.yml", encoding="utf-8") as texts:
+        return responses, yaml.safe_load(texts)
+
+
+def bot_says(key: str, language: str = "zh") -> str:
+    """The bot's text for a response ("utter_greet") or an action's text ("handoff.requested")."""
+    responses, texts = _bot_data()
+    if key in responses:
+        # The variant whose condition is the family's language, else the one with no condition.
+        for variant in responses[key]:
+            wanted = {"type": "slot", "name": "language", "value": language}
+            if wanted in variant.get("condition", []):
+                return variant["text"]
+        return next(v["text"] for v in responses[key] if not v.get("condition"))
+    node = texts
+    for part in key.split("."):
+        node = node[part]
+    return node[language]
 
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')

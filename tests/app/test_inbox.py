@@ -14,11 +14,12 @@ from tests.app.inbox_helpers import (
     V3,
     V4,
     StaffClient,
+    bot_replies,
+    bot_says,
     open_case,
     place_family,
     staff_texts,
 )
-from tests.app.rasa_double import GREETING
 from webhooks import cases, referrals
 from webhooks.db import Session, utcnow
 from webhooks.models import AuditEvent, Case, Conversation, Message
@@ -71,18 +72,23 @@ def test_the_session_cookie_is_http_only(app, area):
 # A case arrives
 
 
+@pytest.mark.stack
 def test_the_bots_handoff_reaches_the_village_worker_and_their_phone(
     app, area, sms, bot, signed_in
 ):
-    bot.hands_off(
-        "找儿童主任", region=V1, summary="家长想问孤儿补助", programmes=["orphan_allowance"]
-    )
-    sms.text(FAMILY, "我想找儿童主任")
+    place_family(app, FAMILY, V1)
+    sms.text(FAMILY, "孤儿补助怎么申请")
+    sms.text(FAMILY, "我要找儿童主任")
+    assert sms.replies(FAMILY)[-1] == bot_says("handoff.requested")
     wang = signed_in("wang")
     [case_id] = queue_ids(wang, "unassigned")
-    assert get_case(case_id).conversation.mode == Conversation.HUMAN
+    case = get_case(case_id)
+    assert case.conversation.mode == Conversation.HUMAN
+    assert case.programmes == ["orphan_allowance"]  # the programme the family asked about
     [alert] = staff_texts(app, "wang")
-    assert alert.startswith(f"新求助 #{case_id} (一村 Village 1)：家长想问孤儿补助")
+    assert alert.startswith(
+        f"新求助 #{case_id} (一村 Village 1)：{bot_says('summary.reason.requested')}"
+    )
     assert f"回复 #{case_id} 加内容 即可回复家庭" in alert
     assert staff_texts(app, "li") == [] and staff_texts(app, "chen") == []
     assert queue_ids(signed_in("li"), "unassigned") == []
@@ -144,6 +150,7 @@ def test_only_one_worker_can_claim_a_case(app, area, signed_in):
     assert queue_ids(wang, "unassigned") == []
 
 
+@pytest.mark.stack
 def test_a_reply_reaches_the_family_and_their_answer_reaches_the_worker(
     app, area, sms, bot, signed_in
 ):
@@ -157,7 +164,7 @@ def test_a_reply_reaches_the_family_and_their_answer_reaches_the_worker(
     assert queue_ids(wang, "waiting") == [case_id]  # the reply claimed it; now the family's turn
 
     sms.text(FAMILY, "好的，谢谢，下午在家")
-    assert bot.heard == []  # the bot stays silent while the case is open
+    assert bot_replies(sms, FAMILY) == []  # the bot stays silent while the case is open
     assert queue_ids(wang, "mine") == [case_id]
     assert staff_texts(app, "wang")[-1] == f"#{case_id} 家庭说：好的，谢谢，下午在家"
 
@@ -188,13 +195,14 @@ def test_canned_replies_are_offered_in_the_familys_language(app, area, signed_in
     assert text("canned_received", "zh") not in page
 
 
+@pytest.mark.stack
 def test_resolving_hands_the_family_back_to_the_bot_with_a_note(app, area, sms, bot, signed_in):
     case_id = open_case(app, FAMILY, V1)
     wang = signed_in("wang")
     wang.post(f"/inbox/cases/{case_id}/resolve")
     assert sms.replies(FAMILY) == [text("case_resolved", "zh")]
     sms.text(FAMILY, "你好")
-    assert sms.replies(FAMILY)[-1] == GREETING
+    assert sms.replies(FAMILY)[-1] == bot_says("utter_greet")
     case = get_case(case_id)
     assert case.status == Case.RESOLVED and case.resolved_at is not None
     assert queue_ids(wang, "unassigned") == []
@@ -241,17 +249,20 @@ def test_placing_the_family_in_another_village_hands_the_case_to_its_worker(app,
 # What the worker sees
 
 
+@pytest.mark.stack
 def test_the_case_page_shows_the_history_summary_facts_and_eligibility(
     app, area, sms, bot, signed_in
 ):
-    facts = {"region": "CN-51-demo", "child": {"age": 7}, "father": {"status": "deceased"},
-             "mother": {"status": "deceased"}}  # fmt: skip
-    bot.hands_off("找人", region=V1, summary="父母双亡，问补助", facts=facts)
-    sms.text(FAMILY, "你好")
-    sms.text(FAMILY, "我要找人")
+    place_family(app, FAMILY, V1)
+    said = ["你好", "孩子7岁，父母都去世了，能领什么补助", "转人工"]  # the screening, cut short
+    for words in said:
+        sms.text(FAMILY, words)
     [case_id] = queue_ids(signed_in("wang"), "unassigned")
+    case = get_case(case_id)
+    assert case.facts["child"] == {"age": 7}
+    assert case.summary.startswith(bot_says("summary.reason.requested"))
     page = signed_in("wang").page(f"/inbox/cases/{case_id}")
-    for shown in ("你好", GREETING, "我要找人", "父母双亡，问补助", "孩子年龄", "孤儿"):
+    for shown in [*said, bot_says("utter_greet"), case.summary, "孩子年龄", "孤儿"]:
         assert shown in page
     assert re.search(r"孤儿.*?</td><td>可以申请 Can apply", page)
 
@@ -333,6 +344,7 @@ def test_no_follow_up_before_the_configured_days(app, area, sms, signed_in):
     assert run_follow_ups() == []
 
 
+@pytest.mark.stack
 def test_a_family_who_applied_says_so_and_goes_back_to_the_bot(app, area, sms, bot, signed_in):
     case_id = refer_and_resolve(app, signed_in, days_ago=14)
     assert run_follow_ups() == [case_id]
@@ -342,12 +354,13 @@ def test_a_family_who_applied_says_so_and_goes_back_to_the_bot(app, area, sms, b
     [referral] = get_case_referrals(case_id)
     assert referral.status == "applied"
     assert get_case(case_id).status == Case.RESOLVED
-    assert bot.heard == []
+    assert bot_replies(sms, FAMILY) == []
     sms.text(FAMILY, "你好")
-    assert sms.replies(FAMILY)[-1] == GREETING
+    assert sms.replies(FAMILY)[-1] == bot_says("utter_greet")
     assert run_follow_ups() == []  # asked once only
 
 
+@pytest.mark.stack
 @pytest.mark.parametrize("answer", ["2", "还没有，村里说材料不够怎么办？"])
 def test_no_or_a_question_reopens_the_case_for_the_worker(app, area, sms, bot, signed_in, answer):
     case_id = refer_and_resolve(app, signed_in, days_ago=20)
@@ -357,7 +370,7 @@ def test_no_or_a_question_reopens_the_case_for_the_worker(app, area, sms, bot, s
     assert get_case(case_id).status == Case.OPEN
     assert queue_ids(signed_in("wang"), "unassigned") == [case_id]
     assert staff_texts(app, "wang")[-1].startswith(f"回访 #{case_id}")
-    assert bot.heard == []
+    assert bot_replies(sms, FAMILY) == []
 
 
 # Response times

@@ -5,28 +5,32 @@ registered to an active worker can do it."""
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import PHONES, V1, V3, open_case, staff_texts
-from tests.app.rasa_double import GREETING, HANDOFF_REPLY
+from tests.app.inbox_helpers import PHONES, V1, V3, bot_says, open_case, place_family, staff_texts
 from webhooks.db import Session
 from webhooks.models import AuditEvent, Case, Message, Worker
 from webhooks.texts import text
 
 FAMILY = "+8613800000301"
 WANG = PHONES["wang"]
+HANDOFF_REPLY = bot_says("handoff.requested")
+GREETING = bot_says("utter_greet")
 
 
 @pytest.fixture
 def case_id(app, area, sms, bot):
-    """A family in village 1 asks the bot for a person; Wang's phone gets the alert."""
-    bot.hands_off("找儿童主任", region=V1, summary="问孤儿补助怎么办")
-    sms.text(FAMILY, "我想找儿童主任")
+    """A family of village 1 asks the real bot for a person; Wang's phone gets the alert."""
+    place_family(app, FAMILY, V1)
+    sms.text(FAMILY, "我要找儿童主任")
     with Session() as session:
         return session.scalar(select(Case.id))
 
 
+@pytest.mark.stack
 def test_the_whole_case_by_sms_alert_reply_resolve_and_back_to_the_bot(app, sms, bot, case_id):
     [alert] = staff_texts(app, "wang")
-    assert alert.startswith(f"新求助 #{case_id} (一村 Village 1)：问孤儿补助怎么办")
+    assert alert.startswith(
+        f"新求助 #{case_id} (一村 Village 1)：{bot_says('summary.reason.requested')}"
+    )
     assert f"回复 #{case_id} 加内容 即可回复家庭" in alert
 
     sms.text(WANG, f"#{case_id} 您好，我是王主任。明天上午我去您家。")
@@ -51,6 +55,7 @@ def test_the_whole_case_by_sms_alert_reply_resolve_and_back_to_the_bot(app, sms,
     assert sms.replies(FAMILY)[-1] == GREETING
 
 
+@pytest.mark.stack
 @pytest.mark.parametrize(
     ("command", "family_reads"),
     [
@@ -64,6 +69,7 @@ def test_the_command_is_read_however_the_phone_types_it(sms, case_id, command, f
     assert sms.replies(FAMILY)[-1] == family_reads
 
 
+@pytest.mark.stack
 @pytest.mark.parametrize("closing", ["结案", "结案。", "close", "DONE"])
 def test_closing_words(sms, case_id, closing):
     sms.text(WANG, f"#{case_id} {closing}")
@@ -71,12 +77,14 @@ def test_closing_words(sms, case_id, closing):
         assert session.get(Case, case_id).status == Case.RESOLVED
 
 
+@pytest.mark.stack
 def test_a_retried_webhook_sends_the_family_one_reply(sms, case_id):
     for _ in range(2):
         sms.text(WANG, f"#{case_id} 收到", sid="SM-worker-retry")
     assert sms.replies(FAMILY).count("收到") == 1
 
 
+@pytest.mark.stack
 def test_another_areas_worker_cannot_answer_and_is_audited(app, area, sms, case_id):
     with Session.begin() as session:  # Zhao of village 3 gets a phone
         zhao = session.get(Worker, area.workers["zhao"])
@@ -93,6 +101,7 @@ def test_another_areas_worker_cannot_answer_and_is_audited(app, area, sms, case_
         assert [(e.worker_id, e.subject_id) for e in denied] == [(area.workers["zhao"], case_id)]
 
 
+@pytest.mark.stack
 def test_an_unregistered_number_is_just_another_family(app, sms, bot, case_id):
     stranger = "+8613800000399"
     sms.text(stranger, f"#{case_id} 您好")
@@ -100,6 +109,7 @@ def test_an_unregistered_number_is_just_another_family(app, sms, bot, case_id):
     assert sms.replies(stranger) == [GREETING]  # the bot answered them as a family
 
 
+@pytest.mark.stack
 def test_a_deactivated_workers_number_is_treated_as_a_family(app, area, sms, bot, case_id):
     with Session.begin() as session:
         session.get(Worker, area.workers["wang"]).active = False
@@ -108,6 +118,7 @@ def test_a_deactivated_workers_number_is_treated_as_a_family(app, area, sms, bot
     assert sms.replies(WANG) == [GREETING]
 
 
+@pytest.mark.stack
 def test_a_text_without_a_case_number_gets_the_how_to(app, sms, case_id):
     sms.text(WANG, "明天去")
     assert staff_texts(app, "wang")[-1] == text("staff_help", "zh")
@@ -116,6 +127,7 @@ def test_a_text_without_a_case_number_gets_the_how_to(app, sms, case_id):
     assert sms.replies(FAMILY) == [HANDOFF_REPLY]
 
 
+@pytest.mark.stack
 def test_a_resolved_case_cannot_be_answered_by_sms(app, sms, case_id):
     sms.text(WANG, f"#{case_id} 结案")
     sms.text(WANG, f"#{case_id} 还有一件事")
@@ -123,6 +135,7 @@ def test_a_resolved_case_cannot_be_answered_by_sms(app, sms, case_id):
     assert "还有一件事" not in sms.replies(FAMILY)
 
 
+@pytest.mark.stack
 def test_a_bad_signature_is_refused_and_nothing_reaches_the_family(app, sms, case_id):
     params = {
         "MessageSid": "SM-forged",
@@ -144,6 +157,7 @@ def test_an_urgent_case_reaches_the_supervisors_phone_and_they_can_answer(app, a
     assert sms.replies(FAMILY) == ["我是陈督导，已经通知派出所。"]
 
 
+@pytest.mark.stack
 def test_the_delivery_report_of_an_alert_is_recorded(app, sms, case_id):
     with Session() as session:
         alert = session.scalar(select(Message).where(Message.case_id == case_id))

@@ -9,9 +9,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-# The app tests' fixtures: test database, app with jobs run at once, signed SMS, scripted bot.
-from tests.app.conftest import app, area, bot, database_url, sms  # noqa: F401
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,7 +23,7 @@ POLL_SECONDS = 0.3
 
 
 @pytest.fixture
-def live_server(app):  # noqa: F811
+def live_server(app):
     """The test app on a free local port, served by threads like a small gunicorn."""
     services = app.extensions["helpline"]
     services.settings = dataclasses.replace(services.settings, INBOX_POLL_SECONDS=POLL_SECONDS)
