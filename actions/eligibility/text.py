@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
 from . import data
 from .model import (
     DECISIONS_THAT_MATTER,
@@ -23,13 +25,6 @@ from .regions import is_demo
 # A result text should fit in this many SMS segments for a typical family.
 SMS_SEGMENTS = 3
 
-# GSM 03.38: the basic alphabet, and the extension table whose characters take two septets.
-GSM_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
-
 
 def language(lang: str) -> str:
     if lang not in data.LANGUAGES:
@@ -37,18 +32,28 @@ def language(lang: str) -> str:
     return lang
 
 
+def _septets(text: str) -> int | None:
+    """GSM 03.38 septets of the text (extension characters take two), None if not GSM-7."""
+    try:
+        return len(text.encode("gsm03.38"))
+    except UnicodeEncodeError:
+        return None
+
+
 def is_gsm(text: str) -> bool:
-    return all(char in GSM_BASIC or char in GSM_EXTENSION for char in text)
+    return _septets(text) is not None
 
 
 def segments(text: str) -> int:
-    """How many SMS segments the text takes: GSM-7 160/153 a part, else UCS-2 70/67 a part."""
-    if is_gsm(text):
-        units = sum(2 if char in GSM_EXTENSION else 1 for char in text)
-        single, part = 160, 153
+    """About how many SMS segments the text takes: GSM-7 160/153 a part, else UCS-2 70/67.
+
+    Good enough to keep a result within budget; the SMS channel splits exactly when it sends.
+    """
+    septets = _septets(text)
+    if septets is not None:
+        units, single, part = septets, 160, 153
     else:
-        units = sum(2 if ord(char) > 0xFFFF else 1 for char in text)  # outside the BMP: a pair
-        single, part = 70, 67
+        units, single, part = len(text.encode("utf-16-le")) // 2, 70, 67
     return 1 if units <= single else math.ceil(units / part)
 
 

@@ -17,7 +17,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "actions" / "eligibility"
 RASA_PYTHON = PACKAGE.parents[1] / ".venv-rasa" / "bin" / "python"
 
 
-def test_imports_only_the_standard_library_and_yaml():
+def test_imports_only_the_standard_library_yaml_and_the_gsm_codec():
+    """Importable from the app's and Rasa's environments: no Rasa, Flask or webhooks inside."""
     imported = set()
     for source in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
@@ -25,7 +26,7 @@ def test_imports_only_the_standard_library_and_yaml():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 imported.add(node.module.split(".")[0])
-    assert imported - set(sys.stdlib_module_names) == {"yaml"}
+    assert imported - set(sys.stdlib_module_names) == {"yaml", "gsm0338"}
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="no Rasa environment here")
