@@ -30,7 +30,16 @@ class Settings:
     QUEUE_FILE: str = str(INSTANCE / "queue.db")
     QUEUE_NAME: str = "helpline"
     RASA_URL: str = "http://127.0.0.1:5005"
+    # Several Rasa replicas, comma-separated; empty: RASA_URL alone. A conversation keeps to one
+    # replica while it answers (they share the tracker and lock stores, so any one could).
+    RASA_URLS: str = ""
     RASA_TIMEOUT_SECONDS: float = 10.0
+    # A replica that refused a connection is tried last for this long.
+    RASA_DOWN_SECONDS: float = 5.0
+    # Family texts that arrive while the database is unreachable wait here, on local disk.
+    SPOOL_DIR: str = str(INSTANCE / "spool")
+    # When set, /metrics asks for "Authorization: Bearer <token>".
+    METRICS_TOKEN: str = ""
     # The URL Twilio signed, when the app sits behind a proxy; empty: the request's own URL.
     PUBLIC_BASE_URL: str = ""
     SMS_PROVIDER: str = ""  # twilio | console; empty: twilio when its settings are complete
@@ -107,6 +116,11 @@ class Settings:
         if self.SMS_PROVIDER:
             return self.SMS_PROVIDER
         return "twilio" if self.twilio_complete else "console"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        urls = [u.strip().rstrip("/") for u in self.RASA_URLS.split(",") if u.strip()]
+        return urls or [self.RASA_URL.rstrip("/")]
 
     @property
     def encryption_keys(self) -> list[str]:

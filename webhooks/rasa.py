@@ -1,13 +1,18 @@
-"""The Rasa server's REST channel, as the turn job sees it."""
+"""The Rasa servers' REST channel, as the turn job sees it: one replica per conversation."""
 
+import hashlib
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
+# /readyz asks each replica this long at most.
+PROBE_TIMEOUT_SECONDS = 2.0
+
 
 class RasaUnavailable(Exception):
-    """Rasa did not answer in time or answered with an error; the turn is retried."""
+    """No replica answered in time, or one answered with an error; the turn is retried."""
 
 
 @dataclass
@@ -17,26 +22,76 @@ class BotReply:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float):
-        self._url = base_url.rstrip("/") + "/webhooks/rest/webhook"
+    """Sends each conversation to its own replica while that one is up, to the next when not.
+
+    The replicas share the tracker and lock stores, so any of them can carry on a conversation;
+    keeping to one spreads the families evenly and keeps a conversation's turns in one place.
+    """
+
+    def __init__(self, base_urls: list[str] | str, timeout: float, down_seconds: float = 5.0):
+        urls = [base_urls] if isinstance(base_urls, str) else base_urls
+        self.replicas = [url.rstrip("/") for url in urls]
         self._timeout = timeout
+        self._down_seconds = down_seconds
+        self._down_until: dict[str, float] = {}
         self._http = requests.Session()
 
+    def replicas_for(self, sender: str) -> list[str]:
+        """The order this conversation tries the replicas in.
+
+        Rendezvous hashing: each conversation ranks the replicas the same way every time, so
+        when one stops only its own conversations move, and they come back when it returns.
+        Replicas that refused a connection lately go last.
+        """
+        ranked = sorted(self.replicas, key=lambda url: _score(url, sender), reverse=True)
+        now = time.monotonic()
+        up = [url for url in ranked if self._down_until.get(url, 0.0) <= now]
+        return up + [url for url in ranked if url not in up]
+
     def send(self, sender: str, text: str, metadata: dict[str, Any]) -> BotReply:
-        try:
-            response = self._http.post(
-                self._url,
-                json={"sender": sender, "message": text, "metadata": metadata},
-                timeout=self._timeout,
-            )
-            response.raise_for_status()
-            messages = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise RasaUnavailable(type(exc).__name__) from exc
-        reply = BotReply()
-        for message in messages:
-            if message.get("text"):
-                reply.texts.append(message["text"])
-            if isinstance(message.get("custom"), dict):
-                reply.payloads.append(message["custom"])
-        return reply
+        failure: Exception | None = None
+        for url in self.replicas_for(sender):
+            try:
+                response = self._http.post(
+                    url + "/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text, "metadata": metadata},
+                    timeout=self._timeout,
+                )
+            except requests.ConnectionError as exc:
+                # Refused, or the replica died mid-answer: the next one can answer instead.
+                self._down_until[url] = time.monotonic() + self._down_seconds
+                failure = exc
+                continue
+            except requests.RequestException as exc:
+                # A slow replica may still be answering: trying another could answer twice.
+                raise RasaUnavailable(type(exc).__name__) from exc
+            try:
+                response.raise_for_status()
+                return _reply(response.json())
+            except (requests.RequestException, ValueError) as exc:
+                raise RasaUnavailable(type(exc).__name__) from exc
+        raise RasaUnavailable(type(failure).__name__) from failure
+
+    def reachable(self) -> dict[str, bool]:
+        """Each replica: does it answer at all?"""
+        answers = {}
+        for url in self.replicas:
+            try:
+                answers[url] = requests.get(url + "/", timeout=PROBE_TIMEOUT_SECONDS).ok
+            except requests.RequestException:
+                answers[url] = False
+        return answers
+
+
+def _score(url: str, sender: str) -> bytes:
+    return hashlib.sha256(f"{url}\n{sender}".encode()).digest()
+
+
+def _reply(messages: list[dict[str, Any]]) -> BotReply:
+    reply = BotReply()
+    for message in messages:
+        if message.get("text"):
+            reply.texts.append(message["text"])
+        if isinstance(message.get("custom"), dict):
+            reply.payloads.append(message["custom"])
+    return reply

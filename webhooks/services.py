@@ -34,7 +34,9 @@ def configure(settings: Settings, provider: SmsProvider | None = None) -> Servic
         settings=settings,
         vault=PhoneVault(settings.encryption_keys, settings.PHONE_HASH_KEY),
         provider=provider or make_provider(settings),
-        rasa=RasaClient(settings.RASA_URL, settings.RASA_TIMEOUT_SECONDS),
+        rasa=RasaClient(
+            settings.rasa_urls, settings.RASA_TIMEOUT_SECONDS, settings.RASA_DOWN_SECONDS
+        ),
     )
     return _current
 
