@@ -1,0 +1,59 @@
+"""Is this process up (/healthz), can it do its work (/readyz), and what has it done (/metrics)."""
+
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+
+from webhooks import metrics, spool
+from webhooks.db import Session
+from webhooks.tasks import huey
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process answers; nothing else is checked, so a restart is the only cure it asks."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready when the database, the queue and at least one Rasa replica answer."""
+    services = current_app.extensions["helpline"]
+    rasa = services.rasa.reachable()
+    checks = {
+        "database": _answers(_select_one),
+        "queue": _answers(huey.pending_count),
+        "rasa": any(rasa.values()),
+    }
+    body = {"ready": all(checks.values()), "checks": checks, "rasa_replicas": rasa}
+    return jsonify(body), 200 if body["ready"] else 503
+
+
+@bp.get("/metrics")
+def prometheus_metrics():
+    services = current_app.extensions["helpline"]
+    token = services.settings.METRICS_TOKEN
+    if token and not hmac.compare_digest(
+        request.headers.get("Authorization", ""), f"Bearer {token}"
+    ):
+        abort(401)
+    state = metrics.StateCollector(huey, spool.spool_for(services).waiting)
+    return Response(metrics.exposition(state), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _select_one() -> None:
+    with Session() as session:
+        session.execute(text("SELECT 1"))
+
+
+def _answers(check) -> bool:
+    try:
+        check()
+    except Exception:  # whatever the failure, the answer is "not ready"; the log says why
+        current_app.logger.warning("readiness check failed", exc_info=True)
+        return False
+    return True
