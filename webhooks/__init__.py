@@ -22,11 +22,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["helpline"] = services.configure(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    from webhooks import auth, cli, dashboard, inbox, simulator
+    from webhooks import auth, cli, dashboard, health, inbox, safety, simulator, spool
     from webhooks.chat.views import bp as chat_bp
     from webhooks.sms.views import bp as sms_bp
+    from webhooks.sms.views import receive
 
     auth.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(inbox.bp)
@@ -38,9 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
         auth.csrf.exempt(simulator.bp)
     cli.init_app(app)
-
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
+    # Compile the danger screen now (about a second), not in the first family's webhook.
+    safety.check("ni hao 你好 hello")
+    # A process killed during a database outage may have left spooled texts behind.
+    spool.resume(app.extensions["helpline"], receive)
     return app

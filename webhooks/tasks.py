@@ -8,7 +8,8 @@ from huey import crontab
 from huey.exceptions import RetryTask
 from sqlalchemy import select
 
-from webhooks import cases, leases, outbound, referrals, turns
+from webhooks import cases, leases, outbound, referrals, spool, turns
+from webhooks import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
 from webhooks.config import Settings
 from webhooks.db import Session, utcnow
 from webhooks.models import Message
@@ -28,8 +29,8 @@ def bind_worker() -> None:
     current()
 
 
-# Held longer than any one job should run; a killed worker's lock expires by itself.
-LOCK_SECONDS = 300
+# Renewed while the job runs, so a killed worker's lock expires by itself within this long.
+LOCK_SECONDS = 30
 # Jobs for emergencies jump the queue.
 URGENT = 100
 RASA_RETRY_CAP = 20
@@ -105,6 +106,15 @@ def sweep() -> None:
         send_outbound(conversation_id)
     if waiting or unsent:
         log.info("sweep: %d conversations waiting, %d unsent", len(waiting), len(unsent))
+
+
+@huey.periodic_task(crontab(minute="*"))
+def drain_spool() -> None:
+    """Store texts that a web process on this machine spooled while the database was down,
+    should that process have stopped before it could (it drains its own spool as a rule)."""
+    from webhooks.sms.views import receive  # the webhook's own storing; views imports tasks
+
+    spool.drain(current(), receive)
 
 
 @huey.periodic_task(crontab(minute="*"))

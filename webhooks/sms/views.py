@@ -6,10 +6,11 @@ import unicodedata
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
-from webhooks import inbound, worker_sms
+from webhooks import inbound, spool, worker_sms
 from webhooks.conversations import sms_conversation, store_inbound
 from webhooks.db import Session
 from webhooks.models import Message
+from webhooks.services import Services
 from webhooks.sms import signature
 from webhooks.staff import registered_worker
 
@@ -51,18 +52,24 @@ def twilio_inbound():
         return Response("MessageSid and From (a phone number) are required\n", 400)
     body = clean_body(request.form.get("Body", ""))
     has_media = request.form.get("NumMedia", "0").strip() not in ("", "0")
+    # Stored now, or spooled on local disk while the database is unreachable.
+    if not spool.accept(services, spool.InboundSms(sid, phone, body, has_media), receive):
+        return Response("the helpline cannot take messages right now\n", 503)
+    return twiml()
 
+
+def receive(services: Services, sms: spool.InboundSms) -> None:
+    """Store a family's (or a worker's) text and decide who answers it, in one transaction."""
     with Session.begin() as session:
-        worker = registered_worker(session, services.vault, phone)
+        worker = registered_worker(session, services.vault, sms.phone)
         if worker is not None:  # a worker's own phone: "#123 text" commands, not a family
-            worker_sms.handle(session, services, worker, body, sid)
-            return twiml()
-        conversation = sms_conversation(session, services.vault, phone)
-        message = store_inbound(session, conversation, body, provider_sid=sid)
+            worker_sms.handle(session, services, worker, sms.body, sms.sid)
+            return
+        conversation = sms_conversation(session, services.vault, sms.phone)
+        message = store_inbound(session, conversation, sms.body, provider_sid=sms.sid)
         # None: Twilio retried a message we already have, and it gets nothing more.
         if message is not None:
-            inbound.route(session, services, message, has_media=has_media)
-    return twiml()
+            inbound.route(session, services, message, has_media=sms.has_media)
 
 
 @bp.post("/twilio/status")

@@ -1,0 +1,300 @@
+"""Faults during a flood of texts: processes killed with SIGKILL, Redis restarted, PostgreSQL
+unreachable. After each, every text is answered exactly once, in the order the family sent.
+
+The app runs as in production (gunicorn, two huey consumers, two Rasa replicas on the shared
+stores) and reaches PostgreSQL through a TCP proxy that a test can cut like a network link.
+"""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from tests.app import replicas as shared
+from tests.app.live import LiveApp
+from tests.app.tcp_proxy import TcpProxy
+from tests.app.waiting import eventually
+from webhooks import leases, services, spool
+from webhooks.config import Settings
+from webhooks.conversations import find_sms_conversation
+from webhooks.db import Session
+from webhooks.models import Lease, Message
+from webhooks.sms import views
+
+FAMILIES, TEXTS = 12, 8  # a flood of 96 texts per test, posted by 8 senders at once
+# Longer than a job's lease (webhooks.tasks.LOCK_SECONDS): leases held when the link went down
+# run out during the outage, as they would in a real one.
+OUTAGE_SECONDS = 35
+# Answers wait at most for the minute sweep that restarts lost jobs, plus the turns themselves.
+ANSWER_TIMEOUT = 240
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+    "--logfile", "/var/log/redis/ci.log",
+]  # fmt: skip
+
+
+class FaultyApp:
+    """The live app, its Rasa replicas and the cuttable link to PostgreSQL."""
+
+    def __init__(self, live: LiveApp, pair, proxy: TcpProxy | None):
+        self.live, self.pair, self.proxy = live, pair, proxy
+        self.vault = services.current().vault
+
+    def text(self, phone: str, body: str, sid: str) -> int:
+        """Post as Twilio does with retries on: a refused or dropped request is sent again."""
+        for _ in range(20):
+            try:
+                status = self.live.text(phone, body, sid=sid).status_code
+            except requests.ConnectionError:
+                status = None
+            if status is not None and status < 500:
+                return status
+            time.sleep(0.2)  # Twilio's retry comes a moment later
+        raise AssertionError(f"{sid} was never accepted")
+
+    def flood(self, fault, prefix: str) -> list[str]:
+        """Post FAMILIES x TEXTS texts; call fault() once half of them were accepted."""
+        phones = [f"+86{prefix}{n:04d}" for n in range(FAMILIES)]
+        accepted = []
+        half = threading.Event()
+
+        def family(phone: str) -> None:
+            for i in range(TEXTS):
+                body = "你好" if i % 2 == 0 else "hello"
+                assert self.text(phone, body, "SM" + uuid.uuid4().hex) == 200
+                accepted.append(phone)
+                if len(accepted) >= FAMILIES * TEXTS // 2:
+                    half.set()
+
+        with ThreadPoolExecutor(8) as pool:
+            posting = [pool.submit(family, phone) for phone in phones]
+            assert half.wait(120), "the flood stalled before the fault"
+            fault()
+            for done in posting:
+                done.result()
+        return phones
+
+    def assert_each_answered_once(self, phones: list[str]) -> None:
+        for phone in phones:
+            thread = eventually(
+                lambda phone=phone: self.answered(phone), ANSWER_TIMEOUT, f"answers to {phone}"
+            )
+            inbound = [m.id for m in thread if m.direction == Message.IN]
+            replies = [m for m in thread if m.direction == Message.OUT and m.kind == Message.REPLY]
+            assert [m.reply_to_id for m in replies] == inbound  # each once, in order
+            assert ["儿童" in m.body for m in replies] == [i % 2 == 0 for i in range(TEXTS)]
+            holding = [m.reply_to_id for m in thread if m.kind == Message.HOLDING]
+            assert len(holding) == len(set(holding))  # at most one "please wait" per text
+
+    def answered(self, phone: str) -> list[Message] | None:
+        with Session() as session:
+            conversation = find_sms_conversation(session, self.vault, phone)
+            if conversation is None:
+                return None
+            thread = session.scalars(
+                select(Message)
+                .where(Message.conversation_id == conversation.id)
+                .order_by(Message.id)
+            ).all()
+        inbound = [m for m in thread if m.direction == Message.IN]
+        done = len(inbound) == TEXTS and all(m.status == Message.HANDLED for m in inbound)
+        sent = all(m.status == Message.SENT for m in thread if m.direction == Message.OUT)
+        return list(thread) if done and sent else None
+
+    def gunicorn_workers(self) -> list[int]:
+        pid = self.live.web.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+
+def direct_port_url(database_url: str, port: int) -> str:
+    """The same database through the proxy, with a connect timeout as production should set."""
+    return database_url.replace("127.0.0.1:5432", f"127.0.0.1:{port}") + "?connect_timeout=2"
+
+
+@pytest.fixture(scope="module")
+def faulty(request, tmp_path_factory, database_url, rasa_stack, redis_url):
+    pair = shared.shared_pair(request.config, tmp_path_factory, rasa_stack, redis_url)
+    postgres = database_url.startswith("postgresql")
+    proxy = TcpProxy("127.0.0.1", 5432).start() if postgres else None
+    app_url = direct_port_url(database_url, proxy.port) if proxy else database_url
+    log_dir = tmp_path_factory.mktemp("faults")
+    live = LiveApp(log_dir, app_url, pair.urls[0], redis_url)
+    live.env.update(RASA_URLS=",".join(pair.urls), SPOOL_DIR=str(log_dir / "spool"))
+    services.configure(Settings.from_env({"DATABASE_URL": database_url}))
+    try:
+        live.start(consumers=2)
+        yield FaultyApp(live, pair, proxy)
+    finally:
+        live.stop()
+        if proxy:
+            proxy.stop()
+
+
+@pytest.mark.stack
+def test_a_huey_consumer_killed_mid_flood(faulty):
+    def kill_a_consumer():
+        faulty.live.kill_consumer(0)
+        faulty.live.start_consumer()  # as the process manager would
+
+    faulty.assert_each_answered_once(faulty.flood(kill_a_consumer, "1371"))
+
+
+@pytest.mark.stack
+def test_a_rasa_replica_killed_mid_flood(faulty):
+    try:
+        faulty.assert_each_answered_once(faulty.flood(lambda: faulty.pair.kill(0), "1372"))
+    finally:
+        faulty.pair.start()
+
+
+@pytest.mark.stack
+def test_a_gunicorn_worker_killed_mid_flood(faulty):
+    def kill_a_worker():
+        os.kill(faulty.gunicorn_workers()[0], signal.SIGKILL)  # gunicorn starts another
+
+    faulty.assert_each_answered_once(faulty.flood(kill_a_worker, "1373"))
+
+
+@pytest.fixture
+def restartable_redis(redis_url):
+    if not redis_url:
+        pytest.skip("the queue is SQLite here: no Redis to restart")
+    yield
+    # Whatever happened in the test, Redis is running again afterwards.
+    if subprocess.run(["redis-cli", "ping"], capture_output=True).returncode != 0:
+        subprocess.run(REDIS_START, check=True)
+
+
+@pytest.mark.stack
+def test_redis_restarted_mid_flood(faulty, restartable_redis):
+    def restart_redis():
+        subprocess.run(["redis-cli", "shutdown", "nosave"], check=False)
+        subprocess.run(REDIS_START, check=True)
+        eventually(lambda: subprocess.run(["redis-cli", "ping"]).returncode == 0, 30, "redis")
+
+    faulty.assert_each_answered_once(faulty.flood(restart_redis, "1374"))
+
+
+@pytest.mark.stack
+def test_postgresql_unreachable_for_a_while(faulty):
+    """Texts are spooled on disk during the outage, then stored and answered, each once."""
+    if faulty.proxy is None:
+        pytest.skip("the database is a SQLite file here: there is no link to cut")
+    spool_dir = Path(faulty.live.env["SPOOL_DIR"]) / "new"
+    outage_over = threading.Event()
+
+    def cut_for_a_while():
+        faulty.proxy.cut()
+        threading.Timer(OUTAGE_SECONDS, lambda: (faulty.proxy.restore(), outage_over.set())).start()
+
+    try:
+        phones = faulty.flood(cut_for_a_while, "1375")
+        ready = requests.get(faulty.live.url + "/readyz", timeout=30)
+        assert (ready.status_code, ready.json()["checks"]["database"]) == (503, False)
+        assert os.listdir(spool_dir)  # the second half of the flood waits on disk
+    finally:
+        assert outage_over.wait(OUTAGE_SECONDS + 10)
+    faulty.assert_each_answered_once(phones)
+    assert os.listdir(spool_dir) == []
+
+
+# The spool on its own, in this process: cheap enough to cover its corners.
+
+LINK_DOWN = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+@pytest.fixture
+def no_outage():
+    yield
+    spool._outage.end()  # the next test finds the database reachable again
+
+
+class Database:
+    """A store that fails while `down`, and remembers what it stored."""
+
+    def __init__(self):
+        self.down, self.stored = False, []
+
+    def __call__(self, _services, sms):
+        if self.down:
+            raise LINK_DOWN
+        self.stored.append(sms.sid)
+
+
+def test_spooled_texts_are_stored_in_order_once_the_database_is_back(
+    app, tmp_path, monkeypatch, no_outage
+):
+    helpline = app.extensions["helpline"]
+    monkeypatch.setattr(helpline, "settings", replace(helpline.settings, SPOOL_DIR=str(tmp_path)))
+    monkeypatch.setattr(spool, "start_drainer", lambda *args: None)  # drained by hand below
+    database = Database()
+
+    def text(phone, sid):
+        return spool.accept(helpline, spool.InboundSms(sid, phone, "你好"), database)
+
+    database.down = True
+    assert text("+8613700000001", "SM1") and text("+8613700000001", "SM2")
+    database.down = False
+    spool._outage.end()
+    assert text("+8613700000001", "SM3")  # queued behind the family's spooled texts
+    assert text("+8613700000002", "SM4")  # another family's goes straight in
+    assert database.stored == ["SM4"]
+    assert spool.drain(helpline, database) == 3
+    assert database.stored == ["SM4", "SM1", "SM2", "SM3"]
+    assert spool.spool_for(helpline).waiting() == []
+    sealed = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"8613700000001" not in sealed  # numbers and words are encrypted on disk
+
+
+def test_an_unreadable_spooled_text_is_set_aside(app, tmp_path, monkeypatch):
+    helpline = app.extensions["helpline"]
+    monkeypatch.setattr(helpline, "settings", replace(helpline.settings, SPOOL_DIR=str(tmp_path)))
+    held = spool.spool_for(helpline)
+    held.put(spool.InboundSms("SM1", "+8613700000001", "你好"), "family")
+    (tmp_path / "new" / "0-damaged").write_bytes(b"not a token")
+    database = Database()
+    assert spool.drain(helpline, database) == 1
+    assert database.stored == ["SM1"]
+    assert os.listdir(tmp_path / "failed") == ["0-damaged"]
+
+
+def test_the_webhook_answers_503_only_when_even_the_spool_fails(
+    app, sms, tmp_path, monkeypatch, no_outage
+):
+    helpline = app.extensions["helpline"]
+    monkeypatch.setattr(views, "receive", Database().__call__)
+    views.receive.__self__.down = True
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    settings = replace(helpline.settings, SPOOL_DIR=str(not_a_directory / "spool"))
+    monkeypatch.setattr(helpline, "settings", settings)
+    assert sms.text("+8613700000001", "你好").status_code == 503
+
+
+def test_a_lease_is_renewed_while_its_job_runs(app):
+    """Short leases (so a killed worker's run out soon) must not run out under a live job."""
+    with leases.hold("turns-test", seconds=3):
+        with Session() as session:
+            first = session.get(Lease, "turns-test").until
+
+        def renewed():
+            with Session() as session:
+                return session.get(Lease, "turns-test").until > first
+
+        eventually(renewed, 10, "the lease renewed")
+        with pytest.raises(leases.Busy), leases.hold("turns-test", seconds=3):
+            pass
+    with Session() as session:
+        assert session.get(Lease, "turns-test") is None
