@@ -18,7 +18,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run test lint format train bot-test nlu-eval safety-eval pytest
+.PHONY: help run run-prod bench test lint format train bot-test nlu-eval safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,38 @@ run: .venv/installed .venv-rasa/installed $(MODEL)  ## everything up: SQLite, co
 	$(APP)/flask --app webhooks seed-demo
 	@echo "simulator: http://127.0.0.1:$${WEB_PORT:-8000}/simulator/   (Ctrl-C stops everything)"
 	HELPLINE_REGION=$${HELPLINE_REGION:-CN-51-demo} $(APP)/honcho start -f Procfile
+
+# The production layout on one machine (README, Production); every setting can be overridden.
+run-prod: export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/helpline?connect_timeout=3
+run-prod: export REDIS_URL ?= redis://127.0.0.1:6379/0
+run-prod: export RASA_REPLICAS ?= 2
+run-prod: export RASA_URLS ?= $(shell p=$(or $(RASA_PORT),5005); seq -s, -f 'http://127.0.0.1:%g' $$p $$((p + $(RASA_REPLICAS) - 1)))
+run-prod: export RASA_ENDPOINTS ?= bot/endpoints-prod.yml
+run-prod: export RASA_TRACKER_STORE_URL ?= postgresql://postgres@127.0.0.1:5432/helpline_rasa
+run-prod: export RASA_LOCK_STORE_HOST ?= 127.0.0.1
+run-prod: export RASA_LOCK_STORE_PORT ?= 6379
+run-prod: export RASA_LOCK_STORE_DB ?= 1
+run-prod: export TICKET_LOCK_LIFETIME ?= 5
+run-prod: export SQL_POOL_SIZE ?= 5
+run-prod: export SQL_MAX_OVERFLOW ?= 5
+run-prod: export WEB_WORKERS ?= 4
+run-prod: export WEB_THREADS ?= 8
+run-prod: export QUEUE_CONSUMERS ?= 2
+run-prod: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/metrics
+run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layout here: PostgreSQL, Redis, 2 Rasa replicas
+	@# Both databases on the PostgreSQL server, if missing (the URLs without driver and query).
+	for url in "$${DATABASE_URL/+psycopg/}" "$$RASA_TRACKER_STORE_URL"; do \
+		db="$${url##*/}"; db="$${db%%\?*}"; server="$${url%/*}/postgres"; \
+		psql "$$server" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 || \
+			psql "$$server" -c "CREATE DATABASE \"$$db\""; \
+	done
+	$(APP)/flask --app webhooks migrate
+	[ "$${APP_ENV:-development}" = production ] || $(APP)/flask --app webhooks seed-demo
+	rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"
+	$(APP)/honcho start -f Procfile -c worker=$$QUEUE_CONSUMERS,rasa=$$RASA_REPLICAS
+
+bench: .venv/installed .venv-rasa/installed $(MODEL)  ## bare Rasa against the full path at 1, 8 and 32 senders (bench-results/)
+	$(APP)/python -m tests.bench.bench --out "$${BENCH_OUT:-bench-results}"
 
 test: lint bot-test nlu-eval safety-eval pytest  ## everything CI checks
 
@@ -44,7 +76,7 @@ train: $(MODEL)  ## train the Rasa model unless one from the same data exists
 bot-test: $(MODEL)  ## validate the bot data, run the test stories and the action unit tests
 	$(RASA)/rasa data validate --config bot/config.yml --domain bot/domain.yml --data nlu bot/data --fail-on-warnings
 	$(RASA)/rasa test core --model $(MODEL) --stories tests/bot --fail-on-prediction-errors --out build/rasa-test
-	$(RASA)/pytest tests/actions -q -p no:cacheprovider
+	$(RASA)/pytest tests/actions tests/nlu -q -p no:cacheprovider
 
 nlu-eval: $(MODEL)  ## intent and programme accuracy on the held-out set, per intent and script
 	$(RASA)/python tests/nlu/evaluate.py $(MODEL)
@@ -53,7 +85,7 @@ safety-eval: .venv/installed  ## danger screen recall and false alarms on the la
 	$(APP)/python -m webhooks.safety.eval
 
 pytest: .venv/installed .venv-rasa/installed .venv/chromium $(MODEL)
-	$(APP)/pytest tests --ignore=tests/actions
+	$(APP)/pytest tests --ignore=tests/actions --ignore=tests/nlu
 
 .venv/installed: requirements.txt
 	test -x $(APP)/python || $(PYTHON) -m venv .venv
