@@ -63,6 +63,16 @@ class _ReadsPinyin:
         self._resource = resource
         self.pinyin = PinyinIndex([])
 
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Any:
+        return cls(config, model_storage, resource)
+
     def _store(self, name: str, data: Any) -> None:
         with self._model_storage.write_to(self._resource) as directory:
             (directory / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -99,16 +109,6 @@ class HelplineTokenizer(_ReadsPinyin, Tokenizer):
     ) -> None:
         Tokenizer.__init__(self, {**self.get_default_config(), **config})
         _ReadsPinyin.__init__(self, model_storage, resource)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> HelplineTokenizer:
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
@@ -172,16 +172,6 @@ class HelplineEntityExtractor(_ReadsPinyin, GraphComponent, EntityExtractorMixin
         _ReadsPinyin.__init__(self, model_storage, resource)
         self._config = config
         self.index = index or EntityIndex([], {})
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> HelplineEntityExtractor:
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
