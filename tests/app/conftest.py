@@ -91,6 +91,14 @@ def live_app(tmp_path_factory, database_url, rasa_stack, redis_url):
         live.stop()
 
 
+@pytest.fixture(autouse=True)
+def _empty_tables_after_live_tests(request):
+    """Live tests leave what the processes stored; the next test starts from empty tables."""
+    yield
+    if "live_app" in request.fixturenames:
+        empty_tables(request.getfixturevalue("database_url"))
+
+
 def make_app(database_url, rasa_url):
     app = create_app({"DATABASE_URL": database_url, "RASA_URL": rasa_url})
     app.config["TESTING"] = True

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from tests.app.conftest import empty_tables
 from tests.app.inbox_helpers import PHONES, V1, seed_area
 from tests.app.test_live_channel import answered, thread_of
 from tests.app.waiting import eventually
@@ -23,11 +22,9 @@ EMERGENCY_DEADLINE = 5
 
 
 @pytest.fixture
-def area(live_app, database_url):
+def area(live_app):
     """Village 1 with worker Wang and township supervisor Chen, both with phones on file."""
-    seeded = seed_area(SimpleNamespace(extensions={"helpline": live_app.services}))
-    yield seeded
-    empty_tables(database_url)  # the live processes share this database with later tests
+    return seed_area(SimpleNamespace(extensions={"helpline": live_app.services}))
 
 
 def place_family(live_app, area, phone):
