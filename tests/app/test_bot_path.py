@@ -45,3 +45,11 @@ def test_asking_for_a_person_opens_a_case_and_silences_the_bot(bot_sms):
     inbound = [m for m in bot_sms.thread(phone) if m.direction == Message.IN]
     assert all(m.status == Message.HANDLED for m in inbound)
     assert len(bot_sms.replies(phone)) == 1  # the handoff reply; the second text waits for a worker
+
+
+def test_web_chat_gets_the_same_bot(bot_app):
+    client = bot_app.test_client()
+    token = client.post("/chat/api/messages", json={"body": "hello"}).get_json()["token"]
+    shown = client.get("/chat/api/messages?after=0&wait=0", headers={"X-Chat-Token": token})
+    replies = [m["body"] for m in shown.get_json()["messages"] if m["from"] == "bot"]
+    assert len(replies) == 1 and "helpline" in replies[0].lower()

@@ -412,3 +412,17 @@ def test_unplaced_families_go_to_the_configured_region(app, area, signed_in):
     case_id = open_case(app, FAMILY, None)
     assert queue_ids(signed_in("chen"), "unassigned") == [case_id]
     assert staff_texts(app, "chen")[0].startswith(f"新求助 #{case_id}")
+
+
+def test_a_reply_the_carrier_could_not_deliver_is_shown_failed_to_the_worker(
+    app, area, sms, signed_in
+):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/reply", {"body": "您好，我是王主任。"})
+    [sent] = [m for m in sms.thread(FAMILY) if m.author == Message.WORKER]
+    sms.status(sent.provider_sid, "failed", ErrorCode="30003")
+    timeline = wang.get(f"/inbox/api/cases/{case_id}/timeline").get_json()
+    [shown] = [i for i in timeline["items"] if i.get("body") == "您好，我是王主任。"]
+    assert "failed" in shown["status"]
+    assert "failed" in wang.get(f"/inbox/cases/{case_id}").get_data(as_text=True)

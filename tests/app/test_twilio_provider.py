@@ -104,3 +104,22 @@ def test_forged_status_callback_is_refused(sms, twilio_api):
     response = sms.post("http://localhost/sms/twilio/status", params, signature="forged")
     assert response.status_code == 403
     assert sms.thread(PHONE)[-1].status == Message.SENT
+
+
+def test_a_reply_beyond_the_senders_rate_waits_in_the_queue(app, sms, twilio_api):
+    import dataclasses
+
+    from webhooks import tasks
+    from webhooks.conversations import find_sms_conversation, stage_replies
+
+    services = app.extensions["helpline"]
+    services.settings = dataclasses.replace(services.settings, SEND_RATE_SEGMENTS_PER_SECOND=2)
+    sms.text(PHONE, "HELP")  # creates the conversation; its one-segment reply goes out
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, services.vault, PHONE)
+        [long_reply] = stage_replies(session, conversation, ["孩子" * 100], budget=3)
+        assert long_reply.segments == 3
+        conversation_id = conversation.id
+    tasks.send_outbound(conversation_id)  # 3 segments at 2 a second: held for the next second
+    assert sms.thread(PHONE)[-1].status == Message.QUEUED
+    assert len(twilio_api.requests) == 1
