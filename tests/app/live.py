@@ -11,6 +11,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from tests.app.stack import ROOT, free_port
+from tests.app.twilio import sms_params
 
 VENV_BIN = ROOT / ".venv" / "bin"
 START_TIMEOUT = 60
@@ -83,14 +84,7 @@ class LiveApp:
 
     def text(self, phone: str, body: str, sid: str | None = None) -> requests.Response:
         url = self.url + "/sms/twilio"
-        params = {
-            "MessageSid": sid or "SM" + uuid.uuid4().hex,
-            "AccountSid": "AC" + "0" * 32,
-            "From": phone,
-            "To": "+10000000000",
-            "Body": body,
-            "NumMedia": "0",
-        }
+        params = sms_params(phone, body, sid)
         signature = self.validator.compute_signature(url, params)
         return requests.post(
             url, data=params, headers={"X-Twilio-Signature": signature}, timeout=30

@@ -12,6 +12,19 @@ SMS_URL = "http://localhost/sms/twilio"
 STATUS_URL = "http://localhost/sms/twilio/status"
 
 
+def sms_params(phone: str, body: str, sid: str | None = None, **extra: str) -> dict[str, str]:
+    """The form fields Twilio posts for an inbound SMS."""
+    return {
+        "MessageSid": sid or "SM" + uuid.uuid4().hex,
+        "AccountSid": "AC" + "0" * 32,
+        "From": phone,
+        "To": "+10000000000",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
+
+
 class TwilioSender:
     """Posts what Twilio would post, signed with the app's auth token."""
 
@@ -29,16 +42,7 @@ class TwilioSender:
 
     def text(self, phone: str, body: str, sid: str | None = None, **extra):
         """A family's SMS; returns the HTTP response Twilio would get."""
-        params = {
-            "MessageSid": sid or "SM" + uuid.uuid4().hex,
-            "AccountSid": "AC" + "0" * 32,
-            "From": phone,
-            "To": "+10000000000",
-            "Body": body,
-            "NumMedia": "0",
-            **extra,
-        }
-        return self.post(SMS_URL, params)
+        return self.post(SMS_URL, sms_params(phone, body, sid, **extra))
 
     def status(self, message_sid: str, status: str, **extra):
         return self.post(STATUS_URL, {"MessageSid": message_sid, "MessageStatus": status, **extra})
