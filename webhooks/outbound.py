@@ -74,6 +74,11 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> None:
         session.add(DeliveryAttempt(message_id=message_id, outcome=outcome, error=error))
 
 
+def has_queued(conversation_id: int) -> bool:
+    with Session() as session:
+        return _oldest_queued(session, conversation_id) is not None
+
+
 def _oldest_queued(session, conversation_id: int) -> Message | None:
     return session.scalar(
         select(Message)

@@ -67,9 +67,14 @@ class RasaClient:
                 raise RasaUnavailable(type(exc).__name__) from exc
             try:
                 response.raise_for_status()
-                return _reply(response.json())
+                reply = _reply(response.json())
             except (requests.RequestException, ValueError) as exc:
                 raise RasaUnavailable(type(exc).__name__) from exc
+            if not (reply.texts or reply.payloads):
+                # Rasa's REST channel answers 200 and nothing when handling failed inside it
+                # (its lock store gone, an action crashed); our bot always says something.
+                raise RasaUnavailable("empty reply")
+            return reply
         raise RasaUnavailable(type(failure).__name__) from failure
 
     def reachable(self) -> dict[str, bool]:

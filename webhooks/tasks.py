@@ -5,7 +5,6 @@ import logging
 from datetime import timedelta
 
 from huey import crontab
-from huey.exceptions import RetryTask
 from sqlalchemy import select
 
 from webhooks import cases, leases, outbound, referrals, spool, turns
@@ -13,7 +12,6 @@ from webhooks import metrics as _metrics  # noqa: F401  (its listeners count thi
 from webhooks.config import Settings
 from webhooks.db import Session, utcnow
 from webhooks.models import Message
-from webhooks.providers import TemporaryFailure
 from webhooks.queue import make_huey
 from webhooks.rasa import RasaUnavailable
 from webhooks.services import current
@@ -42,7 +40,12 @@ def conversation_lock(kind: str, conversation_id: int):
 
 @huey.task()
 def run_turns(conversation_id: int, attempt: int = 0) -> None:
-    """Answer waiting messages in order; Rasa down means a holding reply and a later try."""
+    """Answer waiting messages in order; Rasa down means a holding reply and a later try.
+
+    One job at a time per conversation: a job that finds the lease held does nothing, because
+    the holder looks again for waiting messages after letting go (a message stored before that
+    look is seen by it; one stored after finds the lease free).
+    """
     try:
         with conversation_lock("turns", conversation_id):
             try:
@@ -50,20 +53,20 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
             finally:
                 send_outbound(conversation_id)
     except leases.Busy:
-        # Another job is answering this family; ours runs after it, keeping their order.
-        raise RetryTask(delay=1) from None
+        return
     except RasaUnavailable:
         # Keep trying while Rasa is away, backing off to one try per RASA_RETRY_CAP seconds.
         delay = min(RASA_RETRY_CAP, 2**attempt)
         run_turns.schedule((conversation_id, attempt + 1), delay=delay)
         return
-    if more:
+    if more or turns.has_waiting(conversation_id):
         run_turns(conversation_id)
 
 
 @huey.task(retries=8, retry_delay=2, retry_backoff=2)
 def send_outbound(conversation_id: int) -> None:
-    """Send queued replies in order, at no more than the sender's rate."""
+    """Send queued replies in order, at no more than the sender's rate (one job at a time per
+    conversation, as for turns); temporary failures are retried with backoff."""
     services = current()
     rate = huey.rate_limit(
         f"sender-{services.settings.sender_id}", services.settings.SEND_RATE_SEGMENTS_PER_SECOND, 1
@@ -77,15 +80,15 @@ def send_outbound(conversation_id: int) -> None:
         with conversation_lock("send", conversation_id):
             outbound.send_pending(services, conversation_id, take_segments)
     except leases.Busy:
-        raise RetryTask(delay=1) from None
-    except TemporaryFailure:
-        raise  # retried with backoff
+        return
+    if outbound.has_queued(conversation_id):
+        send_outbound(conversation_id)
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Restart work a lost job left behind: waiting family messages and unsent replies."""
-    stale = utcnow() - timedelta(seconds=60)
+    stale = utcnow() - timedelta(seconds=LOCK_SECONDS + 10)  # a dead job's lease has run out
     with Session() as session:
         waiting = session.scalars(
             select(Message.conversation_id)

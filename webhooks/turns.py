@@ -45,6 +45,11 @@ def run_pending(services: Services, conversation_id: int) -> bool:
     return True
 
 
+def has_waiting(conversation_id: int) -> bool:
+    with Session() as session:
+        return _oldest_waiting(session, conversation_id) is not None
+
+
 def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None:
     return session.scalar(
         select(Message)
