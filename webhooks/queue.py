@@ -1,5 +1,7 @@
 """The job queue: huey on a SQLite file by default, on Redis at scale; jobs start after commit."""
 
+from pathlib import Path
+
 from huey import PriorityRedisHuey, SqliteHuey
 from sqlalchemy import event
 
@@ -11,6 +13,7 @@ def make_huey(settings: Settings):
     common = {"name": settings.QUEUE_NAME, "results": False, "utc": True}
     if settings.REDIS_URL:
         return PriorityRedisHuey(url=settings.REDIS_URL, **common)
+    Path(settings.QUEUE_FILE).parent.mkdir(parents=True, exist_ok=True)  # instance/ on a new clone
     return SqliteHuey(filename=settings.QUEUE_FILE, **common)
 
 
