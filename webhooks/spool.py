@@ -8,6 +8,7 @@ a family's later texts queue behind their spooled ones and keep their order.
 """
 
 import fcntl
+import functools
 import itertools
 import json
 import logging
@@ -126,7 +127,13 @@ def _fsync_directory(path: Path) -> None:
 
 
 def spool_for(services: Services) -> Spool:
-    return Spool(services.settings.SPOOL_DIR, services.settings.encryption_keys)
+    """This process's spool: one per directory, so its file names' counter is shared."""
+    return _spool(services.settings.SPOOL_DIR, tuple(services.settings.encryption_keys))
+
+
+@functools.cache
+def _spool(directory: str, encryption_keys: tuple[str, ...]) -> Spool:
+    return Spool(directory, list(encryption_keys))
 
 
 def accept(services: Services, sms: InboundSms, store: Store) -> bool:

@@ -3,14 +3,13 @@
 import os
 import signal
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.app.stack import ROOT, free_port
+from tests.app.stack import ROOT, free_port, stop_processes, wait_until_serving
 from tests.app.twilio import sms_params
 
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -54,16 +53,7 @@ class LiveApp:
         )  # fmt: skip
         for _ in range(consumers):
             self.start_consumer()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.web.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: see {self.log_dir / 'web.log'}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        wait_until_serving(self.web, self.url + "/healthz", self.log_dir / "web.log", START_TIMEOUT)
 
     def start_consumer(self) -> subprocess.Popen:
         consumer = self._spawn(
@@ -91,12 +81,4 @@ class LiveApp:
         )
 
     def stop(self) -> None:
-        for process in [self.web, *self.consumers]:
-            if process is not None and process.poll() is None:
-                process.terminate()
-        for process in [self.web, *self.consumers]:
-            if process is not None:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_processes([self.web, *self.consumers])

@@ -2,18 +2,22 @@
 locks in Redis, so any replica can carry on any conversation (in memory when those are absent).
 """
 
-import os
 import signal
 import subprocess
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import requests
-
 from tests.app import databases
-from tests.app.stack import RASA_BIN, ROOT, START_TIMEOUT, free_port, model_path
+from tests.app.stack import (
+    RASA_BIN,
+    ROOT,
+    free_port,
+    model_path,
+    rasa_env,
+    stop_processes,
+    wait_until_serving,
+)
 
 # Rasa's default is 60 s: a replica killed mid-turn would hold its conversation that long.
 TICKET_LOCK_LIFETIME = "5"
@@ -67,13 +71,7 @@ class RasaReplicas:
         self.log_dir = log_dir
         self.ports = [free_port() for _ in range(count)]
         self.processes: list[subprocess.Popen | None] = [None] * count
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-            **store_env,
-        }
+        self.env = {**rasa_env(action_port), **store_env}
 
     @property
     def shares_trackers(self) -> bool:
@@ -104,17 +102,8 @@ class RasaReplicas:
         )  # fmt: skip
 
     def _wait(self, index: int) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.processes[index].poll() is not None:
-                raise RuntimeError(f"rasa replica exited: see {self.log_dir}/rasa-{index}.log")
-            try:
-                if requests.get(self.urls[index] + "/", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"rasa replica {index} did not start in {START_TIMEOUT}s")
+        log = self.log_dir / f"rasa-{index}.log"
+        wait_until_serving(self.processes[index], self.urls[index] + "/", log)
 
     def kill(self, index: int) -> None:
         """kill -9: no chance to answer, save or unlock anything."""
@@ -123,13 +112,4 @@ class RasaReplicas:
         process.wait()
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process is not None and process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            if process is not None:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+        stop_processes(self.processes)

@@ -20,6 +20,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def rasa_env(action_port: int) -> dict[str, str]:
+    """The environment a Rasa server (or the action server) runs with in the tests."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+    }
+
+
+def wait_until_serving(
+    process: subprocess.Popen, url: str, log: Path, timeout: float = START_TIMEOUT
+) -> None:
+    """Poll url until it answers; fail pointing at the log if the process dies or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{log.stem} exited: see {log}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{log.stem} did not start in {timeout}s: see {log}")
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Ask them all to stop, then wait for each; one that takes over 20 s is killed."""
+    running = [p for p in processes if p is not None and p.poll() is None]
+    for process in running:
+        process.terminate()
+    for process in running:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def model_path() -> Path:
     """The model `make` trained (RASA_MODEL), else the newest one in models/."""
     if os.environ.get("RASA_MODEL"):
@@ -43,21 +83,13 @@ class RasaStack:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def _env(self) -> dict:
-        return {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-        }
-
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
         # Niced, as in the Procfile: the webhook must answer Twilio first, the bot can wait.
         self.processes[name] = subprocess.Popen(
             ["nice", "-n", "10", *args],
             cwd=ROOT,
-            env=self._env(),
+            env=rasa_env(self.action_port),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -84,29 +116,11 @@ class RasaStack:
         self._stop("rasa")
 
     def _wait(self, name: str, url: str) -> None:
-        """Poll until the server answers; fail with its log if it dies or never does."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} exited: see {self.log_dir / (name + '.log')}")
-            try:
-                if requests.get(url, timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{name} did not start in {START_TIMEOUT}s")
+        wait_until_serving(self.processes[name], url, self.log_dir / f"{name}.log")
 
     def _stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes([self.processes.pop(name, None)])
 
     def stop(self) -> None:
-        for name in list(self.processes):
-            self._stop(name)
+        stop_processes(list(self.processes.values()))
+        self.processes.clear()
