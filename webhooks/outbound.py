@@ -5,6 +5,7 @@ import logging
 from collections.abc import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from webhooks.db import Session, utcnow
 from webhooks.models import Conversation, DeliveryAttempt, Message
@@ -76,11 +77,17 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> None:
 
 def has_queued(conversation_id: int) -> bool:
     with Session() as session:
-        return _oldest_queued(session, conversation_id) is not None
+        return session.scalar(_queued(conversation_id).with_only_columns(Message.id)) is not None
 
 
 def _oldest_queued(session, conversation_id: int) -> Message | None:
-    return session.scalar(
+    """The message with its conversation and contact (whose number it goes to) in one query."""
+    with_recipient = joinedload(Message.conversation).joinedload(Conversation.contact)
+    return session.scalar(_queued(conversation_id).options(with_recipient))
+
+
+def _queued(conversation_id: int):
+    return (
         select(Message)
         .where(
             Message.conversation_id == conversation_id,

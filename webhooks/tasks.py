@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from huey import crontab
+from huey.exceptions import RateLimitExceeded
 from sqlalchemy import select
 
 from webhooks import cases, leases, outbound, referrals, spool, turns
@@ -12,6 +13,7 @@ from webhooks import metrics as _metrics  # noqa: F401  (its listeners count thi
 from webhooks.config import Settings
 from webhooks.db import Session, utcnow
 from webhooks.models import Message
+from webhooks.providers import TemporaryFailure
 from webhooks.queue import make_huey
 from webhooks.rasa import RasaUnavailable
 from webhooks.services import current
@@ -46,12 +48,11 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
     the holder looks again for waiting messages after letting go (a message stored before that
     look is seen by it; one stored after finds the lease free).
     """
+    held = False
     try:
         with conversation_lock("turns", conversation_id):
-            try:
-                more = turns.run_pending(current(), conversation_id)
-            finally:
-                send_outbound(conversation_id)
+            held = True
+            more = turns.run_pending(current(), conversation_id)
     except leases.Busy:
         return
     except RasaUnavailable:
@@ -59,8 +60,22 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
         delay = min(RASA_RETRY_CAP, 2**attempt)
         run_turns.schedule((conversation_id, attempt + 1), delay=delay)
         return
+    finally:
+        # Whatever was staged (replies, a holding reply) goes now, after the lease is let go,
+        # so the family's next text does not find it still held.
+        if held:
+            send_staged(conversation_id)
     if more or turns.has_waiting(conversation_id):
         run_turns(conversation_id)
+
+
+def send_staged(conversation_id: int) -> None:
+    """Send what a turn staged from the turn's own job, a trip through the queue fewer; what the
+    provider or the sender's rate turns away goes to a send job, which retries with backoff."""
+    try:
+        send_outbound.call_local(conversation_id)
+    except (TemporaryFailure, RateLimitExceeded):
+        send_outbound(conversation_id)
 
 
 @huey.task(retries=8, retry_delay=2, retry_backoff=2)

@@ -4,12 +4,13 @@ import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import joinedload
 
 from nlu.text import detect_language
 from webhooks import cases
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import Session
-from webhooks.models import Conversation, Message
+from webhooks.models import Conversation, FamilyContact, Message
 from webhooks.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
 
@@ -41,17 +42,26 @@ def run_pending(services: Services, conversation_id: int) -> bool:
             _hold(services, message.id)
             raise
         with Session.begin() as session:
-            _apply(session, services, session.get(Message, message.id), reply)
+            answered = session.get(Message, message.id, options=[joinedload(Message.conversation)])
+            _apply(session, services, answered, reply)
     return True
 
 
 def has_waiting(conversation_id: int) -> bool:
     with Session() as session:
-        return _oldest_waiting(session, conversation_id) is not None
+        return session.scalar(_waiting(conversation_id).with_only_columns(Message.id)) is not None
 
 
 def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None:
+    """The message with what its turn reads (conversation, contact, region) in one query."""
+    with_context = joinedload(Message.conversation).joinedload(Conversation.contact)
     return session.scalar(
+        _waiting(conversation_id).options(with_context.joinedload(FamilyContact.region))
+    )
+
+
+def _waiting(conversation_id: int):
+    return (
         select(Message)
         .where(
             Message.conversation_id == conversation_id,

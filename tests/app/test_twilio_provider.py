@@ -123,3 +123,12 @@ def test_a_reply_beyond_the_senders_rate_waits_in_the_queue(app, sms, twilio_api
     tasks.send_outbound(conversation_id)  # 3 segments at 2 a second: held for the next second
     assert sms.thread(PHONE)[-1].status == Message.QUEUED
     assert len(twilio_api.requests) == 1
+
+
+def test_a_reply_the_turn_could_not_send_goes_to_the_retrying_send_job(sms, twilio_api):
+    """The turn's own job sends what it staged; a temporary failure hands it to a send job."""
+    twilio_api.outcomes = [(503, 20503)]
+    sms.text(PHONE, "你好")  # Rasa is unreachable here: the turn stages a holding reply
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    assert reply.kind == Message.HOLDING and reply.status == Message.SENT
+    assert attempts(sms, PHONE) == ["retry", "sent"]
