@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from tests.app import databases
 from tests.app.stack import (
     RASA_BIN,
+    RASA_NICE,
     ROOT,
     free_port,
     model_path,
@@ -94,7 +95,7 @@ class RasaReplicas:
         endpoints = self.env.get("RASA_ENDPOINTS", "bot/endpoints.yml")
         self.processes[index] = subprocess.Popen(
             [
-                "nice", "-n", "10", str(RASA_BIN), "run", "--model", str(model_path()),
+                "nice", "-n", RASA_NICE, str(RASA_BIN), "run", "--model", str(model_path()),
                 "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.ports[index]),
             ],

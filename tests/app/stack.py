@@ -14,6 +14,10 @@ RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT = 300
 
 
+# The Procfile's priorities on a shared machine: the webhook, then Rasa, then the consumers.
+RASA_NICE, CONSUMER_NICE = "5", "15"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,9 +89,8 @@ class RasaStack:
 
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
-        # Niced, as in the Procfile: the webhook must answer Twilio first, the bot can wait.
         self.processes[name] = subprocess.Popen(
-            ["nice", "-n", "10", *args],
+            ["nice", "-n", RASA_NICE, *args],
             cwd=ROOT,
             env=rasa_env(self.action_port),
             stdout=log,

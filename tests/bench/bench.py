@@ -200,7 +200,7 @@ class Bench:
 
 
 def _niced(pid: int) -> list[int]:
-    """`nice -n 10 X` execs X, so the pid is X's; kept as a list for the children it may fork."""
+    """`nice -n N X` execs X, so the pid is X's; kept as a list for the children it may fork."""
     return [pid, *procstats.children(pid)]
 
 
