@@ -163,12 +163,12 @@ class SentReplies:
 class FullPath:
     """A signed Twilio webhook per text; the reply counts once the provider has sent it."""
 
-    def __init__(self, app_url: str, auth_token: str, replies: SentReplies, sids: list[str]):
+    def __init__(self, app_url: str, auth_token: str, replies: SentReplies, sids: dict[str, bool]):
         self.url = app_url + "/sms/twilio"
         self.validator = RequestValidator(auth_token)
         self.replies = replies
         self.local = threading.local()
-        self.sids = sids  # every text this path posted
+        self.sids = sids  # every text this path posted: True once the webhook answered 200
 
     def signed(self, phone: str, text: str) -> tuple[str, dict, dict]:
         sid = "SM" + uuid.uuid4().hex
@@ -197,12 +197,13 @@ class FullPath:
 
     def __call__(self, phone: str, text: str):
         sid, params, headers = self.signed(phone, text)
-        self.sids.append(sid)
+        self.sids[sid] = False
         waiter = self.replies.expect(sid)
         started = time.monotonic()
         ack = self.post(params, headers)
         if isinstance(ack, str):
             return ack
+        self.sids[sid] = True
         if not waiter.wait(REPLY_TIMEOUT):
             return f"no reply to {sid} in {REPLY_TIMEOUT}s"
         return ack, self.replies.heard_at(sid) - started
@@ -216,7 +217,7 @@ def open_loop(full: FullPath, phones: list[str], rate: float, count: int, client
         phone = phones[i % len(phones)]
         sid, params, headers = full.signed(phone, SCRIPT[(i // len(phones)) % len(SCRIPT)])
         planned.append((i / rate, sid, params, headers))  # signed before the clock starts
-    full.sids.extend(sid for _, sid, _, _ in planned)
+    full.sids.update((sid, False) for _, sid, _, _ in planned)
     run = Run(messages=count)
     lock = threading.Lock()
     cursor = iter(planned)
@@ -228,7 +229,7 @@ def open_loop(full: FullPath, phones: list[str], rate: float, count: int, client
                 item = next(cursor, None)
             if item is None:
                 return
-            due, _sid, params, headers = item
+            due, sid, params, headers = item
             wait = start + due - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -239,6 +240,7 @@ def open_loop(full: FullPath, phones: list[str], rate: float, count: int, client
                     run.failures.append(ack)
                 else:
                     run.acks.append(ack)
+                    full.sids[sid] = True
 
     with ThreadPoolExecutor(clients) as pool:
         for _ in range(clients):
