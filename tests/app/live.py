@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.app.stack import CONSUMER_NICE, ROOT, free_port, stop_processes, wait_until_serving
+from tests.app.stack import CONSUMER_PRIORITY, ROOT, free_port, stop_processes, wait_until_serving
 from tests.app.twilio import sms_params
 
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -59,7 +59,7 @@ class LiveApp:
         consumer = self._spawn(
             f"consumer-{len(self.consumers)}",
             [
-                "nice", "-n", CONSUMER_NICE, str(VENV_BIN / "huey_consumer"), "webhooks.tasks.huey",
+                *CONSUMER_PRIORITY, str(VENV_BIN / "huey_consumer"), "webhooks.tasks.huey",
                 "--workers", "4", "--worker-type", "thread",
                 "--delay", "0.05", "--max-delay", "0.5",
             ],

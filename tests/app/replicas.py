@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from tests.app import databases
 from tests.app.stack import (
     RASA_BIN,
-    RASA_NICE,
+    RASA_PRIORITY,
     ROOT,
     free_port,
     model_path,
@@ -95,7 +95,7 @@ class RasaReplicas:
         endpoints = self.env.get("RASA_ENDPOINTS", "bot/endpoints.yml")
         self.processes[index] = subprocess.Popen(
             [
-                "nice", "-n", RASA_NICE, str(RASA_BIN), "run", "--model", str(model_path()),
+                *RASA_PRIORITY, str(RASA_BIN), "run", "--model", str(model_path()),
                 "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
                 "--interface", "127.0.0.1", "--port", str(self.ports[index]),
             ],

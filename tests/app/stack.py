@@ -14,8 +14,10 @@ RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT = 300
 
 
-# The Procfile's priorities on a shared machine: the webhook, then Rasa, then the consumers.
-RASA_NICE, CONSUMER_NICE = "5", "15"
+# The Procfile's priorities on a shared machine: the webhook, then Rasa, then the consumers
+# (SCHED_IDLE: they run on what the others leave).
+RASA_PRIORITY = ["nice", "-n", "5"]
+CONSUMER_PRIORITY = ["chrt", "--idle", "0"]
 
 
 def free_port() -> int:
@@ -90,7 +92,7 @@ class RasaStack:
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
         self.processes[name] = subprocess.Popen(
-            ["nice", "-n", RASA_NICE, *args],
+            [*RASA_PRIORITY, *args],
             cwd=ROOT,
             env=rasa_env(self.action_port),
             stdout=log,

@@ -206,7 +206,7 @@ class Bench:
 
 
 def _niced(pid: int) -> list[int]:
-    """`nice -n N X` execs X, so the pid is X's; kept as a list for the children it may fork."""
+    """`nice`/`chrt` exec their command, so the pid is its; a list for the children it may fork."""
     return [pid, *procstats.children(pid)]
 
 
