@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from webhooks.crypto import PhoneVault
 from webhooks.db import utcnow
@@ -14,9 +14,12 @@ from webhooks.texts import text
 
 
 def find_sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation | None:
+    """The family's SMS conversation with their contact loaded, in one query; None before their
+    first text."""
     return session.scalar(
         select(Conversation)
-        .join(FamilyContact)
+        .join(Conversation.contact)
+        .options(contains_eager(Conversation.contact))
         .where(FamilyContact.phone_hash == vault.lookup_hash(phone))
         .where(Conversation.channel == Conversation.SMS)
     )
@@ -24,6 +27,9 @@ def find_sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Co
 
 def sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation:
     """The family's SMS conversation, created on their first text (safe when two race)."""
+    found = find_sms_conversation(session, vault, phone)
+    if found is not None:
+        return found
     phone_hash = vault.lookup_hash(phone)
     contact = session.scalar(select(FamilyContact).where(FamilyContact.phone_hash == phone_hash))
     if contact is None:
