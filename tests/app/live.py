@@ -9,10 +9,15 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.app.stack import CONSUMER_PRIORITY, ROOT, free_port, stop_processes, wait_until_serving
+from tests.app.stack import (
+    ROOT,
+    free_port,
+    procfile_command,
+    stop_processes,
+    wait_until_serving,
+)
 from tests.app.twilio import sms_params
 
-VENV_BIN = ROOT / ".venv" / "bin"
 START_TIMEOUT = 60
 
 
@@ -30,6 +35,12 @@ class LiveApp:
             "REDIS_URL": redis_url,
             "QUEUE_NAME": f"live-{uuid.uuid4().hex[:8]}",
             "QUEUE_FILE": str(log_dir / "queue.db"),
+            # What the Procfile's web and worker lines read.
+            "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(self.port),
+            "WEB_WORKERS": "2",
+            "WEB_THREADS": "8",
+            "QUEUE_WORKERS": "4",
         }
         self.web: subprocess.Popen | None = None
         self.consumers: list[subprocess.Popen] = []
@@ -39,31 +50,25 @@ class LiveApp:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+    def _spawn(self, log_name: str, process: str) -> subprocess.Popen:
+        """The Procfile's line for `process`, as production runs it."""
+        log = open(self.log_dir / f"{log_name}.log", "ab")  # noqa: SIM115  (closed with it)
+        return subprocess.Popen(
+            procfile_command(process),
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def start(self, consumers: int = 2) -> None:
-        self.web = self._spawn(
-            "web",
-            [
-                str(VENV_BIN / "gunicorn"), "--worker-class", "gthread", "--workers", "2",
-                "--threads", "8", "--bind", f"127.0.0.1:{self.port}", "webhooks:create_app()",
-            ],
-        )  # fmt: skip
+        self.web = self._spawn("web", "web")
         for _ in range(consumers):
             self.start_consumer()
         wait_until_serving(self.web, self.url + "/healthz", self.log_dir / "web.log", START_TIMEOUT)
 
     def start_consumer(self) -> subprocess.Popen:
-        consumer = self._spawn(
-            f"consumer-{len(self.consumers)}",
-            [
-                *CONSUMER_PRIORITY, str(VENV_BIN / "huey_consumer"), "webhooks.tasks.huey",
-                "--workers", "4", "--worker-type", "thread",
-                "--delay", "0.05", "--max-delay", "0.5",
-            ],
-        )  # fmt: skip
+        consumer = self._spawn(f"consumer-{len(self.consumers)}", "worker")
         self.consumers.append(consumer)
         return consumer
 

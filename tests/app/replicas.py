@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 
 from tests.app import databases
 from tests.app.stack import (
-    RASA_BIN,
-    RASA_PRIORITY,
     ROOT,
     free_port,
-    model_path,
+    procfile_command,
     rasa_env,
+    rasa_server_env,
     stop_processes,
     wait_until_serving,
 )
@@ -72,7 +71,8 @@ class RasaReplicas:
         self.log_dir = log_dir
         self.ports = [free_port() for _ in range(count)]
         self.processes: list[subprocess.Popen | None] = [None] * count
-        self.env = {**rasa_env(action_port), **store_env}
+        # Without the stores (no PostgreSQL), bot/endpoints.yml: each replica keeps its own.
+        self.env = {**rasa_env(action_port), "RASA_ENDPOINTS": "bot/endpoints.yml", **store_env}
 
     @property
     def shares_trackers(self) -> bool:
@@ -92,15 +92,13 @@ class RasaReplicas:
 
     def _spawn(self, index: int) -> None:
         log = open(self.log_dir / f"rasa-{index}.log", "ab")  # noqa: SIM115  (closed with it)
-        endpoints = self.env.get("RASA_ENDPOINTS", "bot/endpoints.yml")
         self.processes[index] = subprocess.Popen(
-            [
-                *RASA_PRIORITY, str(RASA_BIN), "run", "--model", str(model_path()),
-                "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(self.ports[index]),
-            ],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            procfile_command("rasa"),
+            cwd=ROOT,
+            env={**self.env, **rasa_server_env(self.ports[index])},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def _wait(self, index: int) -> None:
         log = self.log_dir / f"rasa-{index}.log"

@@ -9,15 +9,21 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+PROCFILE = ROOT / "Procfile"
 # Loading a model builds TensorFlow graphs: about a minute on two cores.
 START_TIMEOUT = 300
 
 
-# The Procfile's priorities on a shared machine: the webhook, then Rasa, then the consumers
-# (SCHED_IDLE: they run on what the others leave).
-RASA_PRIORITY = ["nice", "-n", "5"]
-CONSUMER_PRIORITY = ["chrt", "--idle", "0"]
+def procfile_command(process: str) -> list[str]:
+    """The Procfile's line for `process` (web, worker, rasa, actions), to run with the variables
+    it reads in the environment: the tests and the benchmark start what production starts,
+    priorities included. exec makes the pid the process's own, so kill -9 reaches it."""
+    for line in PROCFILE.read_text().splitlines():
+        name, colon, command = line.partition(":")
+        if colon and name.strip() == process:
+            command = command.strip()
+            return ["sh", "-c", command if "exec " in command else f"exec {command}"]
+    raise KeyError(f"no {process!r} line in {PROCFILE}")
 
 
 def free_port() -> int:
@@ -32,7 +38,18 @@ def rasa_env(action_port: int) -> dict[str, str]:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_PORT": str(action_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+    }
+
+
+def rasa_server_env(port: int) -> dict[str, str]:
+    """What the Procfile's rasa line reads to serve the trained model on this local port."""
+    return {
+        "RASA_MODEL": str(model_path()),
+        "RASA_HOST": "127.0.0.1",
+        "RASA_PORT": str(port),
+        "HONCHO_PROCESS_NAME": "rasa.1",
     }
 
 
@@ -89,32 +106,26 @@ class RasaStack:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def _spawn(self, name: str, args: list[str]) -> None:
+    def _spawn(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
         self.processes[name] = subprocess.Popen(
-            [*RASA_PRIORITY, *args],
+            procfile_command(name),
             cwd=ROOT,
-            env=rasa_env(self.action_port),
+            env={
+                **rasa_env(self.action_port),
+                **rasa_server_env(self.rasa_port),
+                "RASA_ENDPOINTS": "bot/endpoints.yml",  # trackers and locks in memory
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
         )
 
     def start_actions(self) -> None:
-        self._spawn(
-            "actions",
-            [str(RASA_BIN), "run", "actions", "--actions", "actions", "-p", str(self.action_port)],
-        )
+        self._spawn("actions")
         self._wait("actions", f"http://127.0.0.1:{self.action_port}/health")
 
     def start_rasa(self) -> None:
-        self._spawn(
-            "rasa",
-            [
-                str(RASA_BIN), "run", "--model", str(model_path()),
-                "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
-                "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-            ],
-        )  # fmt: skip
+        self._spawn("rasa")
         self._wait("rasa", self.rasa_url + "/")
 
     def stop_rasa(self) -> None:
