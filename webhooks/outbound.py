@@ -46,38 +46,44 @@ def send_pending(
             message.status = Message.SENDING
             message.attempts += 1
             message_id, body, attempts = message.id, message.body, message.attempts
-        _send(services, message_id, phone, body, attempts)
+        if not _send(services, message_id, phone, body, attempts):
+            return  # the caller looks again once it has let go of the lock
 
 
-def _send(services: Services, message_id: int, phone: str, body: str, attempts: int) -> None:
+def _send(services: Services, message_id: int, phone: str, body: str, attempts: int) -> bool:
+    """Send one text and record how it went; True while more of the conversation's are queued."""
     try:
         sent = services.provider.send(phone, body, services.status_callback_url)
     except PermanentFailure as exc:
-        _record(message_id, Message.FAILED, "failed", str(exc))
         log.warning("message %s failed for good: %s", message_id, exc)
+        return _record(message_id, Message.FAILED, "failed", str(exc))
     except TemporaryFailure as exc:
         if attempts >= MAX_ATTEMPTS:
-            _record(message_id, Message.FAILED, "failed", str(exc))
             log.warning("message %s failed after %d attempts: %s", message_id, attempts, exc)
-            return
+            return _record(message_id, Message.FAILED, "failed", str(exc))
         _record(message_id, Message.QUEUED, "retry", str(exc))
         raise
-    else:
-        _record(message_id, Message.SENT, "sent", provider_sid=sent.provider_sid)
+    return _record(message_id, Message.SENT, "sent", provider_sid=sent.provider_sid)
 
 
-def _record(message_id, status, outcome, error=None, provider_sid=None) -> None:
+def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
+    """Record an attempt's outcome; True while more of the conversation's texts are queued."""
     with Session.begin() as session:
         message = session.get(Message, message_id)
         message.status, message.error = status, error
         if provider_sid:
             message.provider_sid, message.sent_at = provider_sid, utcnow()
         session.add(DeliveryAttempt(message_id=message_id, outcome=outcome, error=error))
+        return _any_queued(session, message.conversation_id)
 
 
 def has_queued(conversation_id: int) -> bool:
     with Session() as session:
-        return session.scalar(_queued(conversation_id).with_only_columns(Message.id)) is not None
+        return _any_queued(session, conversation_id)
+
+
+def _any_queued(session, conversation_id: int) -> bool:
+    return session.scalar(_queued(conversation_id).with_only_columns(Message.id)) is not None
 
 
 def _oldest_queued(session, conversation_id: int) -> Message | None:

@@ -44,12 +44,18 @@ def run_pending(services: Services, conversation_id: int) -> bool:
         with Session.begin() as session:
             answered = session.get(Message, message.id, options=[joinedload(Message.conversation)])
             _apply(session, services, answered, reply)
+            if not _any_waiting(session, conversation_id):
+                return False  # the caller looks again once it has let go of the lock
     return True
 
 
 def has_waiting(conversation_id: int) -> bool:
     with Session() as session:
-        return session.scalar(_waiting(conversation_id).with_only_columns(Message.id)) is not None
+        return _any_waiting(session, conversation_id)
+
+
+def _any_waiting(session: OrmSession, conversation_id: int) -> bool:
+    return session.scalar(_waiting(conversation_id).with_only_columns(Message.id)) is not None
 
 
 def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None:
