@@ -3,7 +3,8 @@
 Starts the production layout (PostgreSQL, Redis, gunicorn, two huey consumers, Rasa replicas on
 the SQL tracker store and Redis lock store, the console SMS provider), then measures:
   bare    texts straight to Rasa's REST channel, at 1, 8 and 32 senders at once;
-  full    signed Twilio webhooks > Flask > queue > Rasa > provider, the same texts and senders;
+  full    signed Twilio webhooks > Flask > queue > Rasa > provider, the same texts and senders
+          (bare and full take turns, twice at each concurrency);
   two     the full path over two Rasa replicas, at 8 and 32 senders;
   rate    webhook acknowledgement at an open-loop 100 texts a second.
 Writes results.json and results.png to --out (BENCH_OUT, default bench-results/), and fails when
@@ -24,6 +25,7 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parents[2]
 CONCURRENCY = (1, 8, 32)
 FAMILIES = 64  # each texts the five-text script: 320 texts per run
+ROUNDS = 2  # bare and full take turns at each concurrency: 640 texts each
 RATE, RATE_TEXTS = 100, 1000
 
 os.environ.update(
@@ -106,12 +108,27 @@ class Bench:
         found += [procstats.Process("redis", p) for p in procstats.pids_named("redis-server")]
         return found
 
-    def measure(self, name, path, concurrency, replicas, work, *args) -> dict:
-        """Run work(*args) and record what it saw and what each process spent on it."""
+    def metered(self, work, *args) -> tuple[load.Run, dict[str, float]]:
+        """Run work(*args): what it saw, and the CPU seconds each process spent meanwhile."""
         meter = procstats.CpuMeter(self.processes)
         meter.start()
         run = work(*args)
-        cpu = meter.stop()
+        return run, meter.stop()
+
+    def measure(self, name, path, concurrency, replicas, work, *args) -> dict:
+        return self.record(name, path, concurrency, replicas, [self.metered(work, *args)])
+
+    def record(self, name, path, concurrency, replicas, parts) -> dict:
+        """One result from the (run, cpu) parts of a measurement."""
+        run = load.Run.combined([part for part, _ in parts])
+        cpu: dict[str, float] = {}
+        for _, used in parts:
+            for role, seconds in used.items():
+                cpu[role] = cpu.get(role, 0.0) + seconds
+
+        def per_text(seconds: float) -> float:
+            return round(1000 * seconds / max(run.messages, 1), 2)
+
         ours = cpu.get("web", 0) + cpu.get("worker", 0)
         rasa = sum(v for k, v in cpu.items() if k.startswith("rasa") or k == "actions")
         result = {
@@ -121,8 +138,9 @@ class Bench:
             "rasa_replicas": replicas,
             **run.summary(),
             "cpu_seconds": {k: round(v, 2) for k, v in sorted(cpu.items())},
-            "cpu_ms_per_message_ours": round(1000 * ours / max(run.messages, 1), 2),
-            "cpu_ms_per_message_rasa": round(1000 * rasa / max(run.messages, 1), 2),
+            "cpu_ms_per_message_ours": per_text(ours),
+            "cpu_ms_per_message_postgres": per_text(cpu.get("postgres", 0)),
+            "cpu_ms_per_message_rasa": per_text(rasa),
         }
         self.results["runs"].append(result)
         print(json.dumps(result, ensure_ascii=False), flush=True)
@@ -135,11 +153,7 @@ class Bench:
         load.closed_loop(load.families("warm-bare", 8), 8, load.BareRasa(one[0], "warm"))
         self.warm_up("warm-full")
         for c in CONCURRENCY:
-            bare = load.BareRasa(one[0], f"bare{c}")
-            phones = load.families(f"bare{c}", FAMILIES)
-            self.measure(f"bare-c{c}", "bare", c, 1, load.closed_loop, phones, c, bare)
-            phones = load.families(f"full{c}", FAMILIES)
-            self.measure(f"full-c{c}", "full", c, 1, load.closed_loop, phones, c, self.full)
+            self.compare(one[0], c)
         self.start_app(both)
         self.warm_up("warm-two")
         for c in CONCURRENCY[1:]:
@@ -154,6 +168,18 @@ class Bench:
             for p in self.processes()
             if p.role not in ("postgres", "redis")
         }
+
+    def compare(self, rasa_url: str, c: int) -> None:
+        """Bare Rasa and the full path at `c` senders, taking turns ROUNDS times, so that a drift
+        in the machine's speed (seen here: 15% within minutes) falls on both alike."""
+        bare = load.BareRasa(rasa_url, f"bare{c}")
+        parts: dict[str, list] = {"bare": [], "full": []}
+        for r in range(ROUNDS):
+            for path, send in (("bare", bare), ("full", self.full)):
+                phones = load.families(f"{path}{c}-{r}", FAMILIES)
+                parts[path].append(self.metered(load.closed_loop, phones, c, send))
+        for path, measured in parts.items():
+            self.record(f"{path}-c{c}", path, c, 1, measured)
 
     def check_answers(self, timeout: float = 300) -> dict:
         """Every text the webhook accepted or stored got exactly one reply, sent; waits for the

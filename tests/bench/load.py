@@ -27,6 +27,17 @@ class Run:
     failures: list[str] = field(default_factory=list)
     lateness: list[float] = field(default_factory=list)  # open loop: how late the client sent
 
+    @classmethod
+    def combined(cls, runs: list["Run"]) -> "Run":
+        """Several runs of the same load as one: their texts, time and latencies together."""
+        whole = cls()
+        for run in runs:
+            whole.messages += run.messages
+            whole.seconds += run.seconds
+            for name in ("acks", "replies", "failures", "lateness"):
+                getattr(whole, name).extend(getattr(run, name))
+        return whole
+
     def summary(self) -> dict:
         return {
             "messages": self.messages,
