@@ -46,8 +46,12 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
 
     One job at a time per conversation: a job that finds the lease held does nothing, because
     the holder looks again for waiting messages after letting go (a message stored before that
-    look is seen by it; one stored after finds the lease free).
+    look is seen by it; one stored after finds the lease free). A job that finds nothing waiting
+    ends before taking the lease: every stored text queues its own job, so in a flood most
+    find their text already answered by an earlier one, and should cost a read, not four writes.
     """
+    if not turns.has_waiting(conversation_id):
+        return
     held = False
     try:
         with conversation_lock("turns", conversation_id):
