@@ -71,8 +71,7 @@ class RasaReplicas:
         self.log_dir = log_dir
         self.ports = [free_port() for _ in range(count)]
         self.processes: list[subprocess.Popen | None] = [None] * count
-        # Without the stores (no PostgreSQL), bot/endpoints.yml: each replica keeps its own.
-        self.env = {**rasa_env(action_port), "RASA_ENDPOINTS": "bot/endpoints.yml", **store_env}
+        self.env = {**rasa_env(action_port), **store_env}
 
     @property
     def shares_trackers(self) -> bool:

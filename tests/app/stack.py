@@ -38,6 +38,7 @@ def rasa_env(action_port: int) -> dict[str, str]:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_ENDPOINTS": "bot/endpoints.yml",  # trackers and locks in memory, unless replaced
         "ACTION_PORT": str(action_port),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
     }
@@ -111,11 +112,7 @@ class RasaStack:
         self.processes[name] = subprocess.Popen(
             procfile_command(name),
             cwd=ROOT,
-            env={
-                **rasa_env(self.action_port),
-                **rasa_server_env(self.rasa_port),
-                "RASA_ENDPOINTS": "bot/endpoints.yml",  # trackers and locks in memory
-            },
+            env={**rasa_env(self.action_port), **rasa_server_env(self.rasa_port)},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

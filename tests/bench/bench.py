@@ -18,6 +18,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -98,12 +99,12 @@ class Bench:
     def processes(self) -> list[procstats.Process]:
         found = [procstats.Process("actions", self.actions.processes["actions"].pid)]
         for i, process in enumerate(self.rasa.processes):
-            found += [procstats.Process(f"rasa-{i}", p) for p in _niced(process.pid)]
+            found += [procstats.Process(f"rasa-{i}", p) for p in _with_children(process.pid)]
         if self.app:
             found.append(procstats.Process("web", self.app.web.pid))
             found += [procstats.Process("web", p) for p in procstats.children(self.app.web.pid)]
             for consumer in self.app.consumers:
-                found += [procstats.Process("worker", p) for p in _niced(consumer.pid)]
+                found += [procstats.Process("worker", p) for p in _with_children(consumer.pid)]
         found += [procstats.Process("postgres", p) for p in procstats.pids_named("postgres")]
         found += [procstats.Process("redis", p) for p in procstats.pids_named("redis-server")]
         return found
@@ -121,10 +122,9 @@ class Bench:
     def record(self, name, path, concurrency, replicas, parts) -> dict:
         """One result from the (run, cpu) parts of a measurement."""
         run = load.Run.combined([part for part, _ in parts])
-        cpu: dict[str, float] = {}
+        cpu: Counter[str] = Counter()
         for _, used in parts:
-            for role, seconds in used.items():
-                cpu[role] = cpu.get(role, 0.0) + seconds
+            cpu.update(used)  # adds, and keeps a role that used nothing
 
         def per_text(seconds: float) -> float:
             return round(1000 * seconds / max(run.messages, 1), 2)
@@ -231,8 +231,8 @@ class Bench:
                 print(f"bench: while stopping: {exc!r}", file=sys.stderr)
 
 
-def _niced(pid: int) -> list[int]:
-    """`nice`/`chrt` exec their command, so the pid is its; a list for the children it may fork."""
+def _with_children(pid: int) -> list[int]:
+    """A Procfile process (sh, nice and chrt exec into it) and any children it forks."""
     return [pid, *procstats.children(pid)]
 
 
