@@ -32,7 +32,7 @@ os.environ.setdefault("QUEUE_FILE", str(databases.scratch_dir() / "queue.db"))
 from webhooks import create_app, services
 from webhooks.cli import alembic_config
 from webhooks.config import Settings
-from webhooks.db import Base
+from webhooks.db import Base, Session
 from webhooks.tasks import huey
 
 UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: nothing answers
@@ -122,6 +122,7 @@ def _app_with(database_url, rasa_url):
     app = make_app(database_url, rasa_url)
     yield app
     huey.immediate = False
+    Session.kw["bind"].dispose()  # each test's app has its own engine: close its connections
     empty_tables(database_url)
 
 

@@ -3,10 +3,14 @@
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import psycopg
+from sqlalchemy import create_engine
+
+from webhooks.db import Session
 
 POSTGRES_ADMIN = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -43,3 +47,17 @@ def create(name: str = "helpline"):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return f"{base.replace('postgresql://', 'postgresql+psycopg://')}/{name}", drop
+
+
+@contextmanager
+def unreachable():
+    """In this process, the app's database is one nobody answers at (the discard port) for the
+    block: what the app sees when its database is down, from the real driver."""
+    bound = Session.kw["bind"]
+    nobody = create_engine("postgresql+psycopg://127.0.0.1:9/helpline?connect_timeout=2")
+    Session.configure(bind=nobody)
+    try:
+        yield
+    finally:
+        Session.configure(bind=bound)
+        nobody.dispose()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.app import databases
 from webhooks.texts import text
 
 API = "/chat/api/messages"
@@ -48,6 +49,17 @@ def test_bad_requests_get_a_clear_answer(client, payload, status):
     response = client.post(API, json=payload)
     assert response.status_code == status
     assert "error" in response.get_json()
+
+
+def test_while_the_database_is_down_a_message_is_refused_clearly_and_nothing_kept(client):
+    token = post(client, "你好").get_json()["token"]
+    before = messages(client, token)
+    with databases.unreachable():
+        refused = post(client, "我想问问低保", token)
+        assert refused.status_code == 503
+        assert "try again" in refused.get_json()["error"]
+        assert client.get(f"{API}?after=0", headers={"X-Chat-Token": token}).status_code == 503
+    assert messages(client, token) == before
 
 
 def test_unknown_token_is_refused(client):

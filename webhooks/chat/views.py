@@ -12,6 +12,8 @@ from webhooks.conversations import new_pseudonym, store_inbound
 from webhooks.db import Session
 from webhooks.models import Conversation, Message
 from webhooks.sms.views import clean_body
+from webhooks.spool import DATABASE_DOWN
+from webhooks.texts import LANGUAGES, text
 
 bp = Blueprint("chat", __name__, url_prefix="/chat", template_folder="templates")
 
@@ -27,7 +29,18 @@ def token_hash(token: str) -> str:
 
 @bp.get("/")
 def page():
-    return render_template("chat/chat.html")
+    not_sent = " ".join(text("chat_not_sent", language) for language in LANGUAGES)
+    return render_template("chat/chat.html", not_sent=not_sent)
+
+
+def database_down(_error):
+    """Unlike an SMS, a chat message is not spooled: the page keeps it and the family resends."""
+    response = jsonify(error="the helpline cannot take messages right now; try again in a minute")
+    return response, 503, {"Retry-After": "30"}
+
+
+for _down in DATABASE_DOWN:
+    bp.register_error_handler(_down, database_down)
 
 
 @bp.post("/api/messages")

@@ -1,0 +1,45 @@
+"""A family in the web chat, in a real browser: a message the helpline cannot take stays in
+the box with a note in both languages, and goes once when sent again; a chat the helpline no
+longer knows starts afresh instead of losing the message."""
+
+from playwright.sync_api import Page, expect
+
+from tests.app import databases
+from webhooks.texts import text
+
+
+def open_chat(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/chat/")
+    expect(page.locator("h1")).to_contain_text("Family helpline")
+
+
+def send(page: Page, words: str) -> None:
+    page.fill("#body", words)
+    page.click("button[type=submit]")
+
+
+def test_a_message_sent_while_the_database_is_down_waits_in_the_box(page, live_server):
+    open_chat(page, live_server)
+    with databases.unreachable():
+        send(page, "我想问问低保")
+        note = page.locator(".msg.note")
+        expect(note).to_contain_text(text("chat_not_sent", "zh"))
+        expect(note).to_contain_text(text("chat_not_sent", "en"))
+        expect(page.locator("#body")).to_have_value("我想问问低保")
+
+    page.click("button[type=submit]")
+    family = page.locator(".msg.family")
+    expect(family).to_have_text(["我想问问低保"])
+    # Rasa does not answer in this test: the family is told that we have their message.
+    expect(page.locator(".msg.system")).to_have_text([text("holding", "zh")])
+    expect(page.locator("#body")).to_have_value("")
+    expect(family).to_have_count(1)
+
+
+def test_a_chat_the_helpline_no_longer_knows_starts_afresh(page, live_server):
+    open_chat(page, live_server)
+    page.evaluate("localStorage.setItem('chatToken', 'forgotten')")
+    open_chat(page, live_server)  # the page starts with the old token
+    send(page, "hello")
+    expect(page.locator(".msg.family")).to_have_text(["hello"])
+    assert page.evaluate("localStorage.getItem('chatToken')") not in (None, "", "forgotten")
