@@ -50,8 +50,20 @@ def init_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        event.listen(engine, "connect", _postgres_keepalives)
     Session.configure(bind=engine)
     return engine
+
+
+def _postgres_keepalives(dbapi_connection, _record) -> None:
+    # The server notices within a minute a client whose machine vanished without closing its
+    # connections, and ends their sessions: the advisory locks they hold (webhooks.leases) too.
+    dbapi_connection.execute(
+        "SELECT set_config('tcp_keepalives_idle', '30', false),"
+        " set_config('tcp_keepalives_interval', '10', false),"
+        " set_config('tcp_keepalives_count', '3', false)"
+    )
+    dbapi_connection.commit()  # a setting made in a transaction rolled back later is undone
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

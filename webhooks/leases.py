@@ -1,19 +1,25 @@
-"""Short leases in the database: one job at a time per conversation, safe when a worker dies.
+"""One job at a time per conversation, safe when a worker dies.
 
-A lease is a row naming what is held and until when. Its holder renews it while the job runs,
-so a lease can be short: a killed worker's lease runs out within `seconds` and nothing stays
-locked for long. The same code works on SQLite and PostgreSQL, whatever the queue.
+On PostgreSQL a lease is a session advisory lock on a connection the job keeps for as long as
+it runs: nothing is written, and the server lets go the moment the holder's connection ends,
+killed worker included (or within a minute, through keepalives, when its machine vanished:
+webhooks.db). (It needs session pooling: a pooler in transaction mode, such as
+PgBouncer's, would hand the lock's session to someone else.)
+
+On SQLite a lease is a row naming what is held and until when. Its holder renews it while the
+job runs, so it can be short: a killed worker's lease runs out within `seconds`.
 """
 
+import hashlib
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Engine, delete, text, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from webhooks.db import Session, utcnow
 from webhooks.models import Lease
@@ -26,6 +32,50 @@ class Busy(Exception):
 log = logging.getLogger(__name__)
 
 
+def hold(name: str, seconds: int) -> AbstractContextManager[None]:
+    """Hold the lease `name` for the block, or raise Busy. `seconds` is how long a row lease
+    outlives a holder that died (an advisory lock goes with its holder's connection)."""
+    engine = Session.kw["bind"]
+    if engine.dialect.name == "postgresql":
+        return advisory_lock(engine, name)
+    return row_lease(name, seconds)
+
+
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
+
+
+@contextmanager
+def advisory_lock(engine: Engine, name: str) -> Iterator[None]:
+    key = lock_key(name)
+    connection = engine.connect()
+    try:
+        taken = connection.execute(_TRY_LOCK, {"key": key}).scalar()
+        connection.commit()  # the lock outlives the transaction; an idle one would hold back vacuum
+    except BaseException:
+        connection.close()
+        raise
+    if not taken:
+        connection.close()
+        raise Busy(name)
+    try:
+        yield
+    finally:
+        try:
+            connection.execute(_UNLOCK, {"key": key})
+            connection.commit()
+        except (OperationalError, InterfaceError):
+            connection.invalidate()  # its session ends on the server, and the lock with it
+        finally:
+            connection.close()
+
+
+def lock_key(name: str) -> int:
+    """The lease's name as PostgreSQL's 64-bit advisory lock key."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 @dataclass
 class _Held:
     name: str
@@ -33,8 +83,8 @@ class _Held:
 
 
 @contextmanager
-def hold(name: str, seconds: int) -> Iterator[None]:
-    """Hold the lease `name` for the block, renewed every `seconds` / 3, or raise Busy."""
+def row_lease(name: str, seconds: int) -> Iterator[None]:
+    """A Lease row, renewed every `seconds` / 3 while the block runs."""
     now = utcnow()
     held = _Held(name, now + timedelta(seconds=seconds))
     if not _take(name, now, held.until):

@@ -3,6 +3,7 @@ to families, and alerts to workers' own phones on their staff threads."""
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 
 # Temporary failures (429, 5xx, network) are retried with backoff up to this many attempts.
 MAX_ATTEMPTS = 6
+# A text marked sending this recently is still in its sender's hands (the provider's call times
+# out well within it): another job leaves it alone rather than send it twice.
+IN_FLIGHT = timedelta(seconds=30)
 
 
 def send_pending(
@@ -31,6 +35,8 @@ def send_pending(
             message = _oldest_queued(session, conversation_id)
             if message is None:
                 return
+            if _in_flight(message):
+                return  # its sender will record it; if that sender died, the sweep sends it
             conversation = message.conversation
             if _blocked_by_opt_out(conversation, message):
                 message.status = Message.SUPPRESSED
@@ -116,6 +122,10 @@ def _recipient(services: Services, conversation: Conversation) -> str | None:
     if contact is None or contact.erased_at is not None:
         return None
     return services.vault.decrypt(contact.phone_ciphertext)
+
+
+def _in_flight(message: Message) -> bool:
+    return message.status == Message.SENDING and message.updated_at > utcnow() - IN_FLIGHT
 
 
 def _blocked_by_opt_out(conversation: Conversation, message: Message) -> bool:

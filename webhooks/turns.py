@@ -42,11 +42,28 @@ def run_pending(services: Services, conversation_id: int) -> bool:
             _hold(services, message.id)
             raise
         with Session.begin() as session:
-            answered = session.get(Message, message.id, options=[joinedload(Message.conversation)])
+            answered = _claim(session, message.id)
+            if answered is None:
+                continue
             _apply(session, services, answered, reply)
             if not _any_waiting(session, conversation_id):
                 return False  # the caller looks again once it has let go of the lock
     return True
+
+
+def _claim(session: OrmSession, message_id: int) -> Message | None:
+    """The message, locked until its answer commits; None if another job answered it first
+    (one that lost the conversation's lock with its database connection, and kept going)."""
+    message = session.get(
+        Message,
+        message_id,
+        options=[joinedload(Message.conversation, innerjoin=True)],
+        with_for_update={"of": Message},
+    )
+    if message.status != Message.RECEIVED:
+        log.warning("turn dropped: message %s was answered by another job", message_id)
+        return None
+    return message
 
 
 def has_waiting(conversation_id: int) -> bool:

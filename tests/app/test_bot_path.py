@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.app.inbox_helpers import bot_says
+from webhooks import turns
 from webhooks.db import Session
 from webhooks.models import Case, Conversation, Message
 
@@ -53,3 +55,32 @@ def test_web_chat_gets_the_same_bot(bot_app):
     shown = client.get("/chat/api/messages?after=0&wait=0", headers={"X-Chat-Token": token})
     replies = [m["body"] for m in shown.get_json()["messages"] if m["from"] == "bot"]
     assert len(replies) == 1 and "helpline" in replies[0].lower()
+
+
+class AnotherJobMeanwhile:
+    """Rasa's real client, except that while the first answer is on its way back another job
+    (one that kept going after its lock went with its database link) answers the same text."""
+
+    def __init__(self, services, conversation_id):
+        self.services, self.conversation_id = services, conversation_id
+        self.real, self.overtaken = services.rasa, False
+
+    def send(self, *request):
+        reply = self.real.send(*request)
+        if not self.overtaken:
+            self.overtaken = True
+            turns.run_pending(self.services, self.conversation_id)
+        return reply
+
+
+def test_a_text_two_jobs_answer_at_once_is_answered_once(bot_app, bot_sms, monkeypatch):
+    phone = "+8613800000019"
+    bot_sms.text(phone, "你好")
+    services = bot_app.extensions["helpline"]
+    conversation_id = bot_sms.thread(phone)[0].conversation_id
+    monkeypatch.setattr(services, "rasa", AnotherJobMeanwhile(services, conversation_id))
+    bot_sms.text(phone, "你好")
+    greeting = bot_says("utter_greet")
+    assert bot_sms.replies(phone) == [greeting, greeting]
+    texts = [m for m in bot_sms.thread(phone) if m.direction == Message.IN]
+    assert all(m.status == Message.HANDLED for m in texts)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import psycopg
 import pytest
 import requests
 from sqlalchemy import select
@@ -284,8 +285,9 @@ def test_the_webhook_answers_503_only_when_even_the_spool_fails(
 
 
 def test_a_lease_is_renewed_while_its_job_runs(app):
-    """Short leases (so a killed worker's run out soon) must not run out under a live job."""
-    with leases.hold("turns-test", seconds=3):
+    """Short row leases (SQLite's: a killed worker's run out soon) must not run out under a
+    live job."""
+    with leases.row_lease("turns-test", seconds=3):
         with Session() as session:
             first = session.get(Lease, "turns-test").until
 
@@ -294,7 +296,40 @@ def test_a_lease_is_renewed_while_its_job_runs(app):
                 return session.get(Lease, "turns-test").until > first
 
         eventually(renewed, 10, "the lease renewed")
-        with pytest.raises(leases.Busy), leases.hold("turns-test", seconds=3):
+        with pytest.raises(leases.Busy), leases.row_lease("turns-test", seconds=3):
             pass
     with Session() as session:
         assert session.get(Lease, "turns-test") is None
+
+
+def test_a_held_lease_turns_other_jobs_away_until_let_go(app):
+    with leases.hold("turns-test", seconds=3):
+        with pytest.raises(leases.Busy), leases.hold("turns-test", seconds=3):
+            pass
+        with leases.hold("turns-other", seconds=3):  # another conversation's is free
+            pass
+    with leases.hold("turns-test", seconds=3):
+        pass
+
+
+def test_a_dead_holders_advisory_lock_goes_with_its_connection(app):
+    engine = Session.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's leases are rows that run out: the test above")
+    holder = psycopg.connect(engine.url.set(drivername="postgresql").render_as_string(False))
+    holder.execute("SELECT pg_advisory_lock(%s)", (leases.lock_key("turns-test"),))
+    with pytest.raises(leases.Busy), leases.hold("turns-test", seconds=3):
+        pass
+    holder.close()  # as when its worker is killed: the server ends the session
+    eventually(_lease_free("turns-test"), 10, "the dead holder's lock let go")
+
+
+def _lease_free(name):
+    def free():
+        try:
+            with leases.hold(name, seconds=3):
+                return True
+        except leases.Busy:
+            return False
+
+    return free

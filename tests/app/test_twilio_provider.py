@@ -132,3 +132,32 @@ def test_a_reply_the_turn_could_not_send_goes_to_the_retrying_send_job(sms, twil
     [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
     assert reply.kind == Message.HOLDING and reply.status == Message.SENT
     assert attempts(sms, PHONE) == ["retry", "sent"]
+
+
+def test_a_text_another_job_is_sending_is_not_sent_twice(app, sms, twilio_api):
+    """A send job that lost the conversation's lock with its database link may still be talking
+    to Twilio: a text it marked sending is left to it for a while, then taken as a dead job's."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from webhooks import tasks
+    from webhooks.conversations import find_sms_conversation, stage_replies
+    from webhooks.db import utcnow
+    from webhooks.outbound import IN_FLIGHT
+
+    services = app.extensions["helpline"]
+    sms.text(PHONE, "HELP")  # creates the conversation; its reply goes out
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, services.vault, PHONE)
+        [reply] = stage_replies(session, conversation, ["申请低保去乡镇政府。"], budget=3)
+        reply.status = Message.SENDING  # as the other job left it before calling Twilio
+    tasks.send_outbound.call_local(reply.conversation_id)
+    assert len(twilio_api.requests) == 1 and sms.thread(PHONE)[-1].status == Message.SENDING
+
+    with Session.begin() as session:
+        dead_since = utcnow() - IN_FLIGHT - timedelta(seconds=1)
+        session.execute(update(Message).where(Message.id == reply.id).values(updated_at=dead_since))
+    tasks.send_outbound.call_local(reply.conversation_id)
+    assert twilio_api.sent_bodies[-1] == "申请低保去乡镇政府。"
+    assert sms.thread(PHONE)[-1].status == Message.SENT
