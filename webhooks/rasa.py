@@ -35,6 +35,8 @@ class RasaClient:
         self._down_seconds = down_seconds
         self._down_until: dict[str, float] = {}
         self._http = requests.Session()
+        # The replicas are on our own network: no proxy variables or .netrc read per request.
+        self._http.trust_env = False
 
     def replicas_for(self, sender: str) -> list[str]:
         """The order this conversation tries the replicas in.

@@ -105,6 +105,8 @@ class Bench:
             found += [procstats.Process("web", p) for p in procstats.children(self.app.web.pid)]
             for consumer in self.app.consumers:
                 found += [procstats.Process("worker", p) for p in _with_children(consumer.pid)]
+        # The simulated families and Twilio: on the same cores here, not in production.
+        found.append(procstats.Process("load", os.getpid()))
         found += [procstats.Process("postgres", p) for p in procstats.pids_named("postgres")]
         found += [procstats.Process("redis", p) for p in procstats.pids_named("redis-server")]
         return found
@@ -141,6 +143,7 @@ class Bench:
             "cpu_ms_per_message_ours": per_text(ours),
             "cpu_ms_per_message_postgres": per_text(cpu.get("postgres", 0)),
             "cpu_ms_per_message_rasa": per_text(rasa),
+            "cpu_ms_per_message_load": per_text(cpu.get("load", 0)),
         }
         self.results["runs"].append(result)
         print(json.dumps(result, ensure_ascii=False), flush=True)
@@ -166,7 +169,7 @@ class Bench:
         self.results["peak_rss_mb"] = {
             f"{p.role}:{p.pid}": round(procstats.peak_rss_mb(p.pid), 1)
             for p in self.processes()
-            if p.role not in ("postgres", "redis")
+            if p.role not in ("postgres", "redis", "load")
         }
 
     def compare(self, rasa_url: str, c: int) -> None:
