@@ -29,7 +29,8 @@ def bind_worker() -> None:
     current()
 
 
-# Renewed while the job runs, so a killed worker's lock expires by itself within this long.
+# How long a killed worker's lock outlives it on SQLite (a row, renewed while the job runs);
+# on PostgreSQL the lock goes with the worker's connection.
 LOCK_SECONDS = 30
 # Jobs for emergencies jump the queue.
 URGENT = 100
@@ -107,7 +108,8 @@ def send_outbound(conversation_id: int) -> None:
 @huey.periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Restart work a lost job left behind: waiting family messages and unsent replies."""
-    stale = utcnow() - timedelta(seconds=LOCK_SECONDS + 10)  # a dead job's lease has run out
+    # A dead job's lock has run out by then, and a text it was sending is no longer in flight.
+    stale = utcnow() - timedelta(seconds=LOCK_SECONDS + 10)
     with Session() as session:
         waiting = session.scalars(
             select(Message.conversation_id)

@@ -61,7 +61,7 @@ def _claim(session: OrmSession, message_id: int) -> Message | None:
         with_for_update={"of": Message},
     )
     if message.status != Message.RECEIVED:
-        log.warning("turn dropped: message %s was answered by another job", message_id)
+        log.warning("turn dropped: message %s was handled meanwhile", message_id)
         return None
     return message
 
