@@ -3,10 +3,14 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 Session = sessionmaker(expire_on_commit=False)
+
+# What SQLAlchemy raises when it cannot reach the database (refused, reset, timed out).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class Base(DeclarativeBase):

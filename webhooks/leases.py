@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, text, update
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
-from webhooks.db import Session, utcnow
+from webhooks.db import DATABASE_DOWN, Session, utcnow
 from webhooks.models import Lease
 
 
@@ -64,7 +64,7 @@ def advisory_lock(engine: Engine, name: str) -> Iterator[None]:
         try:
             connection.execute(_UNLOCK, {"key": key})
             connection.commit()
-        except (OperationalError, InterfaceError):
+        except DATABASE_DOWN:
             connection.invalidate()  # its session ends on the server, and the lock with it
         finally:
             connection.close()
@@ -112,7 +112,7 @@ def _renew(held: _Held, seconds: int, done: threading.Event) -> None:
                     .where(Lease.name == held.name, Lease.until == held.until)
                     .values(until=until)
                 )
-        except OperationalError:
+        except DATABASE_DOWN:
             continue  # the database is away; the lease runs out unless it is back in time
         if renewed.rowcount != 1:
             log.warning("lease %s ran out while held", held.name)

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from webhooks.db import Session, utcnow
+from webhooks.db import DATABASE_DOWN, Session, utcnow
 from webhooks.models import Conversation, DeliveryAttempt, Message
 from webhooks.providers import PermanentFailure, TemporaryFailure
 from webhooks.services import Services
@@ -72,6 +73,17 @@ def _send(services: Services, message_id: int, phone: str, body: str, attempts: 
     return _record(message_id, Message.SENT, "sent", provider_sid=sent.provider_sid)
 
 
+# Once the provider has a text, how long its outcome waits for the database to come back:
+# given up on, the text is marked as being sent, and would go again once the database is back.
+RECORD_PATIENCE_SECONDS = 600
+
+
+@retry(
+    retry=retry_if_exception_type(DATABASE_DOWN),
+    wait=wait_exponential(multiplier=0.5, max=2),
+    stop=stop_after_delay(RECORD_PATIENCE_SECONDS),
+    reraise=True,
+)
 def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
     """Record an attempt's outcome; True while more of the conversation's texts are queued."""
     with Session.begin() as session:

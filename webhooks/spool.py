@@ -22,14 +22,12 @@ from pathlib import Path
 
 import redis
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy.exc import InterfaceError, OperationalError
 
+from webhooks.db import DATABASE_DOWN
 from webhooks.services import Services
 
 log = logging.getLogger(__name__)
 
-# What SQLAlchemy raises when it cannot reach the database (refused, reset, timed out).
-DATABASE_DOWN = (OperationalError, InterfaceError)
 # What the queue raises when it cannot take a job: the message is stored, the sweep starts it.
 QUEUE_DOWN = (redis.RedisError, sqlite3.Error)
 # After the database failed once, texts go straight to the spool for this long, so a webhook

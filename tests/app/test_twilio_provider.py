@@ -161,3 +161,29 @@ def test_a_text_another_job_is_sending_is_not_sent_twice(app, sms, twilio_api):
     tasks.send_outbound.call_local(reply.conversation_id)
     assert twilio_api.sent_bodies[-1] == "申请低保去乡镇政府。"
     assert sms.thread(PHONE)[-1].status == Message.SENT
+
+
+def test_a_text_sent_as_the_database_goes_away_is_recorded_once_it_is_back(
+    app, sms, twilio_api, monkeypatch
+):
+    """Twilio has the text, and the database is away: the outcome waits for it to come back,
+    rather than leave the text marked as being sent, to go again."""
+    import threading
+
+    from tests.app import databases
+
+    helpline = app.extensions["helpline"]
+    real_send = helpline.provider.send
+
+    def send_then_lose_the_database(*args, **kwargs):
+        sent = real_send(*args, **kwargs)
+        outage = databases.unreachable()
+        outage.__enter__()
+        threading.Timer(1.0, outage.__exit__, (None, None, None)).start()
+        return sent
+
+    monkeypatch.setattr(helpline.provider, "send", send_then_lose_the_database)
+    assert sms.text(PHONE, "HELP").status_code == 200
+    [reply] = [m for m in sms.thread(PHONE) if m.direction == Message.OUT]
+    assert reply.status == Message.SENT and reply.attempts == 1
+    assert len(twilio_api.requests) == 1 and attempts(sms, PHONE) == ["sent"]
