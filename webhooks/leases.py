@@ -48,10 +48,11 @@ _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 @contextmanager
 def advisory_lock(engine: Engine, name: str) -> Iterator[None]:
     key = lock_key(name)
-    connection = engine.connect()
+    # Outside any transaction: the lock is the session's, and an idle transaction held for the
+    # whole job would hold back vacuum.
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     try:
-        taken = connection.execute(_TRY_LOCK, {"key": key}).scalar()
-        connection.commit()  # the lock outlives the transaction; an idle one would hold back vacuum
+        taken = connection.scalar(_TRY_LOCK, {"key": key})
     except BaseException:
         connection.close()
         raise
@@ -63,7 +64,6 @@ def advisory_lock(engine: Engine, name: str) -> Iterator[None]:
     finally:
         try:
             connection.execute(_UNLOCK, {"key": key})
-            connection.commit()
         except DATABASE_DOWN:
             connection.invalidate()  # its session ends on the server, and the lock with it
         finally:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from webhooks.db import DATABASE_DOWN, Session, utcnow
+from webhooks.db import DATABASE_DOWN, Session, exists, utcnow
 from webhooks.models import Conversation, DeliveryAttempt, Message
 from webhooks.providers import PermanentFailure, TemporaryFailure
 from webhooks.services import Services
@@ -96,8 +96,7 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
 
 
 def has_queued(conversation_id: int) -> bool:
-    with Session() as session:
-        return _any_queued(session, conversation_id)
+    return exists(_queued(conversation_id).with_only_columns(Message.id))
 
 
 def _any_queued(session, conversation_id: int) -> bool:
