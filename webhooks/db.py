@@ -47,7 +47,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def exists(statement) -> bool:
+def any_row(statement) -> bool:
     """Whether a one-column SELECT finds a row, read outside any transaction: a single statement
     needs none, and skipping BEGIN and ROLLBACK saves two round trips."""
     engine = Session.kw["bind"]

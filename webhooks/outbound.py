@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from webhooks.db import DATABASE_DOWN, Session, exists, utcnow
+from webhooks.db import DATABASE_DOWN, Session, any_row, utcnow
 from webhooks.models import Conversation, DeliveryAttempt, Message
 from webhooks.providers import PermanentFailure, TemporaryFailure
 from webhooks.services import Services
@@ -21,6 +21,9 @@ MAX_ATTEMPTS = 6
 # A text marked sending this recently is still in its sender's hands (the provider's call times
 # out well within it): another job leaves it alone rather than send it twice.
 IN_FLIGHT = timedelta(seconds=30)
+# Once the provider has a text, how long its outcome waits for the database to come back:
+# given up on, the text stays marked as being sent, and goes again once the database is back.
+RECORD_PATIENCE_SECONDS = 600
 
 
 def send_pending(
@@ -73,11 +76,6 @@ def _send(services: Services, message_id: int, phone: str, body: str, attempts: 
     return _record(message_id, Message.SENT, "sent", provider_sid=sent.provider_sid)
 
 
-# Once the provider has a text, how long its outcome waits for the database to come back:
-# given up on, the text is marked as being sent, and would go again once the database is back.
-RECORD_PATIENCE_SECONDS = 600
-
-
 @retry(
     retry=retry_if_exception_type(DATABASE_DOWN),
     wait=wait_exponential(multiplier=0.5, max=2),
@@ -96,7 +94,7 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
 
 
 def has_queued(conversation_id: int) -> bool:
-    return exists(_queued(conversation_id).with_only_columns(Message.id))
+    return any_row(_queued(conversation_id).with_only_columns(Message.id))
 
 
 def _any_queued(session, conversation_id: int) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from nlu.text import detect_language
 from webhooks import cases
 from webhooks.conversations import stage_notice, stage_replies
-from webhooks.db import Session, exists
+from webhooks.db import Session, any_row
 from webhooks.models import Conversation, FamilyContact, Message
 from webhooks.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
@@ -67,7 +67,7 @@ def _claim(session: OrmSession, message_id: int) -> Message | None:
 
 
 def has_waiting(conversation_id: int) -> bool:
-    return exists(_waiting(conversation_id).with_only_columns(Message.id))
+    return any_row(_waiting(conversation_id).with_only_columns(Message.id))
 
 
 def _any_waiting(session: OrmSession, conversation_id: int) -> bool:
