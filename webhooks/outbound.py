@@ -18,11 +18,12 @@ log = logging.getLogger(__name__)
 
 # Temporary failures (429, 5xx, network) are retried with backoff up to this many attempts.
 MAX_ATTEMPTS = 6
-# A text marked sending this recently is still in its sender's hands (the provider's call times
-# out well within it): another job leaves it alone rather than send it twice.
-IN_FLIGHT = timedelta(seconds=30)
-# Once the provider has a text, how long its outcome waits for the database to come back:
-# given up on, the text stays marked as being sent, and goes again once the database is back.
+# A text marked sending this recently may still be in its sender's hands: at the provider (whose
+# call times out within 10 s), or waiting for the database to come back to record the outcome.
+# Another job leaves it alone rather than send it twice; the sweep resends it after this long
+# (its sender died), so an outage longer than this can still send a text twice.
+IN_FLIGHT = timedelta(seconds=90)
+# How long an outcome waits for the database: given up on, the text stays marked as being sent.
 RECORD_PATIENCE_SECONDS = 600
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from huey import crontab
 from huey.exceptions import RateLimitExceeded
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from webhooks import cases, leases, outbound, referrals, spool, turns
 from webhooks import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
@@ -108,8 +108,9 @@ def send_outbound(conversation_id: int) -> None:
 @huey.periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Restart work a lost job left behind: waiting family messages and unsent replies."""
-    # A dead job's lock has run out by then, and a text it was sending is no longer in flight.
-    stale = utcnow() - timedelta(seconds=LOCK_SECONDS + 10)
+    now, margin = utcnow(), timedelta(seconds=10)
+    stale = now - timedelta(seconds=LOCK_SECONDS) - margin  # a dead job's lock has run out
+    given_up = now - outbound.IN_FLIGHT - margin  # a text being sent is no longer in flight
     with Session() as session:
         waiting = session.scalars(
             select(Message.conversation_id)
@@ -120,8 +121,12 @@ def sweep() -> None:
         unsent = session.scalars(
             select(Message.conversation_id)
             .where(Message.direction == Message.OUT)
-            .where(Message.status.in_((Message.QUEUED, Message.SENDING)))
-            .where(Message.updated_at < stale)
+            .where(
+                or_(
+                    and_(Message.status == Message.QUEUED, Message.updated_at < stale),
+                    and_(Message.status == Message.SENDING, Message.updated_at < given_up),
+                )
+            )
             .distinct()
         ).all()
     for conversation_id in waiting:

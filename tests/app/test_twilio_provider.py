@@ -136,7 +136,8 @@ def test_a_reply_the_turn_could_not_send_goes_to_the_retrying_send_job(sms, twil
 
 def test_a_text_another_job_is_sending_is_not_sent_twice(app, sms, twilio_api):
     """A send job that lost the conversation's lock with its database link may still be talking
-    to Twilio: a text it marked sending is left to it for a while, then taken as a dead job's."""
+    to Twilio, or waiting to record what Twilio said: a text it marked sending is left to it
+    while in flight; after that the sweep takes it as a dead job's, and sends it once."""
     from datetime import timedelta
 
     from sqlalchemy import update
@@ -152,14 +153,20 @@ def test_a_text_another_job_is_sending_is_not_sent_twice(app, sms, twilio_api):
         conversation = find_sms_conversation(session, services.vault, PHONE)
         [reply] = stage_replies(session, conversation, ["申请低保去乡镇政府。"], budget=3)
         reply.status = Message.SENDING  # as the other job left it before calling Twilio
-    tasks.send_outbound.call_local(reply.conversation_id)
+
+    def marked_sending(ago: timedelta) -> None:
+        with Session.begin() as session:
+            since = utcnow() - ago
+            session.execute(update(Message).where(Message.id == reply.id).values(updated_at=since))
+
+    tasks.send_outbound.call_local(reply.conversation_id)  # another job, the family's next reply
+    marked_sending(IN_FLIGHT - timedelta(seconds=5))
+    tasks.sweep.call_local()
     assert len(twilio_api.requests) == 1 and sms.thread(PHONE)[-1].status == Message.SENDING
 
-    with Session.begin() as session:
-        dead_since = utcnow() - IN_FLIGHT - timedelta(seconds=1)
-        session.execute(update(Message).where(Message.id == reply.id).values(updated_at=dead_since))
-    tasks.send_outbound.call_local(reply.conversation_id)
-    assert twilio_api.sent_bodies[-1] == "申请低保去乡镇政府。"
+    marked_sending(IN_FLIGHT + timedelta(seconds=15))
+    tasks.sweep.call_local()
+    assert twilio_api.sent_bodies[1:] == ["申请低保去乡镇政府。"]
     assert sms.thread(PHONE)[-1].status == Message.SENT
 
 
