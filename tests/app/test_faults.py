@@ -33,8 +33,8 @@ from webhooks.models import Lease, Message
 from webhooks.sms import views
 
 FAMILIES, TEXTS = 12, 8  # a flood of 96 texts per test, posted by 8 senders at once
-# Longer than a text stays in its sender's hands (webhooks.outbound.IN_FLIGHT), as a real outage
-# may be: what was being sent when the link went down is recorded once it is back, not resent.
+# Long enough that texts pile up in the spool and work in progress is cut mid-way; shorter than
+# a text stays in its sender's hands (webhooks.outbound.IN_FLIGHT), so none may go twice.
 OUTAGE_SECONDS = 35
 # Answers wait at most for the minute sweep that restarts lost jobs, plus the turns themselves.
 ANSWER_TIMEOUT = 240
