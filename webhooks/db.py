@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -47,11 +47,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def outside_transaction() -> Connection:
+    """A connection whose statements each stand alone: no BEGIN and COMMIT or ROLLBACK round
+    trips around them. The pool restores the usual level when it is closed."""
+    return Session.kw["bind"].connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 def any_row(statement) -> bool:
-    """Whether a one-column SELECT finds a row, read outside any transaction: a single statement
-    needs none, and skipping BEGIN and ROLLBACK saves two round trips."""
-    engine = Session.kw["bind"]
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    """Whether a one-column SELECT finds a row (one statement needs no transaction)."""
+    with outside_transaction() as connection:
         return connection.scalar(statement) is not None
 
 

@@ -18,10 +18,10 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import IntegrityError
 
-from webhooks.db import DATABASE_DOWN, Session, utcnow
+from webhooks.db import DATABASE_DOWN, Session, outside_transaction, utcnow
 from webhooks.models import Lease
 
 
@@ -35,9 +35,8 @@ log = logging.getLogger(__name__)
 def hold(name: str, seconds: int) -> AbstractContextManager[None]:
     """Hold the lease `name` for the block, or raise Busy. `seconds` is how long a row lease
     outlives a holder that died (an advisory lock goes with its holder's connection)."""
-    engine = Session.kw["bind"]
-    if engine.dialect.name == "postgresql":
-        return advisory_lock(engine, name)
+    if Session.kw["bind"].dialect.name == "postgresql":
+        return advisory_lock(name)
     return row_lease(name, seconds)
 
 
@@ -46,28 +45,20 @@ _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 
 
 @contextmanager
-def advisory_lock(engine: Engine, name: str) -> Iterator[None]:
+def advisory_lock(name: str) -> Iterator[None]:
     key = lock_key(name)
     # Outside any transaction: the lock is the session's, and an idle transaction held for the
     # whole job would hold back vacuum.
-    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        taken = connection.scalar(_TRY_LOCK, {"key": key})
-    except BaseException:
-        connection.close()
-        raise
-    if not taken:
-        connection.close()
-        raise Busy(name)
-    try:
-        yield
-    finally:
+    with outside_transaction() as connection:
+        if not connection.scalar(_TRY_LOCK, {"key": key}):
+            raise Busy(name)
         try:
-            connection.execute(_UNLOCK, {"key": key})
-        except DATABASE_DOWN:
-            connection.invalidate()  # its session ends on the server, and the lock with it
+            yield
         finally:
-            connection.close()
+            try:
+                connection.execute(_UNLOCK, {"key": key})
+            except DATABASE_DOWN:
+                connection.invalidate()  # its session ends on the server, and the lock with it
 
 
 def lock_key(name: str) -> int:
