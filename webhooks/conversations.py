@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -16,13 +16,17 @@ from webhooks.texts import text
 def find_sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation | None:
     """The family's SMS conversation with their contact loaded, in one query; None before their
     first text."""
-    return session.scalar(
-        select(Conversation)
-        .join(Conversation.contact)
-        .options(contains_eager(Conversation.contact))
-        .where(FamilyContact.phone_hash == vault.lookup_hash(phone))
-        .where(Conversation.channel == Conversation.SMS)
-    )
+    return session.scalar(_SMS_CONVERSATION, {"phone_hash": vault.lookup_hash(phone)})
+
+
+# Built once: every family text asks it.
+_SMS_CONVERSATION = (
+    select(Conversation)
+    .join(Conversation.contact)
+    .options(contains_eager(Conversation.contact))
+    .where(FamilyContact.phone_hash == bindparam("phone_hash"))
+    .where(Conversation.channel == Conversation.SMS)
+)
 
 
 def sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation:

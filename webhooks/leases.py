@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import Connection, delete, text, update
 from sqlalchemy.exc import IntegrityError
 
 from webhooks.db import DATABASE_DOWN, Session, outside_transaction, utcnow
@@ -32,11 +32,14 @@ class Busy(Exception):
 log = logging.getLogger(__name__)
 
 
-def hold(name: str, seconds: int) -> AbstractContextManager[None]:
+def hold(
+    name: str, seconds: int, connection: Connection | None = None
+) -> AbstractContextManager[None]:
     """Hold the lease `name` for the block, or raise Busy. `seconds` is how long a row lease
-    outlives a holder that died (an advisory lock goes with its holder's connection)."""
+    outlives a holder that died; an advisory lock goes with its holder's connection: the given
+    one (outside any transaction), or one of its own."""
     if Session.kw["bind"].dialect.name == "postgresql":
-        return advisory_lock(name)
+        return advisory_lock(name, connection)
     return row_lease(name, seconds)
 
 
@@ -45,20 +48,23 @@ _UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 
 
 @contextmanager
-def advisory_lock(name: str) -> Iterator[None]:
-    key = lock_key(name)
+def advisory_lock(name: str, connection: Connection | None = None) -> Iterator[None]:
     # Outside any transaction: the lock is the session's, and an idle transaction held for the
     # whole job would hold back vacuum.
-    with outside_transaction() as connection:
-        if not connection.scalar(_TRY_LOCK, {"key": key}):
-            raise Busy(name)
-        try:
+    if connection is None:
+        with outside_transaction() as own, advisory_lock(name, own):
             yield
-        finally:
-            try:
-                connection.execute(_UNLOCK, {"key": key})
-            except DATABASE_DOWN:
-                connection.invalidate()  # its session ends on the server, and the lock with it
+        return
+    key = lock_key(name)
+    if not connection.scalar(_TRY_LOCK, {"key": key}):
+        raise Busy(name)
+    try:
+        yield
+    finally:
+        try:
+            connection.execute(_UNLOCK, {"key": key})
+        except DATABASE_DOWN:
+            connection.invalidate()  # its session ends on the server, and the lock with it
 
 
 def lock_key(name: str) -> int:

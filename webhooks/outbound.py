@@ -5,11 +5,12 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from webhooks.db import DATABASE_DOWN, Session, any_row, utcnow
+from webhooks.db import DATABASE_DOWN, Session, utcnow
 from webhooks.models import Conversation, DeliveryAttempt, Message
 from webhooks.providers import PermanentFailure, TemporaryFailure
 from webhooks.services import Services
@@ -91,34 +92,33 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
         if provider_sid:
             message.provider_sid, message.sent_at = provider_sid, utcnow()
         session.add(DeliveryAttempt(message_id=message_id, outcome=outcome, error=error))
-        return _any_queued(session, message.conversation_id)
+        return has_queued(session, message.conversation_id)
 
 
-def has_queued(conversation_id: int) -> bool:
-    return any_row(_queued(conversation_id).with_only_columns(Message.id))
+def has_queued(reader: OrmSession | Connection, conversation_id: int) -> bool:
+    """Whether a text of the conversation waits to be sent (or is being sent); `reader` is a
+    session, or a connection outside any transaction."""
+    return reader.scalar(_QUEUED_ID, {"conversation_id": conversation_id}) is not None
 
 
-def _any_queued(session, conversation_id: int) -> bool:
-    return session.scalar(_queued(conversation_id).with_only_columns(Message.id)) is not None
+def _oldest_queued(session: OrmSession, conversation_id: int) -> Message | None:
+    return session.scalar(_OLDEST_QUEUED, {"conversation_id": conversation_id})
 
 
-def _oldest_queued(session, conversation_id: int) -> Message | None:
-    """The message with its conversation and contact (whose number it goes to) in one query."""
-    with_recipient = joinedload(Message.conversation).joinedload(Conversation.contact)
-    return session.scalar(_queued(conversation_id).options(with_recipient))
-
-
-def _queued(conversation_id: int):
-    return (
-        select(Message)
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.direction == Message.OUT,
-            Message.status.in_((Message.QUEUED, Message.SENDING)),
-        )
-        .order_by(Message.id)
-        .limit(1)
+# Built once: a send runs them several times, and building one costs more than running it.
+_QUEUED = (
+    select(Message)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"),
+        Message.direction == Message.OUT,
+        Message.status.in_((Message.QUEUED, Message.SENDING)),
     )
+    .order_by(Message.id)
+    .limit(1)
+)
+_QUEUED_ID = _QUEUED.with_only_columns(Message.id)
+# The message with its conversation and contact (whose number it goes to) in one query.
+_OLDEST_QUEUED = _QUEUED.options(joinedload(Message.conversation).joinedload(Conversation.contact))
 
 
 def _recipient(services: Services, conversation: Conversation) -> str | None:

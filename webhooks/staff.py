@@ -7,7 +7,7 @@ share the families' provider, sender rate limit, retries, delivery reports and s
 import bisect
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from webhooks import tasks
@@ -27,9 +27,11 @@ ELLIPSIS = "..."  # GSM-7, so an English alert is not turned into UCS-2
 
 def registered_worker(session: Session, vault: PhoneVault, phone: str) -> Worker | None:
     """The active worker whose phone this is; None for everyone else, families included."""
-    return session.scalar(
-        select(Worker).where(Worker.phone_hash == vault.lookup_hash(phone), Worker.active)
-    )
+    return session.scalar(_WORKER_BY_PHONE, {"phone_hash": vault.lookup_hash(phone)})
+
+
+# Built once: every text from a phone asks it first.
+_WORKER_BY_PHONE = select(Worker).where(Worker.phone_hash == bindparam("phone_hash"), Worker.active)
 
 
 def staff_thread(session: Session, worker: Worker) -> Conversation:

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from huey import crontab
 from huey.exceptions import RateLimitExceeded
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Connection, and_, or_, select
 
 from webhooks import cases, leases, outbound, referrals, spool, turns
 from webhooks import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
 from webhooks.config import Settings
-from webhooks.db import Session, utcnow
+from webhooks.db import Session, outside_transaction, utcnow
 from webhooks.models import Message
 from webhooks.providers import TemporaryFailure
 from webhooks.queue import make_huey
@@ -37,8 +37,8 @@ URGENT = 100
 RASA_RETRY_CAP = 20
 
 
-def conversation_lock(kind: str, conversation_id: int):
-    return leases.hold(f"{kind}-{conversation_id}", LOCK_SECONDS)
+def conversation_lock(connection: Connection, kind: str, conversation_id: int):
+    return leases.hold(f"{kind}-{conversation_id}", LOCK_SECONDS, connection)
 
 
 @huey.task()
@@ -50,35 +50,38 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
     look is seen by it; one stored after finds the lease free). A job that finds nothing waiting
     ends before taking the lease: every stored text queues its own job, so in a flood most
     find their text already answered by an earlier one, and should cost a read, not four writes.
+    The job's lock and reads share one connection; each turn's transactions take their own.
     """
-    if not turns.has_waiting(conversation_id):
-        return
-    held = False
-    try:
-        with conversation_lock("turns", conversation_id):
-            held = True
-            more = turns.run_pending(current(), conversation_id)
-    except leases.Busy:
-        return
-    except RasaUnavailable:
-        # Keep trying while Rasa is away, backing off to one try per RASA_RETRY_CAP seconds.
-        delay = min(RASA_RETRY_CAP, 2**attempt)
-        run_turns.schedule((conversation_id, attempt + 1), delay=delay)
-        return
-    finally:
-        # Whatever was staged (replies, a holding reply) goes now, after the lease is let go,
-        # so the family's next text does not find it still held.
-        if held:
-            send_staged(conversation_id)
-    if more or turns.has_waiting(conversation_id):
+    with outside_transaction() as connection:
+        if not turns.has_waiting(connection, conversation_id):
+            return
+        held = False
+        try:
+            with conversation_lock(connection, "turns", conversation_id):
+                held = True
+                more = turns.run_pending(current(), conversation_id)
+        except leases.Busy:
+            return
+        except RasaUnavailable:
+            # Keep trying while Rasa is away, backing off to one try per RASA_RETRY_CAP seconds.
+            delay = min(RASA_RETRY_CAP, 2**attempt)
+            run_turns.schedule((conversation_id, attempt + 1), delay=delay)
+            return
+        finally:
+            # Whatever was staged (replies, a holding reply) goes now, after the lease is let
+            # go, so the family's next text does not find it still held.
+            if held:
+                send_staged(connection, conversation_id)
+        more = more or turns.has_waiting(connection, conversation_id)
+    if more:
         run_turns(conversation_id)
 
 
-def send_staged(conversation_id: int) -> None:
+def send_staged(connection: Connection, conversation_id: int) -> None:
     """Send what a turn staged from the turn's own job, a trip through the queue fewer; what the
     provider or the sender's rate turns away goes to a send job, which retries with backoff."""
     try:
-        send_outbound.call_local(conversation_id)
+        _send_queued(connection, conversation_id)
     except (TemporaryFailure, RateLimitExceeded):
         send_outbound(conversation_id)
 
@@ -87,6 +90,11 @@ def send_staged(conversation_id: int) -> None:
 def send_outbound(conversation_id: int) -> None:
     """Send queued replies in order, at no more than the sender's rate (one job at a time per
     conversation, as for turns); temporary failures are retried with backoff."""
+    with outside_transaction() as connection:
+        _send_queued(connection, conversation_id)
+
+
+def _send_queued(connection: Connection, conversation_id: int) -> None:
     services = current()
     rate = huey.rate_limit(
         f"sender-{services.settings.sender_id}", services.settings.SEND_RATE_SEGMENTS_PER_SECOND, 1
@@ -97,11 +105,11 @@ def send_outbound(conversation_id: int) -> None:
             rate.acquire()
 
     try:
-        with conversation_lock("send", conversation_id):
+        with conversation_lock(connection, "send", conversation_id):
             outbound.send_pending(services, conversation_id, take_segments)
     except leases.Busy:
         return
-    if outbound.has_queued(conversation_id):
+    if outbound.has_queued(connection, conversation_id):
         send_outbound(conversation_id)
 
 

@@ -2,14 +2,14 @@
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
 from nlu.text import detect_language
 from webhooks import cases
 from webhooks.conversations import stage_notice, stage_replies
-from webhooks.db import Session, any_row
+from webhooks.db import Session
 from webhooks.models import Conversation, FamilyContact, Message
 from webhooks.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
@@ -46,7 +46,7 @@ def run_pending(services: Services, conversation_id: int) -> bool:
             if answered is None:
                 continue
             _apply(session, services, answered, reply)
-            if not _any_waiting(session, conversation_id):
+            if not has_waiting(session, conversation_id):
                 return False  # the caller looks again once it has let go of the lock
     return True
 
@@ -54,45 +54,47 @@ def run_pending(services: Services, conversation_id: int) -> bool:
 def _claim(session: OrmSession, message_id: int) -> Message | None:
     """The message, locked until its answer commits; None if another job answered it first
     (one that lost the conversation's lock with its database connection, and kept going)."""
-    message = session.get(
-        Message,
-        message_id,
-        options=[joinedload(Message.conversation, innerjoin=True)],
-        with_for_update={"of": Message},
-    )
+    message = session.scalar(_CLAIM, {"message_id": message_id})
     if message.status != Message.RECEIVED:
         log.warning("turn dropped: message %s was handled meanwhile", message_id)
         return None
     return message
 
 
-def has_waiting(conversation_id: int) -> bool:
-    return any_row(_waiting(conversation_id).with_only_columns(Message.id))
-
-
-def _any_waiting(session: OrmSession, conversation_id: int) -> bool:
-    return session.scalar(_waiting(conversation_id).with_only_columns(Message.id)) is not None
+def has_waiting(reader: OrmSession | Connection, conversation_id: int) -> bool:
+    """Whether a message of the conversation waits for its turn; `reader` is a session, or a
+    connection outside any transaction."""
+    return reader.scalar(_WAITING_ID, {"conversation_id": conversation_id}) is not None
 
 
 def _oldest_waiting(session: OrmSession, conversation_id: int) -> Message | None:
-    """The message with what its turn reads (conversation, contact, region) in one query."""
-    with_context = joinedload(Message.conversation).joinedload(Conversation.contact)
-    return session.scalar(
-        _waiting(conversation_id).options(with_context.joinedload(FamilyContact.region))
-    )
+    return session.scalar(_OLDEST_WAITING, {"conversation_id": conversation_id})
 
 
-def _waiting(conversation_id: int):
-    return (
-        select(Message)
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.direction == Message.IN,
-            Message.status == Message.RECEIVED,
-        )
-        .order_by(Message.id)
-        .limit(1)
+# Built once: a turn runs them several times, and building one costs more than running it.
+_WAITING = (
+    select(Message)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"),
+        Message.direction == Message.IN,
+        Message.status == Message.RECEIVED,
     )
+    .order_by(Message.id)
+    .limit(1)
+)
+_WAITING_ID = _WAITING.with_only_columns(Message.id)
+# The message with what its turn reads (conversation, contact, region) in one query.
+_OLDEST_WAITING = _WAITING.options(
+    joinedload(Message.conversation)
+    .joinedload(Conversation.contact)
+    .joinedload(FamilyContact.region)
+)
+_CLAIM = (
+    select(Message)
+    .where(Message.id == bindparam("message_id"))
+    .options(joinedload(Message.conversation, innerjoin=True))
+    .with_for_update(of=Message)
+)
 
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
