@@ -64,7 +64,10 @@ def advisory_lock(name: str, connection: Connection | None = None) -> Iterator[N
         try:
             connection.execute(_UNLOCK, {"key": key})
         except DATABASE_DOWN:
-            connection.invalidate()  # its session ends on the server, and the lock with it
+            # Its session ends on the server, and the lock with it; the connection reconnects
+            # on its next use (in a transaction of its own: the pool resets it when closed).
+            connection.invalidate()
+            connection.rollback()
 
 
 def lock_key(name: str) -> int:

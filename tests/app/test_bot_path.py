@@ -1,6 +1,7 @@
 """A family's SMS through the real Rasa server and action server, and the reply stored."""
 
 import pytest
+from sqlalchemy import text
 
 from tests.app.inbox_helpers import bot_says
 from webhooks import turns
@@ -84,3 +85,35 @@ def test_a_text_two_jobs_answer_at_once_is_answered_once(bot_app, bot_sms, monke
     assert bot_sms.replies(phone) == [greeting, greeting]
     texts = [m for m in bot_sms.thread(phone) if m.direction == Message.IN]
     assert all(m.status == Message.HANDLED for m in texts)
+
+
+class TheLockConnectionBreaks:
+    """Rasa's real client, except that while Rasa answers, the server ends the session of the
+    connection holding the conversation's advisory lock (as a PostgreSQL restart or a dropped
+    link would); the turn's own transactions use other connections."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def send(self, *request):
+        with Session() as session:
+            ended = session.scalars(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                )
+            ).all()
+        assert ended == [True]
+        return self.real.send(*request)
+
+
+def test_a_turn_whose_lock_connection_broke_still_sends_its_reply(bot_app, bot_sms, monkeypatch):
+    if Session.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL's locks live on a connection")
+    services = bot_app.extensions["helpline"]
+    monkeypatch.setattr(services, "rasa", TheLockConnectionBreaks(services.rasa))
+    phone = "+8613800000020"
+    bot_sms.text(phone, "你好")
+    # The job lets go of a lock the server already dropped, then sends the reply from a new
+    # connection at once, rather than leaving it for the sweep a minute later.
+    assert bot_sms.replies(phone) == [bot_says("utter_greet")]
