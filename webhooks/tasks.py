@@ -50,7 +50,7 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
     look is seen by it; one stored after finds the lease free). A job that finds nothing waiting
     ends before taking the lease: every stored text queues its own job, so in a flood most
     find their text already answered by an earlier one, and should cost a read, not four writes.
-    The job's lock and reads share one connection; each turn's transactions take their own.
+    The job's lock and reads share one connection; each turn's writes take their own.
     """
     with outside_transaction() as connection:
         if not turns.has_waiting(connection, conversation_id):
@@ -59,7 +59,7 @@ def run_turns(conversation_id: int, attempt: int = 0) -> None:
         try:
             with conversation_lock(connection, "turns", conversation_id):
                 held = True
-                more = turns.run_pending(current(), conversation_id)
+                more = turns.run_pending(current(), connection, conversation_id)
         except leases.Busy:
             return
         except RasaUnavailable:

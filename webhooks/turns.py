@@ -20,24 +20,26 @@ log = logging.getLogger(__name__)
 TURNS_PER_JOB = 20
 
 
-def run_pending(services: Services, conversation_id: int) -> bool:
+def run_pending(services: Services, connection: Connection, conversation_id: int) -> bool:
     """Answer the conversation's waiting messages, oldest first; True when some are left.
 
-    The caller holds the conversation's lock. Rasa is called outside any transaction, and a
-    message counts as answered only when the bot's replies are committed with it.
+    The caller holds the conversation's lock on `connection` (outside any transaction), which
+    reads the next message too. Rasa is called outside any transaction, and a message counts
+    as answered only when the bot's replies are committed with it.
     """
     for _ in range(TURNS_PER_JOB):
-        with Session.begin() as session:
+        with Session(bind=connection) as session:
             message = _oldest_waiting(session, conversation_id)
-            if message is None:
-                return False
-            conversation = message.conversation
-            if conversation.mode == Conversation.HUMAN:
-                message.status = Message.HANDLED  # a case opened after it arrived
-                continue
-            request = (conversation.pseudonym, message.body, _metadata(conversation, message))
+        if message is None:
+            return False
+        conversation = message.conversation
+        if conversation.mode == Conversation.HUMAN:
+            _leave_to_worker(message.id)  # a case opened after it arrived
+            continue
         try:
-            reply = services.rasa.send(*request)
+            reply = services.rasa.send(
+                conversation.pseudonym, message.body, _metadata(conversation, message)
+            )
         except RasaUnavailable:
             _hold(services, message.id)
             raise
@@ -49,6 +51,12 @@ def run_pending(services: Services, conversation_id: int) -> bool:
             if not has_waiting(session, conversation_id):
                 return False  # the caller looks again once it has let go of the lock
     return True
+
+
+def _leave_to_worker(message_id: int) -> None:
+    """The worker who now has the conversation reads it in the inbox; the bot does not answer."""
+    with Session.begin() as session:
+        session.get(Message, message_id).status = Message.HANDLED
 
 
 def _claim(session: OrmSession, message_id: int) -> Message | None:

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.app.inbox_helpers import bot_says
-from webhooks import turns
-from webhooks.db import Session
+from webhooks import tasks, turns
+from webhooks.db import Session, outside_transaction
 from webhooks.models import Case, Conversation, Message
 
 pytestmark = pytest.mark.stack
@@ -58,6 +58,30 @@ def test_web_chat_gets_the_same_bot(bot_app):
     assert len(replies) == 1 and "helpline" in replies[0].lower()
 
 
+def test_a_text_waiting_when_a_worker_took_over_is_left_to_the_worker(bot_app, bot_sms):
+    phone = "+8613800000021"
+    bot_sms.text(phone, "你好")
+    conversation_id = bot_sms.thread(phone)[0].conversation_id
+    # The family's next text is stored and waits for its turn; a worker takes over meanwhile.
+    with Session.begin() as session:
+        session.get(Conversation, conversation_id).mode = Conversation.HUMAN
+        session.add(
+            Message(
+                conversation_id=conversation_id,
+                direction=Message.IN,
+                author=Message.FAMILY,
+                body="还在吗",
+                status=Message.RECEIVED,
+            )
+        )
+    tasks.run_turns.call_local(conversation_id)
+    assert bot_sms.replies(phone) == [bot_says("utter_greet")]  # the bot says nothing more
+    assert [m.status for m in bot_sms.thread(phone) if m.direction == Message.IN] == [
+        Message.HANDLED,
+        Message.HANDLED,
+    ]
+
+
 class AnotherJobMeanwhile:
     """Rasa's real client, except that while the first answer is on its way back another job
     (one that kept going after its lock went with its database link) answers the same text."""
@@ -70,7 +94,8 @@ class AnotherJobMeanwhile:
         reply = self.real.send(*request)
         if not self.overtaken:
             self.overtaken = True
-            turns.run_pending(self.services, self.conversation_id)
+            with outside_transaction() as connection:
+                turns.run_pending(self.services, connection, self.conversation_id)
         return reply
 
 
