@@ -16,7 +16,7 @@ from webhooks.models import Message
 from webhooks.providers import TemporaryFailure
 from webhooks.queue import make_huey
 from webhooks.rasa import RasaUnavailable
-from webhooks.services import current
+from webhooks.services import current, settle
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ huey = make_huey(Settings.from_env())
 def bind_worker() -> None:
     """A consumer binds the database, provider and Rasa client before its first job."""
     current()
+    settle()
 
 
 # How long a killed worker's lock outlives it on SQLite (a row, renewed while the job runs);
