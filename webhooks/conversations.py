@@ -30,43 +30,28 @@ _SMS_CONVERSATION = (
 
 
 def sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation:
-    """The family's SMS conversation, created on their first text (safe when two race)."""
-    found = find_sms_conversation(session, vault, phone)
+    """The family's SMS conversation, created with their contact on their first text (a
+    contact is only ever made with it). When two first texts race, the second's insert waits
+    for the first to commit, fails on the phone's unique hash, and finds the first's."""
+    phone_hash = vault.lookup_hash(phone)
+    found = session.scalar(_SMS_CONVERSATION, {"phone_hash": phone_hash})
     if found is not None:
         return found
-    phone_hash = vault.lookup_hash(phone)
-    contact = session.scalar(select(FamilyContact).where(FamilyContact.phone_hash == phone_hash))
-    if contact is None:
-        contact = _insert_or_get(
-            session,
-            FamilyContact(phone_ciphertext=vault.encrypt(phone), phone_hash=phone_hash),
-            select(FamilyContact).where(FamilyContact.phone_hash == phone_hash),
-        )
-    query = select(Conversation).where(
-        Conversation.contact_id == contact.id, Conversation.channel == Conversation.SMS
+    contact = FamilyContact(phone_ciphertext=vault.encrypt(phone), phone_hash=phone_hash)
+    conversation = Conversation(
+        contact=contact, channel=Conversation.SMS, pseudonym=new_pseudonym()
     )
-    conversation = session.scalar(query)
-    if conversation is None:
-        conversation = _insert_or_get(
-            session,
-            Conversation(contact=contact, channel=Conversation.SMS, pseudonym=new_pseudonym()),
-            query,
-        )
+    try:
+        with session.begin_nested():
+            session.add(conversation)  # and its contact
+    except IntegrityError:
+        return session.scalar(_SMS_CONVERSATION, {"phone_hash": phone_hash})
     return conversation
 
 
 def new_pseudonym() -> str:
     """The only name Rasa knows a conversation by: random, so it says nothing about the family."""
     return uuid.uuid4().hex
-
-
-def _insert_or_get(session: Session, row, query):
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return session.scalar(query)
-    return row
 
 
 def store_inbound(
