@@ -61,13 +61,20 @@ def advisory_lock(name: str, connection: Connection | None = None) -> Iterator[N
     try:
         yield
     finally:
+        _unlock(connection, key)
+
+
+def _unlock(connection: Connection, key: int) -> None:
+    """Let go of the lock. If the connection broke meanwhile, its session ended on the server
+    and took the lock with it; the connection reconnects on its next use (in a transaction of
+    its own, which the pool ends when the job closes it)."""
+    if not connection.invalidated:
         try:
             connection.execute(_UNLOCK, {"key": key})
+            return
         except DATABASE_DOWN:
-            # Its session ends on the server, and the lock with it; the connection reconnects
-            # on its next use (in a transaction of its own: the pool resets it when closed).
             connection.invalidate()
-            connection.rollback()
+    connection.rollback()  # what SQLAlchemy asks before an invalidated connection reconnects
 
 
 def lock_key(name: str) -> int:

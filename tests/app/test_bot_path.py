@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from tests.app.inbox_helpers import bot_says
 from webhooks import tasks, turns
-from webhooks.db import Session, outside_transaction
+from webhooks.db import DATABASE_DOWN, Session, outside_transaction
 from webhooks.models import Case, Conversation, Message
 
 pytestmark = pytest.mark.stack
@@ -121,15 +121,21 @@ class TheLockConnectionBreaks:
         self.real = real
 
     def send(self, *request):
-        with Session() as session:
-            ended = session.scalars(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
-                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
-                )
-            ).all()
-        assert ended == [True]
+        _end_the_lock_holders_session()
         return self.real.send(*request)
+
+
+def _end_the_lock_holders_session() -> None:
+    """What a PostgreSQL restart or a dropped link does to the job's connection, on which it
+    holds the conversation's advisory lock: the server ends that session."""
+    with Session() as session:
+        ended = session.scalars(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+            )
+        ).all()
+    assert ended == [True]
 
 
 def test_a_turn_whose_lock_connection_broke_still_sends_its_reply(bot_app, bot_sms, monkeypatch):
@@ -142,3 +148,38 @@ def test_a_turn_whose_lock_connection_broke_still_sends_its_reply(bot_app, bot_s
     # The job lets go of a lock the server already dropped, then sends the reply from a new
     # connection at once, rather than leaving it for the sweep a minute later.
     assert bot_sms.replies(phone) == [bot_says("utter_greet")]
+
+
+def test_a_turn_whose_connection_broke_before_it_read_is_answered_by_the_next(
+    bot_app, bot_sms, monkeypatch
+):
+    """The job's connection breaks just as it reads the waiting text: the job fails with the
+    database's own error (the sweep starts another), and the text is answered once after."""
+    if Session.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL's locks live on a connection")
+    phone = "+8613800000022"
+    bot_sms.text(phone, "你好")
+    conversation_id = bot_sms.thread(phone)[0].conversation_id
+    real_read, broken = turns._oldest_waiting, []
+
+    def read_after_the_link_broke(session, conversation_id):
+        if not broken:
+            _end_the_lock_holders_session()
+            broken.append(True)
+        return real_read(session, conversation_id)
+
+    monkeypatch.setattr(turns, "_oldest_waiting", read_after_the_link_broke)
+    with Session.begin() as session:
+        session.add(
+            Message(
+                conversation_id=conversation_id,
+                direction=Message.IN,
+                author=Message.FAMILY,
+                body="你好",
+                status=Message.RECEIVED,
+            )
+        )
+    with pytest.raises(DATABASE_DOWN):
+        tasks.run_turns.call_local(conversation_id)
+    tasks.run_turns.call_local(conversation_id)  # as the sweep does
+    assert bot_sms.replies(phone) == [bot_says("utter_greet")] * 2
