@@ -50,7 +50,7 @@ def utcnow() -> datetime:
 def outside_transaction() -> Connection:
     """A connection whose statements each stand alone: no BEGIN and COMMIT or ROLLBACK round
     trips around them. The pool restores the usual level when it is closed. A queue job's
-    lock and its "anything left?" reads share one, a pool checkout (and its ping) in all."""
+    locks and reads share one: a pool checkout (and its ping) for the whole job."""
     return Session.kw["bind"].connect().execution_options(isolation_level="AUTOCOMMIT")
 
 

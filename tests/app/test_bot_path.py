@@ -63,23 +63,29 @@ def test_a_text_waiting_when_a_worker_took_over_is_left_to_the_worker(bot_app, b
     bot_sms.text(phone, "你好")
     conversation_id = bot_sms.thread(phone)[0].conversation_id
     # The family's next text is stored and waits for its turn; a worker takes over meanwhile.
+    _a_text_waits(conversation_id, "还在吗")
     with Session.begin() as session:
         session.get(Conversation, conversation_id).mode = Conversation.HUMAN
-        session.add(
-            Message(
-                conversation_id=conversation_id,
-                direction=Message.IN,
-                author=Message.FAMILY,
-                body="还在吗",
-                status=Message.RECEIVED,
-            )
-        )
     tasks.run_turns.call_local(conversation_id)
     assert bot_sms.replies(phone) == [bot_says("utter_greet")]  # the bot says nothing more
     assert [m.status for m in bot_sms.thread(phone) if m.direction == Message.IN] == [
         Message.HANDLED,
         Message.HANDLED,
     ]
+
+
+def _a_text_waits(conversation_id: int, body: str) -> None:
+    """A family's text stored and waiting for its turn, its job not yet run."""
+    with Session.begin() as session:
+        session.add(
+            Message(
+                conversation_id=conversation_id,
+                direction=Message.IN,
+                author=Message.FAMILY,
+                body=body,
+                status=Message.RECEIVED,
+            )
+        )
 
 
 class AnotherJobMeanwhile:
@@ -169,16 +175,7 @@ def test_a_turn_whose_connection_broke_before_it_read_is_answered_by_the_next(
         return real_read(session, conversation_id)
 
     monkeypatch.setattr(turns, "_oldest_waiting", read_after_the_link_broke)
-    with Session.begin() as session:
-        session.add(
-            Message(
-                conversation_id=conversation_id,
-                direction=Message.IN,
-                author=Message.FAMILY,
-                body="你好",
-                status=Message.RECEIVED,
-            )
-        )
+    _a_text_waits(conversation_id, "你好")
     with pytest.raises(DATABASE_DOWN):
         tasks.run_turns.call_local(conversation_id)
     tasks.run_turns.call_local(conversation_id)  # as the sweep does
