@@ -53,11 +53,12 @@ class FaultyApp:
         self.vault = services.current().vault
 
     def text(self, phone: str, body: str, sid: str) -> int:
-        """Post as Twilio does with retries on: a refused or dropped request is sent again."""
+        """Post as Twilio does with retries on: a refused, dropped or timed-out request is sent
+        again, with the same MessageSid (one the webhook stored is not stored twice)."""
         for _ in range(20):
             try:
                 status = self.live.text(phone, body, sid=sid).status_code
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 status = None
             if status is not None and status < 500:
                 return status
