@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz
+
 from .numbers import find_numbers
-from .text import CJK, Normalised
+from .text import CJK, Normalised, pinyin_key
 
 # Entities read from numbers rather than words.
 NUMBER_ENTITIES = {"age": "age", "money": "income", "count": "number", None: "number"}
@@ -22,6 +25,14 @@ NUMBER_ENTITIES = {"age": "age", "money": "income", "count": "number", None: "nu
 PARENT, PARENT_STATUS = "parent", "parent_status"
 _CLAUSE_END = re.compile(rf"[,，。.!！?？;；、\n]|(?<=[{CJK}]) (?=[{CJK}])")
 _IS_CJK = re.compile(f"[{CJK}]")
+_ALL_CJK = re.compile(f"[{CJK}]+")
+# Entities whose Chinese words are also found by their sound: a pinyin keyboard offers every
+# character of a syllable, so 底保, 孤耳补贴 and 医疗就助 are 低保, 孤儿补贴 and 医疗救助 mistyped.
+SOUND_ENTITIES = ("programme",)
+# Words of this many syllables or more may also differ a little in sound (a near-homophone,
+# as rapidfuzz scores the pinyin); shorter ones must sound the same.
+FUZZY_SYLLABLES = 4
+FUZZY_SCORE = 85
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,13 @@ class EntityIndex:
         self.patterns = {
             entity: [re.compile(p) for p in found] for entity, found in patterns.items()
         }
+        self.sounds = [
+            (_sound(surface.text), surface)
+            for surface in self.surfaces
+            if surface.entity in SOUND_ENTITIES
+            and len(surface.text) >= 2
+            and _ALL_CJK.fullmatch(surface.text)
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +84,9 @@ class EntityIndex:
             if not _overlaps(taken, start, end):
                 found.append((start, end, surface.entity, surface.value))
                 taken.append((start, end))
+        for start, end, surface in self._sound_matches(text, taken):
+            found.append((start, end, surface.entity, surface.value))
+            taken.append((start, end))
         for entity, patterns in self.patterns.items():
             for pattern in patterns:
                 for match in pattern.finditer(text):
@@ -106,6 +127,45 @@ class EntityIndex:
                 continue
             return surface
         return None
+
+    def _sound_matches(
+        self, text: str, taken: list[tuple[int, int]]
+    ) -> Iterable[tuple[int, int, Surface]]:
+        """Chinese words written with the wrong characters of the right sound, sharing at least
+        one character with the word meant; longest words first, never overlapping."""
+        for run in _ALL_CJK.finditer(text):
+            sounds = [_sound(char)[0] for char in run.group()]
+            position = 0
+            while position < len(sounds):
+                match = self._sounds_like(run.group(), sounds, position, taken, run.start())
+                if match is None:
+                    position += 1
+                    continue
+                length, surface = match
+                yield run.start() + position, run.start() + position + length, surface
+                position += length
+
+    def _sounds_like(self, run, sounds, position, taken, offset):
+        for wanted, surface in self.sounds:  # longest first
+            length = len(wanted)
+            start, end = offset + position, offset + position + length
+            if position + length > len(sounds) or _overlaps(taken, start, end):
+                continue
+            written = run[position : position + length]
+            if written == surface.text or not set(written) & set(surface.text):
+                continue
+            heard = sounds[position : position + length]
+            if heard == wanted or (
+                length >= FUZZY_SYLLABLES
+                and fuzz.ratio(" ".join(heard), " ".join(wanted)) >= FUZZY_SCORE
+            ):
+                return length, surface
+        return None
+
+
+def _sound(word: str) -> list[str]:
+    """The word's toneless syllables, with the sounds many people do not tell apart blurred."""
+    return [pinyin_key([syllable]) for syllable in lazy_pinyin(word)]
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -1,11 +1,13 @@
-"""Scores a trained model on the held-out messages: intent accuracy per intent and per script,
-and programme accuracy. Exits 1 below the floors.
+"""Scores a trained model on the tuning set (heldout/) and the blind set (blind/): intent
+accuracy per intent and per script, and programme accuracy. Exits 1 below a set's floors.
 
-    PYTHONPATH=. .venv-rasa/bin/python tests/nlu/evaluate.py models/<name>.tar.gz
+    PYTHONPATH=. .venv-rasa/bin/python tests/nlu/evaluate.py models/<name>.tar.gz [--errors]
 
-Floors: the issue asks for intent and programme accuracy of at least 0.90 on a held-out set;
-each script (zh, zh-hant, en, pinyin) must reach 0.85, so that one weak script cannot hide
-behind the others, with a little room for the smaller scripts where one miss costs 3 to 5 points.
+The tuning set is what the team looks at while improving the data; the blind set was written
+by people who saw neither the training data nor the rules (blind/README.md) and is only
+scored. A file's script is its name after the writer (`carers-zh-hant.yml` is zh-hant);
+`typos` files hold messages with typing mistakes in any script. Every script must reach its
+set's script floor, so that one weak script cannot hide behind the others.
 """
 
 from __future__ import annotations
@@ -14,15 +16,114 @@ import argparse
 import asyncio
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
-HELD_OUT = Path(__file__).parent / "heldout"
-INTENT_FLOOR = 0.90
-SCRIPT_FLOOR = 0.85
-PROGRAMME_FLOOR = 0.90
+HERE = Path(__file__).parent
+SCRIPTS = ("zh", "zh-hant", "en", "pinyin", "typos")
+
+
+@dataclass(frozen=True)
+class Floors:
+    intent: float
+    script: float
+    typos: float
+    programme: float
+
+
+# Tuning: what the issue that introduced it asked. Blind: what it measured on 2026-12-05
+# (intent 0.929, lowest script 0.93, typos 0.82, programme 0.915), less a little room; they
+# guard against getting worse and rise as the data improves. The goal (issue 24): 0.92 in
+# every script, 0.85 on typos, 0.95 programme.
+FLOORS = {
+    "tuning": Floors(intent=0.90, script=0.85, typos=0.85, programme=0.90),
+    "blind": Floors(intent=0.90, script=0.90, typos=0.78, programme=0.88),
+}
+
+
+@dataclass
+class Score:
+    hits: int = 0
+    count: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.hits += hit
+        self.count += 1
+
+    @property
+    def accuracy(self) -> float:
+        return self.hits / self.count if self.count else 1.0
+
+
+@dataclass
+class Result:
+    intents: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    scripts: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
+    overall: Score = field(default_factory=Score)
+    programme: Score = field(default_factory=Score)
+    misses: list[str] = field(default_factory=list)
+
+
+def script_of(path: Path) -> str:
+    """heldout/zh-hant.yml and blind/carers-zh-hant.yml are both zh-hant."""
+    for script in sorted(SCRIPTS, key=len, reverse=True):
+        if path.stem == script or path.stem.endswith("-" + script):
+            return script
+    raise ValueError(f"{path}: the name does not end in a script {SCRIPTS}")
+
+
+def score(agent: Agent, directory: Path) -> Result:
+    result = Result()
+    for path in sorted(directory.glob("*.yml")):
+        script = script_of(path)
+        for example in load_data(str(path)).training_examples:
+            text, expected = example.get("text"), example.get("intent")
+            parsed = asyncio.run(agent.parse_message(text))
+            got = parsed["intent"]["name"]
+            hit = got == expected
+            for tally in (result.intents[expected], result.scripts[script], result.overall):
+                tally.add(hit)
+            wanted = {e["value"] for e in example.get("entities", []) if e["entity"] == "programme"}
+            found = {e["value"] for e in parsed["entities"] if e["entity"] == "programme"}
+            if wanted:
+                result.programme.add(wanted == found)
+            if not hit or (wanted and wanted != found):
+                entities = f"{sorted(wanted)} -> {sorted(found)}"
+                result.misses.append(f"{path.stem}: {text!r}: {expected} -> {got}; {entities}")
+    return result
+
+
+def report(name: str, result: Result, errors: bool) -> list[str]:
+    lines = [f"== {name} set", f"{'intent':28} accuracy  n"]
+    lines += [f"{k:28} {v.accuracy:8.2f}  {v.count}" for k, v in sorted(result.intents.items())]
+    lines.append(f"{'script':28} accuracy  n")
+    lines += [f"{k:28} {v.accuracy:8.2f}  {v.count}" for k, v in sorted(result.scripts.items())]
+    overall = result.overall
+    lines.append(f"intent accuracy {overall.accuracy:.3f} ({overall.hits}/{overall.count})")
+    lines.append(
+        f"programme accuracy {result.programme.accuracy:.3f} "
+        f"({result.programme.hits}/{result.programme.count})"
+    )
+    if errors:
+        lines += result.misses
+    return lines
+
+
+def failures(name: str, result: Result) -> list[str]:
+    floors = FLOORS[name]
+    found = []
+    if result.overall.accuracy < floors.intent:
+        found.append(f"{name}: intent accuracy below {floors.intent}")
+    if result.programme.accuracy < floors.programme:
+        found.append(f"{name}: programme accuracy below {floors.programme}")
+    for script, tally in result.scripts.items():
+        floor = floors.typos if script == "typos" else floors.script
+        if tally.accuracy < floor:
+            found.append(f"{name}: {script} below {floor}")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,55 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="print every miss")
     args = parser.parse_args(argv)
     agent = Agent.load(args.model)
-    intents = defaultdict(lambda: [0, 0])
-    scripts = defaultdict(lambda: [0, 0])
-    programmes = [0, 0]
-    misses = []
-    for path in sorted(HELD_OUT.glob("*.yml")):
-        script = path.stem
-        for example in load_data(str(path)).training_examples:
-            text, expected = example.get("text"), example.get("intent")
-            parsed = asyncio.run(agent.parse_message(text))
-            got = parsed["intent"]["name"]
-            hit = got == expected
-            for tally in (intents[expected], scripts[script]):
-                tally[0] += hit
-                tally[1] += 1
-            wanted = {e["value"] for e in example.get("entities", []) if e["entity"] == "programme"}
-            found = {e["value"] for e in parsed["entities"] if e["entity"] == "programme"}
-            if wanted:
-                programmes[0] += wanted == found
-                programmes[1] += 1
-            if not hit or wanted != found:
-                misses.append(
-                    f"{script}: {text!r}: {expected} -> {got}; {sorted(wanted)} -> {sorted(found)}"
-                )
-    total = [sum(t[0] for t in intents.values()), sum(t[1] for t in intents.values())]
-    print(f"{'intent':28} accuracy  n")
-    for name, (hits, count) in sorted(intents.items()):
-        print(f"{name:28} {hits / count:8.2f}  {count}")
-    print(f"{'script':28} accuracy  n")
-    for name, (hits, count) in sorted(scripts.items()):
-        print(f"{name:28} {hits / count:8.2f}  {count}")
-    intent_accuracy = total[0] / total[1]
-    programme_accuracy = programmes[0] / programmes[1]
-    print(f"intent accuracy {intent_accuracy:.3f} ({total[0]}/{total[1]})")
-    print(f"programme accuracy {programme_accuracy:.3f} ({programmes[0]}/{programmes[1]})")
-    if args.errors:
-        print("\n".join(misses))
-    failures = []
-    if intent_accuracy < INTENT_FLOOR:
-        failures.append(f"intent accuracy below {INTENT_FLOOR}")
-    if programme_accuracy < PROGRAMME_FLOOR:
-        failures.append(f"programme accuracy below {PROGRAMME_FLOOR}")
-    failures += [
-        f"{name} below {SCRIPT_FLOOR}"
-        for name, (hits, count) in scripts.items()
-        if hits / count < SCRIPT_FLOOR
-    ]
-    for failure in failures:
+    found = []
+    for name, directory in (("tuning", HERE / "heldout"), ("blind", HERE / "blind")):
+        result = score(agent, directory)
+        print("\n".join(report(name, result, args.errors)), end="\n\n")
+        found += failures(name, result)
+    for failure in found:
         print(f"FAIL: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return 1 if found else 0
 
 
 if __name__ == "__main__":
