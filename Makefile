@@ -81,8 +81,8 @@ bot-test: $(MODEL)  ## validate the bot data, run the test stories and the actio
 nlu-eval: $(MODEL)  ## intent and programme accuracy on the held-out set, per intent and script
 	$(RASA)/python tests/nlu/evaluate.py $(MODEL)
 
-safety-eval: .venv/installed  ## danger screen recall and false alarms on the labelled set
-	$(APP)/python -m webhooks.safety.eval
+safety-eval: .venv/installed  ## danger screen recall and false alarms on the tuning and blind sets
+	$(APP)/python -m tests.safety.evaluate
 
 pytest: .venv/installed .venv-rasa/installed .venv/chromium $(MODEL)
 	$(APP)/pytest tests --ignore=tests/actions --ignore=tests/nlu

@@ -40,8 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(simulator.bp)
         auth.csrf.exempt(simulator.bp)
     cli.init_app(app)
-    # Compile the danger screen now (about a second), not in the first family's webhook.
-    safety.check("ni hao 你好 hello")
+    # Compile the danger rules and load the classifier now (trained first if its data changed:
+    # seconds), not in the first family's webhook.
+    safety.assess("ni hao 你好 hello")
     # A process killed during a database outage may have left spooled texts behind.
     spool.resume(app.extensions["helpline"], receive)
     return app

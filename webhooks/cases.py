@@ -217,6 +217,8 @@ def family_wrote(session: Session, message: Message) -> None:
     if case.status == Case.FOLLOW_UP:
         _follow_up_answered(session, case, message)
         return
+    if case.danger_question_at is not None:
+        _danger_answered(session, case, message)
     staff.text_workers(
         session,
         _handlers(session, case),
@@ -226,6 +228,28 @@ def family_wrote(session: Session, message: Message) -> None:
         case=case.id,
         body=message.body,
     )
+
+
+# Whole answers to "is a child in danger right now? 1 yes 2 no".
+DANGER_ANSWERS = {
+    referrals.YES: {"1", "有", "有危险", "危险", "是", "是的", "对", "yes", "y", "you"},
+    referrals.NO: {"2", "没有", "没", "没有危险", "没危险", "不危险", "没事", "no", "n", "meiyou"},
+}
+
+
+def _danger_answered(session: Session, case: Case, message: Message) -> None:
+    """The family answered the danger question: yes keeps the case urgent, no makes it normal
+    (never closed: a worker still reads it); anything else is left for the worker."""
+    answer = referrals.read_answer(message.body, DANGER_ANSWERS)
+    if answer == referrals.OTHER:
+        return
+    case.danger_question_at = None
+    _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
+    if answer == referrals.NO and case.priority == Case.URGENT:
+        case.priority = Case.NORMAL
+    key = "danger_confirmed" if answer == referrals.YES else "danger_denied"
+    stage_notice(session, case.conversation, key, reply_to=message)
+    after_commit(session, tasks.send_outbound, case.conversation_id)
 
 
 def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
@@ -332,6 +356,7 @@ def _alert(session: Session, case: Case, people: list[Worker], key: str, news: s
         key,
         "summary",
         about=case.id,
+        urgent=case.priority == Case.URGENT,
         case=case.id,
         place=place_name(case),
         summary=news or gist(session, case),

@@ -102,18 +102,22 @@ def stage_notice(
     key: str,
     kind: str = Message.REPLY,
     reply_to: Message | None = None,
+    priority: int = Message.NORMAL,
 ) -> Message:
     """Queue one of the app's own fixed texts, in the conversation's language."""
     body = text(key, conversation.language)
-    return _outbound(session, conversation, body, Message.SYSTEM, reply_to, kind)
+    return _outbound(session, conversation, body, Message.SYSTEM, reply_to, kind, priority)
 
 
-def _outbound(session, conversation, body, author, reply_to, kind=Message.REPLY) -> Message:
+def _outbound(
+    session, conversation, body, author, reply_to, kind=Message.REPLY, priority=Message.NORMAL
+) -> Message:
     message = Message(
         conversation=conversation,
         direction=Message.OUT,
         author=author,
         kind=kind,
+        priority=priority,
         reply_to_id=reply_to.id if reply_to else None,
         body=body,
         segments=segments.count_segments(body),

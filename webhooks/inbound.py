@@ -11,7 +11,7 @@ from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import utcnow
 from webhooks.models import Case, Conversation, Message
 from webhooks.queue import after_commit
-from webhooks.safety import DangerHit, check
+from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, classify
 
@@ -21,8 +21,8 @@ def route(session: Session, services: Services, message: Message, has_media: boo
     conversation = message.conversation
     contact = conversation.contact
     conversation.language = detect_language(message.body) or conversation.language
-    hit = check(message.body)
-    if hit is not None:
+    hit = assess(message.body)
+    if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit)
         return
     keyword = classify(message.body)
@@ -48,7 +48,9 @@ def route(session: Session, services: Services, message: Message, has_media: boo
         _answer(session, conversation, message, "empty_message")
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
-        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a follow-up
+        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
+    elif hit is not None:
+        _distress(session, conversation, message, hit)
     else:
         after_commit(session, tasks.run_turns, conversation.id)
 
@@ -61,20 +63,42 @@ def _danger(session: Session, conversation: Conversation, message: Message, hit:
     """A child may be in danger: emergency numbers at once, an urgent case, alerts.
 
     Runs before everything else, so it works mid-screening, in human mode and with Rasa down.
-    A family who opted out gets no text, but the workers are still alerted.
+    A family who opted out gets no text, but the workers are still alerted. A probable (not
+    sure) finding gets one question too, whose answer sets the case's priority
+    (cases.family_wrote reads it). Every text here goes ahead of all others waiting to be sent.
     """
     message.danger = True
     message.status = Message.HANDLED
     conversation.language = hit.language
-    summary = f"Danger screen: {hit.category} (rule {hit.rule_id}): “{message.body[:300]}”"
-    cases.open_case(session, conversation, reason="danger", priority=Case.URGENT, summary=summary)
+    case = cases.open_case(
+        session, conversation, reason="danger", priority=Case.URGENT, summary=_summary(message, hit)
+    )
     contact = conversation.contact
-    if (contact is not None and contact.opted_out) or _emergency_sent_recently(
-        session, conversation
-    ):
+    if contact is not None and contact.opted_out:
         return
-    stage_notice(session, conversation, "emergency", kind=Message.EMERGENCY, reply_to=message)
-    after_commit(session, tasks.send_outbound, conversation.id, priority=tasks.URGENT)
+    if not _emergency_sent_recently(session, conversation):
+        stage_notice(session, conversation, "emergency", Message.EMERGENCY, message, Message.URGENT)
+    if hit.level == PROBABLE and case.danger_question_at is None:
+        stage_notice(
+            session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
+        )
+        case.danger_question_at = utcnow()
+    after_commit(session, tasks.send_urgently, conversation.id)
+
+
+def _distress(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
+    """Neither layer is sure, but the message reads like a child in distress: a worker answers
+    it rather than the bot alone. No emergency text; the case is not urgent."""
+    message.status = Message.HANDLED
+    conversation.language = hit.language
+    cases.open_case(session, conversation, reason="distress", summary=_summary(message, hit))
+    _answer(session, conversation, message, "distress_case")
+
+
+def _summary(message: Message, hit: DangerHit) -> str:
+    """What workers read first: what fired (and how sure it was) and the family's words."""
+    source = f"rule {hit.rule_id}" if hit.probability is None else f"p={hit.probability:.2f}"
+    return f"Danger screen ({hit.level}): {hit.category}, {source}: “{message.body[:300]}”"
 
 
 def _emergency_sent_recently(session: Session, conversation: Conversation) -> bool:

@@ -97,6 +97,9 @@ class Message(Base):
     QUEUED, SENDING, SENT, DELIVERED = "queued", "sending", "sent", "delivered"
     UNDELIVERED, FAILED, SUPPRESSED = "undelivered", "failed", "suppressed"
     REPLY, OPT_OUT_CONFIRMATION, HOLDING, EMERGENCY = "reply", "opt_out", "holding", "emergency"
+    # Outbound: which texts take the sender's budget first. URGENT: the emergency reply and
+    # alerts about a child in danger, sent ahead of every other text waiting.
+    NORMAL, URGENT = 0, 2
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
@@ -118,6 +121,7 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[Optional[str]] = mapped_column(String(200))
     danger: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[int] = mapped_column(default=NORMAL, server_default="0")
     holding_reply_sent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -190,6 +194,9 @@ class Case(Base):
     escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     follow_up_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # The danger screen was not sure and asked the family "is a child in danger now?"; cleared
+    # by their answer, which sets the priority.
+    danger_question_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     conversation: Mapped[Conversation] = relationship()
     region: Mapped[Optional[Region]] = relationship()
@@ -212,6 +219,8 @@ class CaseEvent(Base):
     )
     REOPENED, ESCALATED, URGENT, PLACED = "reopened", "escalated", "urgent", "placed"
     REFERRED, OUTCOME, FOLLOW_UP, ANSWERED = "referred", "outcome", "follow_up", "answered"
+    # The family's answer to "is a child in danger now?": yes keeps the case urgent, no lowers it.
+    DANGER_ANSWER = "danger_answer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)

@@ -29,12 +29,13 @@ RECORD_PATIENCE_SECONDS = 600
 
 
 def send_pending(
-    services: Services, conversation_id: int, take_segments: Callable[[int], None]
+    services: Services, conversation_id: int, take_segments: Callable[[int, bool], None]
 ) -> None:
-    """Send the conversation's queued messages oldest first.
+    """Send the conversation's queued messages, urgent ones first, then oldest first.
 
-    take_segments(n) waits for or refuses (raising) the sender's rate limit. A temporary
-    provider failure raises TemporaryFailure after recording the attempt, so the job retries.
+    take_segments(n, urgent) waits for or refuses (raising) the sender's rate limit. A
+    temporary provider failure raises TemporaryFailure after recording the attempt, so the job
+    retries.
     """
     while True:
         with Session.begin() as session:
@@ -54,7 +55,7 @@ def send_pending(
             if phone is None:
                 message.status = Message.SUPPRESSED  # erased family, or a worker without a phone
                 continue
-            take_segments(message.segments)
+            take_segments(message.segments, message.priority >= Message.URGENT)
             message.status = Message.SENDING
             message.attempts += 1
             message_id, body, attempts = message.id, message.body, message.attempts
@@ -113,7 +114,7 @@ _QUEUED = (
         Message.direction == Message.OUT,
         Message.status.in_((Message.QUEUED, Message.SENDING)),
     )
-    .order_by(Message.id)
+    .order_by(Message.priority.desc(), Message.id)
     .limit(1)
 )
 _QUEUED_ID = _QUEUED.with_only_columns(Message.id)

@@ -77,11 +77,11 @@ def record_outcome(session: Session, referral: Referral, status: str, worker_id:
     )
 
 
-def read_answer(body: str) -> str:
+def read_answer(body: str, answers: dict[str, set[str]] = ANSWERS) -> str:
     """YES, NO or OTHER (a question, or anything else the worker should read)."""
     plain = unicodedata.normalize("NFKC", body).casefold().strip()
     plain = "".join(ch for ch in plain if not unicodedata.category(ch).startswith("P")).strip()
-    for answer, words in ANSWERS.items():
+    for answer, words in answers.items():
         if plain in words:
             return answer
     return OTHER

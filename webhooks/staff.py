@@ -80,11 +80,13 @@ def text_worker(
     key: str,
     shorten: str = "",
     about: int | None = None,
+    urgent: bool = False,
     **values,
 ) -> bool:
     """Queue one of the inbox texts to the worker's phone; False when they have no phone.
 
-    `about` is the case the text concerns; `shorten` names the value cut to fit the alert.
+    `about` is the case the text concerns; `shorten` names the value cut to fit the alert;
+    `urgent` (a child in danger) sends it ahead of every text that is not.
     """
     if not worker.active or not worker.phone_ciphertext:
         return False
@@ -96,7 +98,11 @@ def text_worker(
     budget = max(ALERT_SEGMENTS, segments.count_segments(body))
     for message in stage_replies(session, thread, [body], budget, author=Message.SYSTEM):
         message.case_id = about
-    after_commit(session, tasks.send_outbound, thread.id, priority=tasks.URGENT)
+        message.priority = Message.URGENT if urgent else Message.NORMAL
+    if urgent:
+        after_commit(session, tasks.send_urgently, thread.id)
+    else:
+        after_commit(session, tasks.send_outbound, thread.id, priority=tasks.URGENT)
     log.info("staff text %s queued for worker %s", key, worker.id)
     return True
 
@@ -107,6 +113,7 @@ def text_workers(
     key: str,
     shorten: str = "",
     about: int | None = None,
+    urgent: bool = False,
     **values,
 ) -> None:
     """The same text to several workers, once each."""
@@ -114,4 +121,4 @@ def text_workers(
     for worker in workers:
         if worker.id not in seen:
             seen.add(worker.id)
-            text_worker(session, worker, key, shorten, about, **values)
+            text_worker(session, worker, key, shorten, about, urgent, **values)

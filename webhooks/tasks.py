@@ -16,6 +16,7 @@ from webhooks.models import Message
 from webhooks.providers import TemporaryFailure
 from webhooks.queue import make_huey
 from webhooks.rasa import RasaUnavailable
+from webhooks.sender_budget import SenderBudget
 from webhooks.services import current, settle
 
 log = logging.getLogger(__name__)
@@ -88,26 +89,34 @@ def send_staged(connection: Connection, conversation_id: int) -> None:
 
 
 @huey.task(retries=8, retry_delay=2, retry_backoff=2)
-def send_outbound(conversation_id: int) -> None:
+def send_outbound(conversation_id: int, urgent: bool = False) -> None:
     """Send queued replies in order, at no more than the sender's rate (one job at a time per
-    conversation, as for turns); temporary failures are retried with backoff."""
+    conversation, as for turns); temporary failures are retried with backoff. An urgent job
+    (send_urgently) gives back the lane it reserved once its texts have left."""
     with outside_transaction() as connection:
         _send_queued(connection, conversation_id)
+    if urgent:
+        sender_budget().release()
+
+
+def send_urgently(conversation_id: int, priority: int | None = None) -> None:
+    """Send a conversation's urgent texts (a child in danger) ahead of every other text: the
+    sender's next slot is reserved now, and the job jumps the queue."""
+    sender_budget().reserve()
+    send_outbound(conversation_id, urgent=True, priority=URGENT)
+
+
+def sender_budget() -> SenderBudget:
+    settings = current().settings
+    return SenderBudget(huey, settings.sender_id, settings.SEND_RATE_SEGMENTS_PER_SECOND)
 
 
 def _send_queued(connection: Connection, conversation_id: int) -> None:
     services = current()
-    rate = huey.rate_limit(
-        f"sender-{services.settings.sender_id}", services.settings.SEND_RATE_SEGMENTS_PER_SECOND, 1
-    )
-
-    def take_segments(count: int) -> None:
-        for _ in range(count):
-            rate.acquire()
-
+    budget = sender_budget()
     try:
         with conversation_lock(connection, "send", conversation_id):
-            outbound.send_pending(services, conversation_id, take_segments)
+            outbound.send_pending(services, conversation_id, budget.take)
     except leases.Busy:
         return
     if outbound.has_queued(connection, conversation_id):

@@ -24,7 +24,14 @@ START_TIMEOUT = 60
 class LiveApp:
     """gunicorn plus `consumers` huey consumers sharing one database and one queue."""
 
-    def __init__(self, log_dir: Path, database_url: str, rasa_url: str, redis_url: str = ""):
+    def __init__(
+        self,
+        log_dir: Path,
+        database_url: str,
+        rasa_url: str,
+        redis_url: str = "",
+        **settings: str,
+    ):
         self.log_dir = log_dir
         self.port = free_port()
         self.env = {
@@ -41,6 +48,7 @@ class LiveApp:
             "WEB_WORKERS": "2",
             "WEB_THREADS": "8",
             "QUEUE_WORKERS": "4",
+            **settings,
         }
         self.web: subprocess.Popen | None = None
         self.consumers: list[subprocess.Popen] = []

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from webhooks.db import Session
-from webhooks.models import Case, Conversation, Message
+from webhooks.models import Case, CaseEvent, Conversation, Message
+from webhooks.safety import screen
 from webhooks.texts import text
 
 PHONE = "+8613800000021"
@@ -77,3 +78,115 @@ def test_family_who_opted_out_gets_no_text_but_workers_get_the_case(sms):
     assert sms.replies(PHONE) == [text("opted_out", "zh")]
     [case] = cases_of(sms, PHONE)
     assert case.priority == Case.URGENT
+
+
+# --- The second layer: danger told as a situation, and what happens when it is not sure. ---
+
+
+def test_danger_without_alarm_words_needs_no_rasa(sms):
+    """The classifier runs in the webhook: the app fixture's Rasa never answers."""
+    sms.text(PHONE, "俺外孙才三岁 他妈出门两天了还没回来 屋里就他一个人 哭得嗓子都哑了")
+    assert sms.replies(PHONE)[0] == text("emergency", "zh")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("danger", Case.URGENT)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "我家房子昨晚着火烧没了，娃能申请临时救助不",
+        "孩子他爸失踪五年了，孩子能领补助吗",
+        "孩子他爸坐牢了 娃能有补助不",
+        "热死了 娃在屋里不肯出门",
+        "how do I apply for dibao",
+    ],
+)
+def test_ordinary_stories_raise_no_alarm(sms, body):
+    sms.text(PHONE, body)
+    assert not any(m.kind == Message.EMERGENCY for m in sms.thread(PHONE))
+    assert cases_of(sms, PHONE) == []
+
+
+# An estimate inside each level's band (webhooks/safety/screen.py).
+PROBABLE = (screen.PROBABLE_AT + screen.SURE_AT) / 2
+DISTRESS = (screen.DISTRESS_AT + screen.PROBABLE_AT) / 2
+ORDINARY = screen.DISTRESS_AT / 2
+
+
+class FixedModel:
+    """The classifier's estimate fixed, so the flow after each level is tested on its own;
+    which words land where is the evaluation's business (make safety-eval)."""
+
+    def __init__(self, probability):
+        self.value = probability
+
+    def probability(self, _text):
+        return self.value
+
+
+@pytest.fixture
+def classifier_says(monkeypatch):
+    def say(probability):
+        monkeypatch.setattr("webhooks.safety.screen.default_model", lambda: FixedModel(probability))
+
+    return say
+
+
+def test_probable_danger_gets_the_numbers_and_one_question(sms, classifier_says):
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    assert sms.replies(PHONE) == [text("emergency", "zh"), text("danger_question", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("danger", Case.URGENT)
+    assert case.danger_question_at is not None
+
+
+@pytest.mark.parametrize(
+    ("answer", "priority", "reply"),
+    [("1", Case.URGENT, "danger_confirmed"), ("没有", Case.NORMAL, "danger_denied")],
+)
+def test_the_answer_sets_the_priority_and_never_closes_the_case(
+    sms, classifier_says, answer, priority, reply
+):
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, answer)
+    [case] = cases_of(sms, PHONE)
+    assert (case.status, case.priority) == (Case.OPEN, priority)
+    assert case.danger_question_at is None
+    assert sms.replies(PHONE)[-1] == text(reply, "zh")
+    with Session() as session:
+        answers = session.scalars(
+            select(CaseEvent.detail).where(
+                CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.DANGER_ANSWER
+            )
+        ).all()
+    assert answers == [{"answer": "yes" if answer == "1" else "no"}]
+
+
+def test_an_unclear_answer_is_left_for_the_worker(sms, classifier_says):
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "我也说不清楚")
+    [case] = cases_of(sms, PHONE)
+    assert (case.priority, case.danger_question_at is not None) == (Case.URGENT, True)
+    assert len(sms.replies(PHONE)) == 2  # the numbers and the question, nothing more
+
+
+def test_distress_neither_layer_is_sure_of_goes_to_a_worker(sms, classifier_says):
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "孩子最近老是一个人哭 也不说话")
+    assert sms.replies(PHONE) == [text("distress_case", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+def test_below_every_level_the_bot_answers(sms, classifier_says):
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "孩子能领什么补助")
+    assert cases_of(sms, PHONE) == []
+    assert sms.replies(PHONE) == [text("holding", "zh")]  # Rasa is away in this fixture

@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.inbox_helpers import PHONES, V1, seed_area
+from tests.app.live import LiveApp
 from tests.app.test_live_channel import answered, thread_of
 from tests.app.waiting import eventually
+from webhooks import services
+from webhooks.config import Settings
 from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
-from webhooks.models import Case, Conversation, FamilyContact, Message, Worker
+from webhooks.models import Case, Conversation, DeliveryAttempt, FamilyContact, Message, Worker
 from webhooks.texts import text
 
 pytestmark = pytest.mark.stack
@@ -140,3 +143,67 @@ def test_with_rasa_stopped(live_app, area, rasa_stack, body, danger):
             assert text("emergency", "zh") not in sent_to(live_app, phone)
     finally:
         rasa_stack.start_rasa()
+
+
+def test_the_emergency_reply_goes_ahead_of_every_text_waiting(
+    tmp_path, database_url, rasa_stack, redis_url
+):
+    """A sender at one segment a second with twenty families' replies waiting: the emergency
+    reply takes the next slot. Of the replies still waiting when the danger text was stored,
+    only one (the slot already taken) may leave before it."""
+    live = LiveApp(
+        tmp_path, database_url, rasa_stack.rasa_url, redis_url, SEND_RATE_SEGMENTS_PER_SECOND="1"
+    )
+    live.start(consumers=2)
+    try:
+        live.services = services.configure(
+            Settings.from_env({"DATABASE_URL": database_url, "RASA_URL": rasa_stack.rasa_url})
+        )
+        families = [f"+86135000001{n:02d}" for n in range(20)]
+        for phone in families:
+            assert live.text(phone, "HELP").status_code == 200  # one fixed reply each, no Rasa
+        danger = "+8613500000199"
+        assert live.text(danger, "救命 他拿刀要砍孩子").status_code == 200
+        waiting = _replies(Message.status == Message.QUEUED)
+        assert len(waiting) >= 10, "the sender should still have a backlog"
+
+        emergency = eventually(
+            lambda: _sent_at(_emergency_of(live, danger)), EMERGENCY_DEADLINE, "emergency sent"
+        )
+        sent_before = [m for m in waiting if (at := _sent_at(m)) is not None and at < emergency]
+        assert len(sent_before) <= 1, "only the slot already taken may go first"
+    finally:
+        live.stop()
+
+
+def _replies(*where) -> list[int]:
+    with Session() as session:
+        return list(
+            session.scalars(
+                select(Message.id).where(
+                    Message.direction == Message.OUT, Message.kind != Message.EMERGENCY, *where
+                )
+            )
+        )
+
+
+def _emergency_of(live, phone) -> int | None:
+    with Session() as session:
+        conversation = find_sms_conversation(session, live.services.vault, phone)
+        return session.scalar(
+            select(Message.id).where(
+                Message.conversation_id == conversation.id, Message.kind == Message.EMERGENCY
+            )
+        )
+
+
+def _sent_at(message_id: int | None) -> int | None:
+    """The order the text left in: the id of its successful delivery attempt."""
+    if message_id is None:
+        return None
+    with Session() as session:
+        return session.scalar(
+            select(DeliveryAttempt.id).where(
+                DeliveryAttempt.message_id == message_id, DeliveryAttempt.outcome == "sent"
+            )
+        )

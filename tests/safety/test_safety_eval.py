@@ -1,49 +1,58 @@
-"""The labelled set: recall 1.0, at most 1 false alarm in 20, kept apart from the phrase data."""
+"""The labelled sets: the tuning set stays perfect, the blind set keeps its floors, and
+neither is ever read by the rules or the classifier."""
 
 from pathlib import Path
 
 import pytest
 
-from webhooks.safety import eval as safety_eval
+from tests.safety import evaluate
+from webhooks.safety.classifier import training_examples
 from webhooks.safety.normalise import normalise
-from webhooks.safety.rules import default_rules
 
-LABELLED = safety_eval.load_set(safety_eval.DEFAULT_FILE)
-
-
-def test_eval_set_is_large_enough():
-    assert sum(map(len, LABELLED["crisis"].values())) >= 150
-    assert sum(map(len, LABELLED["safe"].values())) >= 250
-    assert set(LABELLED["crisis"]) == {"zh", "zh-hant", "pinyin", "en"}
+TUNING = evaluate.load_tuning(evaluate.TUNING_FILE)
+BLIND = evaluate.load_blind(evaluate.BLIND_DIR)
 
 
-def test_recall_and_false_alarm_rate_meet_the_targets():
-    tallies, _ = safety_eval.evaluate(LABELLED)
-    overall = safety_eval.total(tallies)
-    assert overall.misses == []
-    assert overall.recall == 1.0
-    assert overall.false_alarm_rate <= safety_eval.MAX_FALSE_ALARM_RATE, overall.false_alarms
+def test_tuning_set_is_large_enough():
+    assert sum(item.danger for item in TUNING) >= 150
+    assert sum(not item.danger for item in TUNING) >= 250
+    assert {item.script for item in TUNING if item.danger} == {"zh", "zh-hant", "pinyin", "en"}
 
 
-def test_eval_messages_are_not_phrase_examples():
-    examples = {
-        normalise(e) for rule in default_rules() for e in rule.examples + rule.safe_examples
-    }
-    labelled = [m for groups in LABELLED.values() for ms in groups.values() for m in ms]
-    assert [m for m in labelled if normalise(m) in examples] == []
+def test_blind_set_is_as_the_issue_asks():
+    danger = [item for item in BLIND if item.danger]
+    assert len(BLIND) >= 200
+    assert len(BLIND) - len(danger) >= len(BLIND) // 3  # a third hard controls
+    assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
+    assert any(item.writer in ("child", "teen") for item in danger)
+
+
+@pytest.mark.parametrize("name", ["tuning", "blind"])
+def test_each_set_meets_its_floor(name):
+    items = TUNING if name == "tuning" else BLIND
+    overall = evaluate.evaluate(items)["overall"]
+    floor = evaluate.FLOORS[name]
+    assert overall.recall >= floor["recall"], overall.misses
+    assert overall.false_alarm_rate <= floor["false_alarms"], overall.wrong
+
+
+def test_no_evaluation_message_is_training_data():
+    trained = {normalise(example.text) for example in training_examples()}
+    evaluated = [item.text for item in TUNING + BLIND]
+    assert [text for text in evaluated if normalise(text) in trained] == []
 
 
 @pytest.mark.parametrize(
     ("text", "status"),
     [
-        ("crisis:\n  zh: [孩子失踪了]\nsafe:\n  zh: [孩子发烧了]\n", 0),
+        ("crisis:\n  zh: [孩子失踪了]\nsafe:\n  zh: [今天天气很好]\n", 0),
         ("crisis:\n  zh: [今天天气很好]\nsafe:\n  zh: []\n", 1),  # a miss
         ("crisis:\n  zh: []\nsafe:\n  zh: [孩子失踪了]\n", 1),  # a false alarm
     ],
     ids=["pass", "miss", "false-alarm"],
 )
-def test_command_exits_1_when_short_of_the_targets(tmp_path: Path, capsys, text, status):
+def test_command_exits_1_below_the_floor(tmp_path: Path, capsys, text, status):
     path = tmp_path / "set.yml"
     path.write_text(text, encoding="utf-8")
-    assert safety_eval.main(["--file", str(path)]) == status
+    assert evaluate.main(["--tuning", str(path), "--blind", str(tmp_path / "none")]) == status
     assert "recall" in capsys.readouterr().out

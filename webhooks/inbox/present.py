@@ -65,6 +65,11 @@ EVENTS = {
     CaseEvent.OUTCOME: "转介结果 Referral outcome",
     CaseEvent.FOLLOW_UP: "已发回访短信 Follow-up sent",
     CaseEvent.ANSWERED: "家庭答复回访 Family answered the follow-up",
+    CaseEvent.DANGER_ANSWER: "家庭答复是否有危险 Family said whether a child is in danger",
+}
+DANGER_ANSWERS = {
+    "yes": "有危险，仍为紧急 yes: stays urgent",
+    "no": "没有，改为普通 no: now normal",
 }
 ANSWERS = {"yes": "已申请 applied", "no": "还没有 not yet", "other": "有问题 a question"}
 SUMMARY_PREVIEW = 120
@@ -156,6 +161,8 @@ def _event_detail(event: CaseEvent, workers: dict[int, str]) -> str:
         name = programme_name(str(detail.get("programme")), "zh")
         status = REFERRAL_STATUSES.get(detail.get("status"), "")
         return f"{name} {status}".strip()
+    if event.kind == CaseEvent.DANGER_ANSWER:
+        return DANGER_ANSWERS.get(detail.get("answer"), "")
     if event.kind == CaseEvent.ANSWERED:
         return ANSWERS.get(detail.get("answer"), "没有答复 no answer")
     if event.kind in (CaseEvent.OPENED, CaseEvent.URGENT, CaseEvent.REOPENED):

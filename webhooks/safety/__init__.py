@@ -2,12 +2,16 @@
 
 from webhooks.safety.emergency import emergency_text
 from webhooks.safety.rules import CATEGORIES, RuleFileError, default_rules
-from webhooks.safety.screen import DangerHit, check, language_of
+from webhooks.safety.screen import DISTRESS, PROBABLE, SURE, DangerHit, assess, check, language_of
 
 __all__ = [
     "CATEGORIES",
+    "DISTRESS",
+    "PROBABLE",
+    "SURE",
     "DangerHit",
     "RuleFileError",
+    "assess",
     "check",
     "default_rules",
     "emergency_text",

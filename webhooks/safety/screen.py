@@ -1,25 +1,85 @@
-"""The danger screen: does a family's message say a child is in danger, and in which language."""
+"""The danger screen: does a family's message say a child is in danger, and in which language.
 
-from dataclasses import dataclass
+Two layers, both in this process and before any NLU, so neither waits for Rasa or the queue:
+the rules (phrases/, fast and explainable: what a supervisor wrote) and the classifier
+(classifier.py: danger told as a situation, without alarm words). `check` is the rules alone;
+`assess` is what the helpline acts on, with how sure it is.
+"""
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
 
 from nlu.text import detect_language
+from webhooks.safety.classifier import default_model
 from webhooks.safety.normalise import has_chinese, normalise
 from webhooks.safety.pinyin import syllables
 from webhooks.safety.rules import default_rules
 
+# How sure the screen is, and what the helpline does about it (webhooks/inbound.py):
+SURE = "sure"  # emergency numbers, an urgent case, alerts
+PROBABLE = "probable"  # the same, and one question whose answer sets the case's priority
+DISTRESS = "distress"  # no alarm: a case for a worker instead of the bot answering alone
+# The classifier's probability from which each level starts (make safety-eval shows the
+# trade-off on the tuning and blind sets).
+SURE_AT = 0.97
+PROBABLE_AT = 0.92
+DISTRESS_AT = 0.8
+# A guarded rule hit (the past, a story, a joke) that the classifier rates below this is dropped.
+GUARDED_DROP_AT = 0.1
+GUARDS_FILE = Path(__file__).parent / "guards.yml"
+SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
+
 
 @dataclass(frozen=True)
 class DangerHit:
-    """What the screen found: the kind of danger, the reply language and the rule that fired."""
+    """What the screen found: the kind of danger, the reply language and what fired."""
 
     category: str
     language: str  # "zh" or "en": the language to answer the family in
-    rule_id: str
+    rule_id: str  # the rule, or "classifier"
     matched: str  # the words that matched, as normalised, for the case note
+    level: str = SURE
+    probability: float | None = None  # the classifier's, when it decided
+
+    @property
+    def alarm(self) -> bool:
+        """Whether the family gets the emergency numbers."""
+        return self.level in (SURE, PROBABLE)
+
+
+def assess(text: str) -> DangerHit | None:
+    """Both layers: a rule's hit, else the classifier's estimate turned into a level.
+
+    A rule's hit in a message about the past, a story, a game or a joke (guards.yml) that the
+    classifier reads as ordinary is no alarm: below GUARDED_DROP_AT the bot answers, up to
+    DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
+    numbers and the question (probable).
+    """
+    hit = check(text)
+    if not text.strip():
+        return hit
+    probability = default_model().probability(text)
+    if hit is not None:
+        if probability >= PROBABLE_AT or not guarded(text):
+            return hit
+        if probability < GUARDED_DROP_AT:
+            return None
+        level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
+        return replace(hit, level=level, probability=round(probability, 3))
+    if probability < DISTRESS_AT:
+        return None
+    level = SURE if probability >= SURE_AT else PROBABLE if probability >= PROBABLE_AT else DISTRESS
+    return DangerHit(
+        SITUATION, language_of(text), "classifier", text[:80], level, round(probability, 3)
+    )
 
 
 def check(text: str) -> DangerHit | None:
-    """Screen one inbound message; return the most urgent danger it names, or None."""
+    """The rules alone: the most urgent danger a phrase names, or None."""
     plain = normalise(text)
     latin, chinese = _latin(plain), has_chinese(plain)
     # Each rule reads one form of the message; a form with nothing to read is skipped.
@@ -34,6 +94,36 @@ def check(text: str) -> DangerHit | None:
         if match is not None:
             return DangerHit(rule.category, language_of(text), rule.id, match.group())
     return None
+
+
+def guarded(text: str) -> bool:
+    """Whether the message says it is about the past, a story, a game or a joke."""
+    plain = normalise(text)
+    zh, en, pinyin = _guards()
+    return bool(
+        (has_chinese(plain) and zh.search(plain))
+        or (_latin(plain) and (en.search(plain) or pinyin.search(syllables(plain))))
+    )
+
+
+@functools.cache
+def _guards() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """guards.yml compiled: one pattern per form of the message."""
+    data = yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
+
+    def words(language: str) -> list[str]:
+        return sorted(
+            {w for group in data[language].values() for w in group}, key=len, reverse=True
+        )
+
+    zh = "|".join(re.escape(normalise(w)) for w in words("zh"))
+    en = "|".join(words("en"))  # already patterns: "when (?:he|she) was small"
+    pinyin = "|".join(re.escape(w) for w in words("pinyin"))
+    return (
+        re.compile(zh),
+        re.compile(rf"\b(?:{en})\b"),
+        re.compile(rf"(?<![a-z])(?:{pinyin})(?![a-z])"),
+    )
 
 
 def language_of(text: str) -> str:

@@ -1,0 +1,206 @@
+"""Measure the danger screen: the tuning set the team looks at, and the blind set it may not.
+
+    python -m tests.safety.evaluate [--tuning FILE] [--blind DIR] [--errors]
+
+For every message the screen's answer is one of: alarm (sure or probable: the emergency
+numbers go out and an urgent case opens), distress (a normal case for a worker, no emergency
+text) or nothing (the bot answers). Reported per set, by script, by writer and by whether the
+message has an alarm word: recall (danger messages that raised the alarm), reach (danger
+messages that reached a person: alarm or distress), false alarms (controls that raised the
+alarm) and controls sent to a worker. The rules alone are reported beside both layers.
+
+The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
+The blind set (tests/safety/blind/) was written from short scenario descriptions by writers
+who had seen neither the rules nor the training data; it is never used to write either, only
+scored here. Exits 1 when a set falls below its floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from webhooks.safety.screen import assess, check
+
+HERE = Path(__file__).parent
+TUNING_FILE = HERE / "eval.yml"
+BLIND_DIR = HERE / "blind"
+ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
+
+# Floors: the tuning set must stay perfect. The blind set's are what it measured on
+# 2026-12-05 (recall 0.880, false alarms 0.080), less a little room: they guard against
+# getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
+FLOORS = {
+    "tuning": {"recall": 1.0, "false_alarms": 0.05},
+    "blind": {"recall": 0.85, "false_alarms": 0.11},
+}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    danger: bool
+    script: str
+    writer: str = "adult"
+    alarm_words: bool | None = None
+    category: str = ""
+
+
+@dataclass
+class Tally:
+    danger: int = 0
+    alarmed: int = 0
+    reached: int = 0
+    controls: int = 0
+    false_alarms: int = 0
+    sent_to_worker: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, item: Labelled, outcome: str, note: str) -> None:
+        if item.danger:
+            self.danger += 1
+            self.alarmed += outcome == ALARM
+            self.reached += outcome != NOTHING
+            if outcome != ALARM:
+                self.misses.append(f"[{outcome}] {item.text}  ({item.category}; {note})")
+        else:
+            self.controls += 1
+            self.false_alarms += outcome == ALARM
+            self.sent_to_worker += outcome == DISTRESS
+            if outcome != NOTHING:
+                self.wrong.append(f"[{outcome}] {item.text}  ({note})")
+
+    @property
+    def recall(self) -> float:
+        return self.alarmed / self.danger if self.danger else 1.0
+
+    @property
+    def reach(self) -> float:
+        return self.reached / self.danger if self.danger else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.controls if self.controls else 0.0
+
+    @property
+    def worker_rate(self) -> float:
+        return self.sent_to_worker / self.controls if self.controls else 0.0
+
+
+def load_tuning(path: Path) -> list[Labelled]:
+    """eval.yml: {"crisis": {script: [text]}, "safe": {script: [text]}}."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) != {"crisis", "safe"}:
+        raise ValueError(f"{path}: expected exactly the keys 'crisis' and 'safe'")
+    return [
+        Labelled(text, label == "crisis", script)
+        for label, groups in data.items()
+        for script, texts in groups.items()
+        for text in texts
+    ]
+
+
+def load_blind(directory: Path) -> list[Labelled]:
+    """blind/*.yml: lists of {text, label: danger|control, script, writer, alarm_words}."""
+    items = []
+    for path in sorted(directory.glob("*.yml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+            if entry.get("label") not in ("danger", "control"):
+                raise ValueError(f"{path}: label must be danger or control: {entry!r}")
+            items.append(
+                Labelled(
+                    text=str(entry["text"]),
+                    danger=entry["label"] == "danger",
+                    script=str(entry.get("script", "?")),
+                    writer=str(entry.get("writer", "?")),
+                    alarm_words=entry.get("alarm_words"),
+                    category=str(entry.get("category", "")),
+                )
+            )
+    return items
+
+
+def outcome_of(text: str, rules_only: bool = False) -> tuple[str, str]:
+    """What the helpline would do with the message, and a note on why."""
+    hit = check(text) if rules_only else assess(text)
+    if hit is None:
+        return NOTHING, "-"
+    note = hit.rule_id if hit.probability is None else f"p={hit.probability:.2f}"
+    return (ALARM if hit.alarm else DISTRESS), f"{hit.level} {note}"
+
+
+def evaluate(items: list[Labelled], rules_only: bool = False) -> dict[str, Tally]:
+    """Tallies overall and by script, writer and alarm words."""
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for item in items:
+        outcome, note = outcome_of(item.text, rules_only)
+        groups = ["overall", f"script {item.script}"]
+        if item.danger:
+            groups.append(f"writer {'child' if item.writer in ('child', 'teen') else 'adult'}")
+            if item.alarm_words is not None:
+                groups.append("alarm words" if item.alarm_words else "no alarm words")
+        for group in groups:
+            tallies[group].add(item, outcome, note)
+    return dict(tallies)
+
+
+def report(name: str, tallies: dict[str, Tally], rules: Tally, errors: bool) -> list[str]:
+    lines = [
+        f"== {name} set",
+        f"{'group':<20}{'danger':>7}{'recall':>8}{'reach':>7}{'controls':>10}"
+        f"{'false alarms':>14}{'to worker':>11}",
+    ]
+    for group in sorted(tallies, key=lambda g: (g != "overall", g)):
+        t = tallies[group]
+        lines.append(
+            f"{group:<20}{t.danger:>7}{t.recall:>8.3f}{t.reach:>7.3f}{t.controls:>10}"
+            f"{t.false_alarm_rate:>14.3f}{t.worker_rate:>11.3f}"
+        )
+    lines.append(
+        f"{'rules alone':<20}{rules.danger:>7}{rules.recall:>8.3f}{rules.reach:>7.3f}"
+        f"{rules.controls:>10}{rules.false_alarm_rate:>14.3f}{rules.worker_rate:>11.3f}"
+    )
+    overall = tallies["overall"]
+    if errors or name == "tuning":
+        lines += [f"danger without the alarm ({len(overall.misses)}):"]
+        lines += [f"  {m}" for m in overall.misses]
+        lines += [f"controls with an alarm or a case ({len(overall.wrong)}):"]
+        lines += [f"  {m}" for m in overall.wrong]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tuning", type=Path, default=TUNING_FILE)
+    parser.add_argument("--blind", type=Path, default=BLIND_DIR)
+    parser.add_argument("--errors", action="store_true", help="list the blind set's errors too")
+    args = parser.parse_args(argv)
+    sets = {"tuning": load_tuning(args.tuning)}
+    if args.blind.is_dir() and any(args.blind.glob("*.yml")):
+        sets["blind"] = load_blind(args.blind)
+    passed = True
+    for name, items in sets.items():
+        tallies = evaluate(items)
+        rules = evaluate(items, rules_only=True)["overall"]
+        print("\n".join(report(name, tallies, rules, args.errors)), end="\n\n")
+        overall, floor = tallies["overall"], FLOORS[name]
+        ok = overall.recall >= floor["recall"] and (
+            overall.false_alarm_rate <= floor["false_alarms"]
+        )
+        print(
+            f"{'PASS' if ok else 'FAIL'} {name}: recall {overall.recall:.3f} "
+            f"(floor {floor['recall']}), false alarms {overall.false_alarm_rate:.3f} "
+            f"(at most {floor['false_alarms']})\n"
+        )
+        passed &= ok
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
