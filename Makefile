@@ -105,8 +105,10 @@ pytest: .venv/installed .venv-rasa/installed .venv/chromium $(MODEL)
 	$(RASA)/pip install -q --no-deps -r bot/requirements-extra.txt 2>&1 | $(QUIET_PIP)
 	touch $@
 
-# Order-only: the name already says what the model was trained from.
+# Order-only: the name already says what the model was trained from. --force: Rasa's own cache
+# knows the data and config but not our components' code (nlu/*.py), so it would restore a
+# classifier trained on the old code's tokens.
 $(MODEL): | .venv-rasa/installed
-	$(RASA)/rasa train --config bot/config.yml --domain bot/domain.yml --data nlu bot/data \
+	$(RASA)/rasa train --force --config bot/config.yml --domain bot/domain.yml --data nlu bot/data \
 		--out models --fixed-model-name $(basename $(basename $(notdir $@)))
 	ls -t models/bot-*.tar.gz | tail -n +4 | xargs -r rm --

@@ -33,6 +33,11 @@ SOUND_ENTITIES = ("programme",)
 # as rapidfuzz scores the pinyin); shorter ones must sound the same.
 FUZZY_SYLLABLES = 4
 FUZZY_SCORE = 85
+# Latin words (English, pinyin) of these entities may be misspelt ("medcal assistance",
+# "dibo"): the same number of words, at least this many letters, scored by rapidfuzz.
+SPELLING_LETTERS = 5
+SPELLING_SCORE = 80
+_LATIN_WORD = re.compile(r"[a-z0-9']+")
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,13 @@ class EntityIndex:
             and len(surface.text) >= 2
             and _ALL_CJK.fullmatch(surface.text)
         ]
+        self.spellings = [
+            (len(surface.text.split()), surface)
+            for surface in self.surfaces
+            if surface.entity in SOUND_ENTITIES
+            and len(surface.text.replace(" ", "")) >= SPELLING_LETTERS
+            and _LATIN_WORD.fullmatch(surface.text.replace(" ", ""))
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,9 +96,13 @@ class EntityIndex:
             if not _overlaps(taken, start, end):
                 found.append((start, end, surface.entity, surface.value))
                 taken.append((start, end))
-        for start, end, surface in self._sound_matches(text, taken):
-            found.append((start, end, surface.entity, surface.value))
-            taken.append((start, end))
+        for start, end, surface in [
+            *self._sound_matches(text, taken),
+            *self._spelling_matches(text, taken),
+        ]:
+            if not _overlaps(taken, start, end):
+                found.append((start, end, surface.entity, surface.value))
+                taken.append((start, end))
         for entity, patterns in self.patterns.items():
             for pattern in patterns:
                 for match in pattern.finditer(text):
@@ -144,6 +160,31 @@ class EntityIndex:
                 length, surface = match
                 yield run.start() + position, run.start() + position + length, surface
                 position += length
+
+    def _spelling_matches(
+        self, text: str, taken: list[tuple[int, int]]
+    ) -> Iterable[tuple[int, int, Surface]]:
+        """Latin words misspelt by a letter or two: the best-scoring word of the same length
+        in words, for each run of words not matched already; longest words first."""
+        words = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(text)]
+        index = 0
+        while index < len(words):
+            best = None
+            for count, surface in self.spellings:  # longest first
+                window = words[index : index + count]
+                start, end = window[0][0], window[-1][1]
+                if len(window) < count or _overlaps(taken, start, end):
+                    continue
+                written = " ".join(word for _, _, word in window)
+                score = fuzz.ratio(written, surface.text)
+                if score >= SPELLING_SCORE and (best is None or score > best[0]):
+                    best = (score, count, start, end, surface)
+            if best is None:
+                index += 1
+                continue
+            _, count, start, end, surface = best
+            yield start, end, surface
+            index += count
 
     def _sounds_like(self, run, sounds, position, taken, offset):
         for wanted, surface in self.sounds:  # longest first

@@ -20,6 +20,9 @@ from pypinyin import Style, lazy_pinyin, pinyin
 _TO_SIMPLIFIED = OpenCC("t2s")
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _HAS_CJK = re.compile(f"[{CJK}]")
+_CJK_RUN = re.compile(f"[{CJK}]+")
+# The longest word respelt by its sound.
+RESPELL_LONGEST = 6
 _LATIN_WORD = re.compile(r"[a-z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -161,7 +164,7 @@ def normalise(text: str, pinyin_words: PinyinIndex | None = None) -> Normalised:
             spans.append((index, index + 1))
     simple = _simplify("".join(chars), tuple(spans))
     spaced = _squeeze(simple)
-    return pinyin_words.convert(spaced) if pinyin_words else spaced
+    return pinyin_words.respell(pinyin_words.convert(spaced)) if pinyin_words else spaced
 
 
 def detect_language(text: str) -> str | None:
@@ -248,6 +251,7 @@ class PinyinIndex:
         for word, _ in ranked:
             self.words.setdefault(pinyin_key(lazy_pinyin(word, v_to_u=False)), word)
         self.longest = max((len(key) for key in self.words), default=0)
+        self.known = frozenset(counts)
 
     @classmethod
     def from_words(cls, words: Iterable[str]) -> PinyinIndex:
@@ -255,6 +259,30 @@ class PinyinIndex:
 
     def vocabulary(self) -> list[str]:
         return sorted(self.words.values())
+
+    def respell(self, normalised: Normalised) -> Normalised:
+        """Chinese typed with the wrong characters of the right sound (泥好, 在见, 底保), as a
+        pinyin keyboard offers them, respelt as the vocabulary's word: only where the written
+        characters are no word of the vocabulary, the word sounds the same, has as many
+        characters and shares at least one of them. The offsets stay as they were."""
+        text = normalised.text
+        chars = list(text)
+        for run in _CJK_RUN.finditer(text):
+            word, start = run.group(), run.start()
+            sounds = [pinyin_key([syllable]) for syllable in lazy_pinyin(word)]
+            position = 0
+            while position < len(word) - 1:
+                for length in range(min(RESPELL_LONGEST, len(word) - position), 1, -1):
+                    written = word[position : position + length]
+                    if written in self.known:
+                        break  # a word as it is: leave it
+                    meant = self.words.get("".join(sounds[position : position + length]))
+                    if meant and len(meant) == length and set(meant) & set(written):
+                        chars[start + position : start + position + length] = meant
+                        position += length - 1
+                        break
+                position += 1
+        return Normalised("".join(chars), normalised.spans)
 
     def convert(self, normalised: Normalised) -> Normalised:
         """The text with each run of pinyin words replaced by the Chinese words it spells."""

@@ -54,3 +54,33 @@ def test_only_programmes_are_matched_by_sound():
 
 def test_the_right_characters_still_match_as_before():
     assert programmes("我家低保停了") == [("dibao", "低保")]
+
+
+SPELLED = EntityIndex(
+    [
+        Surface("medical assistance", "programme", "medical_assistance"),
+        Surface("extreme poverty support", "programme", "extreme_poverty_support"),
+        Surface("dibao", "programme", "dibao"),
+        Surface("rehab", "programme", "disability_rehab"),
+    ],
+    {},
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "written"),
+    [
+        ("is he eligble for medcal assistance", "medical_assistance", "medcal assistance"),
+        ("who is extream poverty support for", "extreme_poverty_support", "extream poverty support"),
+        ("is dibau paid monthly", "dibao", "dibau"),
+        ("wo jia neng shenqing dibo ma", "dibao", "dibo"),
+    ],
+)
+def test_a_misspelt_latin_name_is_the_programme(text, value, written):
+    found = SPELLED.find(normalise(text))
+    assert [(e["value"], text[e["start"] : e["end"]]) for e in found] == [(value, written)]
+
+
+@pytest.mark.parametrize("text", ["I read a report", "medical", "di bo luo"])
+def test_short_or_distant_words_are_not_programmes(text):
+    assert SPELLED.find(normalise(text)) == []

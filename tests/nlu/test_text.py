@@ -119,3 +119,36 @@ def test_entities_with_parent_roles_and_numbers():
     assert statuses == {("imprisoned", "father"), ("lost_contact", "mother")}
     assert {"entity": "age", "start": 12, "end": 13, "value": 7} in found
     assert any(e["entity"] == "programme" and e["value"] == "dibao" for e in found)
+
+
+RESPELLING = PinyinIndex(["你好", "再见", "谢谢", "不是", "低保", "申请", "在家", "孩子", "我", "家"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("泥好", "你好"),
+        ("在见", "再见"),
+        ("布是", "不是"),
+        ("俺家能身请底保不", "俺家能申请低保不"),
+    ],
+)
+def test_homophone_typos_are_read_as_the_vocabulary_word(typed, read):
+    assert normalise(typed, RESPELLING).text == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子在家",  # words of the vocabulary stay as they are
+        "写写你",  # a sound-alike sharing no character is not guessed
+        "天气很好",  # nothing there sounds like a word
+    ],
+)
+def test_words_that_are_no_typo_stay(text):
+    assert normalise(text, RESPELLING).text == text
+
+
+def test_respelling_keeps_the_offsets():
+    normalised = normalise("泥好", RESPELLING)
+    assert normalised.span(0, 2) == (0, 2)
