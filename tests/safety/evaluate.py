@@ -33,11 +33,11 @@ BLIND_DIR = HERE / "blind"
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind set's are what it measured on
-# 2026-12-05 (recall 0.880, false alarms 0.080), less a little room: they guard against
+# 2026-12-05 (recall 0.920, false alarms 0.080), less a little room: they guard against
 # getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
-    "blind": {"recall": 0.85, "false_alarms": 0.11},
+    "blind": {"recall": 0.88, "false_alarms": 0.1},
 }
 
 
