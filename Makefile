@@ -63,9 +63,10 @@ bench: .venv/installed .venv-rasa/installed $(MODEL)  ## bare Rasa against the f
 
 test: lint bot-test nlu-eval safety-eval pytest  ## everything CI checks
 
-lint: .venv/installed  ## ruff check and format check
+lint: .venv/installed  ## ruff check and format check, import contracts (pyproject.toml)
 	$(APP)/ruff check .
 	$(APP)/ruff format --check .
+	$(APP)/lint-imports
 
 format: .venv/installed  ## ruff format and fixes
 	$(APP)/ruff format .

@@ -22,10 +22,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["helpline"] = services.configure(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    from webhooks import auth, cli, dashboard, health, inbox, safety, simulator, spool
-    from webhooks.chat.views import bp as chat_bp
-    from webhooks.sms.views import bp as sms_bp
-    from webhooks.sms.views import receive
+    # tasks: the jobs that carry out the work the domain asks for after a commit.
+    from webhooks import (
+        auth,
+        cli,
+        dashboard,
+        health,
+        inbound,
+        inbox,
+        safety,
+        spool,
+        tasks,  # noqa: F401
+    )
+    from webhooks.channels import simulator
+    from webhooks.channels.chat.views import bp as chat_bp
+    from webhooks.channels.sms import bp as sms_bp
 
     auth.init_app(app)
     app.register_blueprint(health.bp)
@@ -44,5 +55,5 @@ def create_app(config: dict | None = None) -> Flask:
     # seconds), not in the first family's webhook.
     safety.assess("ni hao 你好 hello")
     # A process killed during a database outage may have left spooled texts behind.
-    spool.resume(app.extensions["helpline"], receive)
+    spool.resume(app.extensions["helpline"], inbound.receive_sms)
     return app

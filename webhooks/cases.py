@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from webhooks import referrals, routing, staff, tasks
+from webhooks import referrals, routing, staff
 from webhooks.config import Settings
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import utcnow
 from webhooks.models import Case, CaseEvent, Conversation, Message, Region, Worker
-from webhooks.queue import after_commit
+from webhooks.queue import SEND, after_commit
 from webhooks.services import current
 from webhooks.sms import segments
 
@@ -169,7 +169,7 @@ def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Messa
         case.assignee_id = worker.id
         _event(session, case, CaseEvent.CLAIMED, worker.id)
     conversation.last_activity_at = now
-    after_commit(session, tasks.send_outbound, conversation.id)
+    after_commit(session, SEND, conversation.id)
     return sent
 
 
@@ -186,7 +186,7 @@ def resolve(session: Session, case: Case, worker_id: int | None) -> bool:
     conversation = case.conversation
     conversation.mode = Conversation.BOT
     stage_notice(session, conversation, "case_resolved")
-    after_commit(session, tasks.send_outbound, conversation.id)
+    after_commit(session, SEND, conversation.id)
     _event(session, case, CaseEvent.RESOLVED, worker_id)
     return True
 
@@ -249,7 +249,7 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
         case.priority = Case.NORMAL
     key = "danger_confirmed" if answer == referrals.YES else "danger_denied"
     stage_notice(session, case.conversation, key, reply_to=message)
-    after_commit(session, tasks.send_outbound, case.conversation_id)
+    after_commit(session, SEND, case.conversation_id)
 
 
 def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
@@ -274,7 +274,7 @@ def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
             place=place_name(case),
             body=message.body,
         )
-    after_commit(session, tasks.send_outbound, conversation.id)
+    after_commit(session, SEND, conversation.id)
 
 
 def escalate_overdue(session: Session, settings: Settings, now: datetime) -> list[int]:

@@ -16,7 +16,7 @@ from webhooks import auth, family_data, routing, staff
 from webhooks.crypto import normalise_phone
 from webhooks.db import Session
 from webhooks.models import Case, CaseEvent, Region, Worker
-from webhooks.sms.views import PHONE
+from webhooks.sms.cleaning import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 DEMO_REGIONS = [

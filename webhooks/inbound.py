@@ -6,14 +6,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlu.text import detect_language
-from webhooks import cases, tasks
-from webhooks.conversations import stage_notice, stage_replies
+from webhooks import cases, worker_sms
+from webhooks.conversations import sms_conversation, stage_notice, stage_replies, store_inbound
+from webhooks.db import Session as DbSession
 from webhooks.db import utcnow
 from webhooks.models import Case, Conversation, Message
-from webhooks.queue import after_commit
+from webhooks.queue import SEND, SEND_URGENTLY, TURN, after_commit
 from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, classify
+from webhooks.spool import InboundSms
+from webhooks.staff import registered_worker
+
+
+def receive_sms(services: Services, sms: InboundSms) -> None:
+    """Store a family's (or a worker's) text and decide who answers it, in one transaction:
+    the webhook's work, and the spool's when it stores texts the database could not take."""
+    with DbSession.begin() as session:
+        worker = registered_worker(session, services.vault, sms.phone)
+        if worker is not None:  # a worker's own phone: "#123 text" commands, not a family
+            worker_sms.handle(session, services, worker, sms.body, sms.sid)
+            return
+        conversation = sms_conversation(session, services.vault, sms.phone)
+        message = store_inbound(session, conversation, sms.body, provider_sid=sms.sid)
+        # None: Twilio retried a message we already have, and it gets nothing more.
+        if message is not None:
+            route(session, services, message, has_media=sms.has_media)
 
 
 def route(session: Session, services: Services, message: Message, has_media: bool = False) -> None:
@@ -52,7 +70,7 @@ def route(session: Session, services: Services, message: Message, has_media: boo
     elif hit is not None:
         _distress(session, conversation, message, hit)
     else:
-        after_commit(session, tasks.run_turns, conversation.id)
+        after_commit(session, TURN, conversation.id)
 
 
 # The same emergency text goes to a family at most once in this long.
@@ -83,7 +101,7 @@ def _danger(session: Session, conversation: Conversation, message: Message, hit:
             session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
         )
         case.danger_question_at = utcnow()
-    after_commit(session, tasks.send_urgently, conversation.id)
+    after_commit(session, SEND_URGENTLY, conversation.id)
 
 
 def _distress(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
@@ -117,7 +135,7 @@ def _emergency_sent_recently(session: Session, conversation: Conversation) -> bo
 def _answer(session, conversation, message, key, kind=Message.REPLY) -> None:
     stage_notice(session, conversation, key, kind=kind, reply_to=message)
     message.status = Message.HANDLED
-    after_commit(session, tasks.send_outbound, conversation.id)
+    after_commit(session, SEND, conversation.id)
 
 
 def _page(session, services, conversation, message) -> None:
@@ -128,4 +146,4 @@ def _page(session, services, conversation, message) -> None:
     budget = services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, [conversation.more_text], budget, reply_to=message)
     message.status = Message.HANDLED
-    after_commit(session, tasks.send_outbound, conversation.id)
+    after_commit(session, SEND, conversation.id)

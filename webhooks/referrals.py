@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.eligibility import programme_ids, programme_info
-from webhooks import tasks
 from webhooks.config import Settings
 from webhooks.conversations import stage_replies
 from webhooks.db import utcnow
 from webhooks.models import Case, CaseEvent, Conversation, FamilyContact, Message, Referral
-from webhooks.queue import after_commit
+from webhooks.queue import SEND, after_commit
 from webhooks.texts import text
 
 log = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list
                 detail={"programmes": [r.programme for r in due]},
             )
         )
-        after_commit(session, tasks.send_outbound, conversation.id)
+        after_commit(session, SEND, conversation.id)
         asked.append(case.id)
     if asked:
         log.info("follow-up asked on %d cases", len(asked))

@@ -1,6 +1,6 @@
 """Texts to workers' own phones: each worker has a staff thread, a Conversation on channel STAFF.
 
-Alerts are staged as QUEUED messages in that thread and sent by tasks.send_outbound, so they
+Alerts are staged as QUEUED messages in that thread and sent by the queue's send jobs, so they
 share the families' provider, sender rate limit, retries, delivery reports and sweep.
 """
 
@@ -10,11 +10,10 @@ import logging
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from webhooks import tasks
 from webhooks.conversations import new_pseudonym, stage_replies
 from webhooks.crypto import PhoneVault
 from webhooks.models import Conversation, Message, Worker
-from webhooks.queue import after_commit
+from webhooks.queue import SEND_SOON, SEND_URGENTLY, after_commit
 from webhooks.sms import segments
 from webhooks.texts import text
 
@@ -99,10 +98,7 @@ def text_worker(
     for message in stage_replies(session, thread, [body], budget, author=Message.SYSTEM):
         message.case_id = about
         message.priority = Message.URGENT if urgent else Message.NORMAL
-    if urgent:
-        after_commit(session, tasks.send_urgently, thread.id)
-    else:
-        after_commit(session, tasks.send_outbound, thread.id, priority=tasks.URGENT)
+    after_commit(session, SEND_URGENTLY if urgent else SEND_SOON, thread.id)
     log.info("staff text %s queued for worker %s", key, worker.id)
     return True
 

@@ -8,7 +8,7 @@ from huey import crontab
 from huey.exceptions import RateLimitExceeded
 from sqlalchemy import Connection, and_, or_, select
 
-from webhooks import cases, leases, outbound, referrals, spool, turns
+from webhooks import cases, inbound, leases, outbound, queue, referrals, spool, turns
 from webhooks import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
 from webhooks.config import Settings
 from webhooks.db import Session, outside_transaction, utcnow
@@ -99,11 +99,23 @@ def send_outbound(conversation_id: int, urgent: bool = False) -> None:
         sender_budget().release()
 
 
-def send_urgently(conversation_id: int, priority: int | None = None) -> None:
+def send_urgently(conversation_id: int) -> None:
     """Send a conversation's urgent texts (a child in danger) ahead of every other text: the
     sender's next slot is reserved now, and the job jumps the queue."""
     sender_budget().reserve()
     send_outbound(conversation_id, urgent=True, priority=URGENT)
+
+
+def send_soon(conversation_id: int) -> None:
+    """Texts to a worker's phone: the send job jumps the queue (not the sender's budget)."""
+    send_outbound(conversation_id, priority=URGENT)
+
+
+# How the work the domain asks for after a commit is done (webhooks/queue.py).
+queue.handle(queue.TURN, run_turns)
+queue.handle(queue.SEND, send_outbound)
+queue.handle(queue.SEND_SOON, send_soon)
+queue.handle(queue.SEND_URGENTLY, send_urgently)
 
 
 def sender_budget() -> SenderBudget:
@@ -159,9 +171,7 @@ def sweep() -> None:
 def drain_spool() -> None:
     """Store texts that a web process on this machine spooled while the database was down,
     should that process have stopped before it could (it drains its own spool as a rule)."""
-    from webhooks.sms.views import receive  # the webhook's own storing; views imports tasks
-
-    spool.drain(current(), receive)
+    spool.drain(current(), inbound.receive_sms)
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -25,12 +25,11 @@ from tests.app import replicas as shared
 from tests.app.live import LiveApp
 from tests.app.tcp_proxy import TcpProxy
 from tests.app.waiting import eventually
-from webhooks import leases, services, spool
+from webhooks import inbound, leases, services, spool
 from webhooks.config import Settings
 from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
 from webhooks.models import Lease, Message
-from webhooks.sms import views
 
 FAMILIES, TEXTS = 12, 8  # a flood of 96 texts per test, posted by 8 senders at once
 # Long enough that texts pile up in the spool and work in progress is cut mid-way; shorter than
@@ -276,8 +275,9 @@ def test_the_webhook_answers_503_only_when_even_the_spool_fails(
     app, sms, tmp_path, monkeypatch, no_outage
 ):
     helpline = app.extensions["helpline"]
-    monkeypatch.setattr(views, "receive", Database().__call__)
-    views.receive.__self__.down = True
+    database = Database()
+    database.down = True
+    monkeypatch.setattr(inbound, "receive_sms", database)
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
     settings = replace(helpline.settings, SPOOL_DIR=str(not_a_directory / "spool"))

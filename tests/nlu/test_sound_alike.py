@@ -71,7 +71,11 @@ SPELLED = EntityIndex(
     ("text", "value", "written"),
     [
         ("is he eligble for medcal assistance", "medical_assistance", "medcal assistance"),
-        ("who is extream poverty support for", "extreme_poverty_support", "extream poverty support"),
+        (
+            "who is extream poverty support for",
+            "extreme_poverty_support",
+            "extream poverty support",
+        ),
         ("is dibau paid monthly", "dibao", "dibau"),
         ("wo jia neng shenqing dibo ma", "dibao", "dibo"),
     ],

@@ -121,7 +121,9 @@ def test_entities_with_parent_roles_and_numbers():
     assert any(e["entity"] == "programme" and e["value"] == "dibao" for e in found)
 
 
-RESPELLING = PinyinIndex(["你好", "再见", "谢谢", "不是", "低保", "申请", "在家", "孩子", "我", "家"])
+RESPELLING = PinyinIndex(
+    ["你好", "再见", "谢谢", "不是", "低保", "申请", "在家", "孩子", "我", "家"]
+)
 
 
 @pytest.mark.parametrize(

@@ -1,1 +1,2 @@
-"""The SMS channel: Twilio's webhooks (views), signatures, keywords and segments."""
+"""SMS as a medium: what a received text looks like (cleaning), keywords, segments and Twilio's
+signatures. The webhooks that receive texts are in webhooks/channels/sms.py."""

@@ -11,7 +11,7 @@ from webhooks import inbound
 from webhooks.conversations import new_pseudonym, store_inbound
 from webhooks.db import DATABASE_DOWN, Session
 from webhooks.models import Conversation, Message
-from webhooks.sms.views import clean_body
+from webhooks.sms.cleaning import clean_body
 from webhooks.texts import LANGUAGES, text
 
 bp = Blueprint("chat", __name__, url_prefix="/chat", template_folder="templates")

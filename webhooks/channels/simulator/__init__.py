@@ -10,7 +10,7 @@ from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
 from webhooks.models import Message
 from webhooks.sms import segments, signature
-from webhooks.sms.views import PHONE
+from webhooks.sms.cleaning import PHONE
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 
