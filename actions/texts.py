@@ -7,7 +7,8 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 
-LANGUAGES = ("zh", "en")
+from nlu.text import LANGUAGES
+
 DEFAULT_LANGUAGE = "zh"
 
 

@@ -2,7 +2,8 @@
 
 Pure Python (opencc, pypinyin): the Rasa components and the actions use it, and so may the app.
 Offsets are kept: every character of a normalised text knows the span of the message it came from,
-so entities found in the normalised text point back into what the family typed.
+so entities found in the normalised text point back into what the family typed. (Over 400
+lines: most of it is the list of English words that are also pinyin.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from functools import cache
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin, pinyin
 
+# The languages the helpline answers in, for the app and the bot alike.
+LANGUAGES = ("zh", "en")
 _TO_SIMPLIFIED = OpenCC("t2s")
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _HAS_CJK = re.compile(f"[{CJK}]")
@@ -250,15 +253,7 @@ class PinyinIndex:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         for word, _ in ranked:
             self.words.setdefault(pinyin_key(lazy_pinyin(word, v_to_u=False)), word)
-        self.longest = max((len(key) for key in self.words), default=0)
         self.known = frozenset(counts)
-
-    @classmethod
-    def from_words(cls, words: Iterable[str]) -> PinyinIndex:
-        return cls(words)
-
-    def vocabulary(self) -> list[str]:
-        return sorted(self.words.values())
 
     def respell(self, normalised: Normalised) -> Normalised:
         """Chinese typed with the wrong characters of the right sound (泥好, 在见, 底保), as a

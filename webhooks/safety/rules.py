@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from nlu.text import LANGUAGES
 from nlu.text import syllables as pinyin_syllables
 from webhooks.safety.normalise import normalise, simplified
 from webhooks.safety.pinyin import syllables
@@ -25,7 +26,6 @@ CATEGORIES = (
     "missing_child",
     "neglect_left_alone",
 )
-LANGUAGES = ("zh", "en")
 FORMS = ("text", "pinyin")
 RULE_KEYS = {"id", "category", "phrase", "pattern", "unless", "examples", "safe_examples"}
 

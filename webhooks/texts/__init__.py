@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("zh", "en")
+from nlu.text import LANGUAGES
+
 DEFAULT_LANGUAGE = "zh"
 
 
@@ -30,3 +31,8 @@ def text(key: str, language: str | None, **values: object) -> str:
     versions = catalogue()[key]
     template = versions.get(language or DEFAULT_LANGUAGE, versions[DEFAULT_LANGUAGE])
     return template.format(**values)
+
+
+def both(key: str, **values: object) -> str:
+    """The text in Chinese then English, as the staff pages show their notes."""
+    return f"{text(key, 'zh', **values)} {text(key, 'en', **values)}"
