@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from webhooks import referrals, routing, staff
+from webhooks import placement, referrals, routing, staff
 from webhooks.config import Settings
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import utcnow
@@ -214,6 +214,8 @@ def family_wrote(session: Session, message: Message) -> None:
         return
     if case.danger_question_at is not None:
         _danger_answered(session, case, message)
+    elif placement.awaiting_answer(conversation):
+        _place_answered(session, case, message)
     staff.text_workers(
         session,
         _handlers(session, case),
@@ -244,7 +246,19 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
         case.priority = Case.NORMAL
     key = "danger_confirmed" if answer == referrals.YES else "danger_denied"
     stage_notice(session, case.conversation, key, reply_to=message)
+    placement.ask(session, case.conversation, reply_to=message)
     after_commit(session, SEND, case.conversation_id)
+
+
+def _place_answered(session: Session, case: Case, message: Message) -> None:
+    """The family said where they live: placed, the case goes to that place's workers."""
+    conversation = case.conversation
+    region = placement.read_answer(session, conversation, message)
+    if region is not None:
+        place(session, case, region, None)
+        name = placement.full_name(region)
+        stage_notice(session, conversation, "place_thanks", reply_to=message, place=name)
+    after_commit(session, SEND, conversation.id)
 
 
 def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
@@ -392,10 +406,12 @@ def _place_from_bot(session: Session, conversation: Conversation, code: Any) -> 
 
 
 def _region_for(session: Session, conversation: Conversation) -> int | None:
+    """The family's region; for a family not placed yet, UNPLACED_REGION_CODE's, else the
+    deployment's root region when it has exactly one (its supervisors place the family)."""
     if conversation.contact is not None and conversation.contact.region_id is not None:
         return conversation.contact.region_id
     code = current().settings.UNPLACED_REGION_CODE
-    region = routing.region_by_code(session, code) if code else None
+    region = routing.region_by_code(session, code) if code else routing.only_root(session)
     return region.id if region else None
 
 

@@ -19,16 +19,32 @@ from webhooks.models import Case, CaseEvent, Region, Worker
 from webhooks.sms.cleaning import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# A county of two townships with three villages each; both townships have a 东风村, so a
+# family answering "东风村" is asked which one. Every village has its director, every
+# township its supervisor, and the county a supervisor who places families nobody has placed.
 DEMO_REGIONS = [
-    ("CN-51-demo", "演示县 Demo County", "county", None),
-    ("CN-51-demo-t1", "演示镇 Demo Township", "township", "CN-51-demo"),
-    ("CN-51-demo-t1-v1", "演示村 Demo Village", "village", "CN-51-demo-t1"),
+    ("CN-51-demo", "演示县", "county", None, []),
+    ("CN-51-demo-t1", "城关镇", "township", "CN-51-demo", ["chengguan"]),
+    ("CN-51-demo-t1-v1", "东风村", "village", "CN-51-demo-t1", []),
+    ("CN-51-demo-t1-v2", "红旗村", "village", "CN-51-demo-t1", []),
+    ("CN-51-demo-t1-v3", "柳河村", "village", "CN-51-demo-t1", ["柳河湾"]),
+    ("CN-51-demo-t2", "石桥乡", "township", "CN-51-demo", ["shiqiao"]),
+    ("CN-51-demo-t2-v1", "东风村", "village", "CN-51-demo-t2", []),
+    ("CN-51-demo-t2-v2", "桃园村", "village", "CN-51-demo-t2", []),
+    ("CN-51-demo-t2-v3", "马家湾村", "village", "CN-51-demo-t2", ["马家湾"]),
 ]
 
 
 DEMO_WORKERS = [
-    ("demo", "演示儿童主任 Demo director", "worker", "CN-51-demo-t1-v1"),
-    ("demo-supervisor", "演示督导员 Demo supervisor", "supervisor", "CN-51-demo-t1"),
+    ("demo", "王主任（城关镇东风村）", "worker", "CN-51-demo-t1-v1"),
+    ("demo-hongqi", "李主任（城关镇红旗村）", "worker", "CN-51-demo-t1-v2"),
+    ("demo-liuhe", "张主任（城关镇柳河村）", "worker", "CN-51-demo-t1-v3"),
+    ("demo-dongfeng2", "刘主任（石桥乡东风村）", "worker", "CN-51-demo-t2-v1"),
+    ("demo-taoyuan", "陈主任（石桥乡桃园村）", "worker", "CN-51-demo-t2-v2"),
+    ("demo-majiawan", "杨主任（石桥乡马家湾村）", "worker", "CN-51-demo-t2-v3"),
+    ("demo-supervisor", "赵督导（城关镇）", "supervisor", "CN-51-demo-t1"),
+    ("demo-supervisor2", "周督导（石桥乡）", "supervisor", "CN-51-demo-t2"),
+    ("demo-county", "吴督导（演示县）", "supervisor", "CN-51-demo"),
 ]
 MIN_PASSWORD = 10
 
@@ -70,11 +86,12 @@ def seed_demo() -> None:
         raise click.ClickException("set DEMO_WORKER_PASSWORD for the demo login")
     with Session.begin() as session:
         codes = {}
-        for code, name, level, parent in DEMO_REGIONS:
+        for code, name, level, parent, aliases in DEMO_REGIONS:
             region = session.scalar(select(Region).where(Region.code == code))
             if region is None:
-                region = Region(code=code, name=name, level=level, parent=codes.get(parent))
+                region = Region(code=code, level=level, parent=codes.get(parent))
                 session.add(region)
+            region.name, region.aliases = name, aliases
             codes[code] = region
         for username, display_name, role, region in DEMO_WORKERS:
             if session.scalar(select(Worker).where(Worker.username == username)) is None:
@@ -87,8 +104,9 @@ def seed_demo() -> None:
                         password_hash=generate_password_hash(settings.DEMO_WORKER_PASSWORD),
                     )
                 )
-    click.echo(f"demo worker login: demo / {settings.DEMO_WORKER_PASSWORD}")
-    click.echo(f"demo supervisor login: demo-supervisor / {settings.DEMO_WORKER_PASSWORD}")
+    click.echo(f"demo logins, password {settings.DEMO_WORKER_PASSWORD}:")
+    for username, display_name, _, _ in DEMO_WORKERS:
+        click.echo(f"  {username:17} {display_name}")
 
 
 @click.command("create-region")

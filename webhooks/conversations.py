@@ -103,9 +103,10 @@ def stage_notice(
     kind: str = Message.REPLY,
     reply_to: Message | None = None,
     priority: int = Message.NORMAL,
+    **values: object,
 ) -> Message:
     """Queue one of the app's own fixed texts, in the conversation's language."""
-    body = text(key, conversation.language)
+    body = text(key, conversation.language, **values)
     return _outbound(session, conversation, body, Message.SYSTEM, reply_to, kind, priority)
 
 

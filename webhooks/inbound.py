@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlu.text import detect_language
-from webhooks import cases, worker_sms
+from webhooks import cases, placement, worker_sms
 from webhooks.conversations import sms_conversation, stage_notice, stage_replies, store_inbound
 from webhooks.db import Session as DbSession
 from webhooks.db import utcnow
@@ -101,6 +101,8 @@ def _danger(session: Session, conversation: Conversation, message: Message, hit:
             session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
         )
         case.danger_question_at = utcnow()
+    elif case.danger_question_at is None:
+        placement.ask(session, conversation, reply_to=message)  # after the numbers, never before
     after_commit(session, SEND_URGENTLY, conversation.id)
 
 
@@ -111,6 +113,7 @@ def _distress(session: Session, conversation: Conversation, message: Message, hi
     conversation.language = hit.language
     cases.open_case(session, conversation, reason="distress", summary=_summary(message, hit))
     _answer(session, conversation, message, "distress_case")
+    placement.ask(session, conversation, reply_to=message)
 
 
 def _summary(message: Message, hit: DangerHit) -> str:

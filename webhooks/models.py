@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webhooks.db import Base, UTCDateTime, utcnow
@@ -20,6 +20,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    # Other names families use for it (an old name, the name in pinyin, a nickname).
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     parent: Mapped[Optional["Region"]] = relationship(remote_side=[id])
 
@@ -64,6 +66,11 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
     more_text: Mapped[Optional[str]] = mapped_column(Text)
+    # The family was asked where they live (webhooks/placement.py); the numbered places they
+    # were offered when several fit; whether their answer was read.
+    place_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    place_choices: Mapped[Optional[list[int]]] = mapped_column(JSON)
+    place_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Staff threads only: the worker whose phone this thread texts.
     worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -44,6 +44,12 @@ def region_by_code(session: Session, code: str) -> Region | None:
     return session.scalar(select(Region).where(Region.code == code))
 
 
+def only_root(session: Session) -> Region | None:
+    """The region at the top of the hierarchy, when there is exactly one."""
+    roots = session.scalars(select(Region).where(Region.parent_id.is_(None)).limit(2)).all()
+    return roots[0] if len(roots) == 1 else None
+
+
 def _active(session: Session, region_id: int, roles: tuple[str, ...]) -> list[Worker]:
     return list(
         session.scalars(

@@ -94,7 +94,7 @@ def send_outbound(conversation_id: int, urgent: bool = False) -> None:
     conversation, as for turns); temporary failures are retried with backoff. An urgent job
     (send_urgently) gives back the lane it reserved once its texts have left."""
     with outside_transaction() as connection:
-        _send_queued(connection, conversation_id)
+        _send_queued(connection, conversation_id, urgent)
     if urgent:
         sender_budget().release()
 
@@ -123,12 +123,18 @@ def sender_budget() -> SenderBudget:
     return SenderBudget(huey, settings.sender_id, settings.SEND_RATE_SEGMENTS_PER_SECOND)
 
 
-def _send_queued(connection: Connection, conversation_id: int) -> None:
+def _send_queued(connection: Connection, conversation_id: int, urgent: bool = False) -> None:
+    """An urgent job sends every text of its conversation in the urgent lane: what follows
+    the emergency text (the place question) is part of the same emergency."""
     services = current()
     budget = sender_budget()
+
+    def take(segments: int, urgent_text: bool) -> None:
+        budget.take(segments, urgent or urgent_text)
+
     try:
         with conversation_lock(connection, "send", conversation_id):
-            outbound.send_pending(services, conversation_id, budget.take)
+            outbound.send_pending(services, conversation_id, take)
     except leases.Busy:
         return
     if outbound.has_queued(connection, conversation_id):

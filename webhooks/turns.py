@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
 from nlu.text import detect_language
-from webhooks import cases
+from webhooks import cases, placement
 from webhooks.conversations import stage_notice, stage_replies
 from webhooks.db import Session
 from webhooks.models import Conversation, FamilyContact, Message
@@ -118,13 +118,17 @@ def _metadata(conversation: Conversation, message: Message) -> dict:
 
 def _apply(session: OrmSession, services: Services, message: Message, reply: BotReply) -> None:
     conversation = message.conversation
+    handed_off = False
     for payload in reply.payloads:
         if payload.get("language") in ("zh", "en"):
             conversation.language = payload["language"]
         if isinstance(payload.get("handoff"), dict):
             cases.open_from_handoff(session, conversation, payload["handoff"])
+            handed_off = True
     budget = services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, reply.texts, budget, reply_to=message)
+    if handed_off:
+        placement.ask(session, conversation, reply_to=message)  # so a person near them answers
     message.status = Message.HANDLED
     log.info("turn answered: conversation %s message %s", conversation.id, message.id)
 

@@ -4,14 +4,18 @@ from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from webhooks.auth import Staff, visible_cases
-from webhooks.models import Case, Message
+from webhooks.models import Case, Conversation, FamilyContact, Message
 
 URGENT, UNASSIGNED, MINE, WAITING = "urgent", "unassigned", "mine", "waiting"
+UNPLACED = "unplaced"
 QUEUES = {
     URGENT: "紧急 Urgent",
     UNASSIGNED: "本区未认领 Unassigned in my area",
     MINE: "我的 Mine",
     WAITING: "等家庭回复 Waiting on family",
+    # Families nobody has placed yet (they did not say where they live): their cases go to
+    # the root region, whose supervisors place them from the case page.
+    UNPLACED: "未定位 Unplaced",
 }
 LIST_LIMIT = 200
 
@@ -31,6 +35,14 @@ def waiting_on_family():
     return and_(last_worker.is_not(None), or_(last_family.is_(None), last_worker > last_family))
 
 
+def _unplaced_conversations() -> Select:
+    return (
+        select(Conversation.id)
+        .outerjoin(Conversation.contact)
+        .where(or_(Conversation.contact_id.is_(None), FamilyContact.region_id.is_(None)))
+    )
+
+
 def queue(staff: Staff, name: str) -> Select:
     open_cases = visible_cases(staff).where(Case.status == Case.OPEN)
     if name == URGENT:
@@ -39,6 +51,8 @@ def queue(staff: Staff, name: str) -> Select:
         query = open_cases.where(Case.assignee_id.is_(None))
     elif name == MINE:
         query = open_cases.where(Case.assignee_id == staff.id, not_(waiting_on_family()))
+    elif name == UNPLACED:
+        query = open_cases.where(Case.conversation_id.in_(_unplaced_conversations()))
     elif name == WAITING:
         query = (
             visible_cases(staff)

@@ -1,0 +1,199 @@
+"""Families placed where they live from what they write, and cases following them there."""
+
+import pytest
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from tests.app.inbox_helpers import PASSWORD, StaffClient
+from webhooks.cli import DEMO_REGIONS
+from webhooks.conversations import find_sms_conversation
+from webhooks.db import Session
+from webhooks.models import Case, CaseEvent, FamilyContact, Region, Worker
+from webhooks.placement import candidates, full_name
+from webhooks.texts import text
+
+PHONE = "+8613800000077"
+
+
+@pytest.fixture
+def county(app):
+    """The demo county: 城关镇 and 石桥乡, three villages each, a 东风村 in both."""
+    return make_county()
+
+
+@pytest.fixture
+def bot_county(bot_app):
+    return make_county()
+
+
+def make_county() -> dict[str, int]:
+    with Session.begin() as session:
+        made = {}
+        for code, name, level, parent, aliases in DEMO_REGIONS:
+            made[code] = Region(
+                code=code, name=name, level=level, parent=made.get(parent), aliases=aliases
+            )
+            session.add(made[code])
+    return {code: region.id for code, region in made.items()}
+
+
+def names(answer: str) -> list[str] | None:
+    with Session() as session:
+        found = candidates(session, answer)
+        return None if found is None else sorted(full_name(region) for region in found)
+
+
+@pytest.mark.parametrize(
+    ("answer", "place"),
+    [
+        ("红旗村", "城关镇红旗村"),
+        ("红旗", "城关镇红旗村"),
+        ("我家在红旗村", "城关镇红旗村"),
+        ("俺是红旗村的", "城关镇红旗村"),
+        ("城关镇红旗村", "城关镇红旗村"),
+        ("城关红旗", "城关镇红旗村"),
+        ("城關鎮紅旗村", "城关镇红旗村"),  # traditional characters
+        ("宏旗村", "城关镇红旗村"),  # a homophone typo
+        ("hongqi cun", "城关镇红旗村"),  # pinyin
+        ("Hongqi", "城关镇红旗村"),
+        ("hongqicun", "城关镇红旗村"),
+        ("柳河村", "城关镇柳河村"),
+        ("柳河湾", "城关镇柳河村"),  # an alias
+        ("六河村", "城关镇柳河村"),  # a homophone typo
+        ("liuhe", "城关镇柳河村"),
+        ("桃园村", "石桥乡桃园村"),
+        ("桃源村", "石桥乡桃园村"),  # a homophone typo
+        ("taoyuan village", "石桥乡桃园村"),
+        ("马家湾", "石桥乡马家湾村"),
+        ("马家湾村三组", "石桥乡马家湾村"),
+        ("majiawan", "石桥乡马家湾村"),
+        ("石桥乡东风村", "石桥乡东风村"),
+        ("石桥东风", "石桥乡东风村"),
+        ("城关镇东风村", "城关镇东风村"),
+        ("shiqiao dongfeng", "石桥乡东风村"),
+        ("城关镇", "城关镇"),  # a township only
+        ("石桥乡", "石桥乡"),
+        ("shiqiao", "石桥乡"),
+    ],
+)
+def test_an_answer_names_one_place(county, answer, place):
+    assert names(answer) == [place]
+
+
+@pytest.mark.parametrize("answer", ["东风村", "东风", "dongfeng", "冬风村"])
+def test_two_villages_of_the_same_name_are_both_offered(county, answer):
+    assert names(answer) == ["城关镇东风村", "石桥乡东风村"]
+
+
+@pytest.mark.parametrize("answer", ["不知道", "不清楚", "don't know", "DONT KNOW", "我也不知道啊"])
+def test_not_knowing_is_an_answer(county, answer):
+    assert names(answer) is None
+
+
+@pytest.mark.parametrize("answer", ["好的", "孩子发烧了", "北京", "asdfgh", "1234", "谢谢你们"])
+def test_nonsense_names_no_place(county, answer):
+    assert names(answer) == []
+
+
+# --- The conversation: asked once, after the emergency text, and placed by the answer. ---
+
+
+def contact_region(sms) -> int | None:
+    with Session() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, PHONE)
+        return session.get(FamilyContact, conversation.contact_id).region_id
+
+
+def the_case(sms) -> Case:
+    with Session() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, PHONE)
+        return session.scalar(select(Case).where(Case.conversation_id == conversation.id))
+
+
+def test_danger_gets_the_numbers_first_then_the_place_question(sms, county):
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    assert sms.replies(PHONE) == [text("emergency", "zh"), text("place_question", "zh")]
+    case = the_case(sms)
+    assert (case.priority, case.region_id) == (Case.URGENT, county["CN-51-demo"])  # the root
+
+
+def test_the_answer_places_the_family_and_routes_the_case(sms, county):
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    sms.text(PHONE, "宏旗村")
+    village = county["CN-51-demo-t1-v2"]
+    assert contact_region(sms) == village
+    case = the_case(sms)
+    assert case.region_id == village
+    assert sms.replies(PHONE)[-1] == text("place_thanks", "zh", place="城关镇红旗村")
+    with Session() as session:
+        placed = session.scalars(
+            select(CaseEvent.detail).where(
+                CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.PLACED
+            )
+        ).all()
+    assert placed == [{"region": "CN-51-demo-t1-v2"}]
+
+
+def test_two_places_fit_one_numbered_question(sms, county):
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    sms.text(PHONE, "东风村")
+    assert sms.replies(PHONE)[-1] == text(
+        "place_choose", "zh", names="1.城关镇东风村 2.石桥乡东风村"
+    )
+    assert contact_region(sms) is None
+    sms.text(PHONE, "2")
+    assert contact_region(sms) == county["CN-51-demo-t2-v1"]
+    assert sms.replies(PHONE)[-1] == text("place_thanks", "zh", place="石桥乡东风村")
+
+
+def test_not_knowing_leaves_the_case_with_the_root_and_is_not_asked_again(sms, county):
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    sms.text(PHONE, "不知道")
+    assert sms.replies(PHONE)[-1] == text("place_unknown", "zh")
+    sms.text(PHONE, "红旗村")  # now just words for the worker
+    assert contact_region(sms) is None
+    assert the_case(sms).region_id == county["CN-51-demo"]
+    assert sms.replies(PHONE).count(text("place_question", "zh")) == 1
+
+
+def test_a_placed_family_is_not_asked(sms, county):
+    sms.text(PHONE, "你好")
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, PHONE)
+        session.get(FamilyContact, conversation.contact_id).region_id = county["CN-51-demo-t1-v3"]
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    assert text("place_question", "zh") not in sms.replies(PHONE)
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v3"]
+
+
+def test_an_unplaced_case_waits_in_the_root_supervisors_unplaced_queue(sms, county):
+    with Session.begin() as session:
+        for username, region in (("county", "CN-51-demo"), ("hongqi", "CN-51-demo-t1-v2")):
+            session.add(
+                Worker(
+                    username=username,
+                    display_name=username,
+                    role="supervisor" if username == "county" else "worker",
+                    region_id=county[region],
+                    password_hash=generate_password_hash(PASSWORD),
+                )
+            )
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    case = the_case(sms)
+    county_supervisor, director = StaffClient(sms.app, "county"), StaffClient(sms.app, "hongqi")
+    assert f"#{case.id}" in county_supervisor.get("/inbox?queue=unplaced").text
+    assert f"#{case.id}" not in director.get("/inbox?queue=unassigned").text
+    sms.text(PHONE, "红旗村")
+    assert f"#{case.id}" not in county_supervisor.get("/inbox?queue=unplaced").text
+    assert f"#{case.id}" in director.get("/inbox?queue=unassigned").text
+
+
+@pytest.mark.stack
+def test_a_family_asking_for_a_person_through_the_bot_is_placed(bot_sms, bot_county):
+    """The real Rasa and action server: the handoff, then the place question, then placed."""
+    bot_sms.text(PHONE, "我想找儿童主任说话")
+    replies = bot_sms.replies(PHONE)
+    assert replies[-1] == text("place_question", "zh"), replies
+    bot_sms.text(PHONE, "柳河湾")
+    assert contact_region(bot_sms) == bot_county["CN-51-demo-t1-v3"]
+    assert the_case(bot_sms).region_id == bot_county["CN-51-demo-t1-v3"]

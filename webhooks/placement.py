@@ -1,0 +1,189 @@
+"""Where a family lives, from what they write: "东风村", "城关镇红旗", "dongfeng", "冬风村".
+
+When a case opens for a family the helpline has not placed, the family is asked once which
+township and village they live in (after the emergency text, never before it). Their answer
+is matched against the region table's names and aliases, by characters and by pinyin (a pinyin
+keyboard's homophones and typed pinyin match too), with rapidfuzz; one match places them and
+routes the case to that village's workers; two ask one numbered question; "不知道" or nothing
+that matches leaves the case where unplaced cases go.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nlu.text import CJK, simplified
+from webhooks.conversations import stage_notice
+from webhooks.db import utcnow
+from webhooks.models import Conversation, Message, Region
+
+# A place's name without what every name of its kind ends in: 东风村 is 东风.
+SUFFIXES = ("社区", "街道", "居委会", "村委会", "镇", "乡", "村", "组", "屯", "寨")
+LATIN_SUFFIXES = ("zhen", "xiang", "cun", "village", "township", "town")
+UNKNOWN = {
+    "不知道",
+    "不清楚",
+    "不晓得",
+    "不记得",
+    "不知",
+    "不懂",
+    "不说",
+    "bu zhi dao",
+    "buzhidao",
+    "dont know",
+    "not sure",
+    "idk",
+    "unknown",
+}
+# How alike a written name must be to a place's, by characters or by pinyin (rapidfuzz).
+MATCH_SCORE = 90
+# A numbered question names at most this many places (one SMS segment).
+MOST_CHOICES = 3
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_LATIN = re.compile(r"[a-z]+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A village or township with the keys its names are matched by."""
+
+    region: Region
+    characters: tuple[str, ...]
+    sounds: tuple[str, ...]
+
+
+def places(session: Session) -> list[Place]:
+    """Every village and township, with its name and aliases, bare of their suffixes."""
+    found = []
+    regions = session.scalars(select(Region).where(Region.level.in_(("township", "village"))))
+    for region in regions:
+        names = [region.name, *(region.aliases or [])]
+        characters = tuple({bare for name in names if (bare := _bare_chinese(name))})
+        sounds = tuple({_sound(name) for name in names if _sound(name)})
+        found.append(Place(region, characters, sounds))
+    return found
+
+
+def candidates(session: Session, text: str) -> list[Region] | None:
+    """The places the text names, villages before townships; None when the family says they
+    do not know. A village named with its township is chosen among that township's villages."""
+    plain = simplified(text).casefold().replace("'", "").replace("’", "")
+    plain = _PUNCTUATION.sub(" ", plain).strip()
+    if " ".join(plain.split()) in UNKNOWN or "不知道" in plain:
+        return None
+    chinese = "".join(_CJK_RUN.findall(plain))
+    latin = "".join(_LATIN.findall(plain))
+    heard = "".join(lazy_pinyin(chinese)) + latin
+    matched = [p for p in places(session) if _matches(p, chinese, heard)]
+    villages = [p.region for p in matched if p.region.level == "village"]
+    townships = {p.region.id for p in matched if p.region.level == "township"}
+    within = [v for v in villages if v.parent_id in townships]
+    if within:
+        return within
+    if villages:
+        return villages
+    return [p.region for p in matched if p.region.level == "township"]
+
+
+def ask(session: Session, conversation: Conversation, reply_to: Message | None = None) -> bool:
+    """Ask the family where they live, once, if nobody knows yet; True when asked."""
+    contact = conversation.contact
+    if contact is None or contact.region_id is not None or contact.opted_out:
+        return False
+    if conversation.place_asked_at is not None or not _has_places(session):
+        return False
+    conversation.place_asked_at = utcnow()
+    conversation.place_choices = None
+    stage_notice(session, conversation, "place_question", reply_to=reply_to)
+    return True
+
+
+def _has_places(session: Session) -> bool:
+    """Whether the deployment knows any township or village to place a family in."""
+    query = select(Region.id).where(Region.level.in_(("township", "village"))).limit(1)
+    return session.scalar(query) is not None
+
+
+def awaiting_answer(conversation: Conversation) -> bool:
+    contact = conversation.contact
+    return (
+        conversation.place_asked_at is not None
+        and contact is not None
+        and contact.region_id is None
+        and not conversation.place_answered
+    )
+
+
+def read_answer(session: Session, conversation: Conversation, message: Message) -> Region | None:
+    """The family's answer to the place question: the region it names (asking one numbered
+    question when several fit), or None. Either way the question is not asked again, except
+    the numbered one."""
+    choices = conversation.place_choices or []
+    number = message.body.strip()
+    if choices and number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices):
+        conversation.place_answered = True
+        return session.get(Region, choices[int(number) - 1])
+    found = candidates(session, message.body)
+    if found and len(found) > 1 and not choices:
+        shown = found[:MOST_CHOICES]
+        conversation.place_choices = [region.id for region in shown]
+        names = " ".join(f"{i}.{full_name(r)}" for i, r in enumerate(shown, 1))
+        stage_notice(session, conversation, "place_choose", reply_to=message, names=names)
+        return None
+    conversation.place_answered = True
+    if not found:
+        stage_notice(session, conversation, "place_unknown", reply_to=message)
+        return None
+    return found[0]
+
+
+def full_name(region: Region) -> str:
+    """ "城关镇东风村": a village with its township, as families and workers say it."""
+    parent = region.parent
+    if region.level == "village" and parent is not None:
+        return f"{_display(parent.name)}{_display(region.name)}"
+    return _display(region.name)
+
+
+def _matches(place: Place, chinese: str, heard: str) -> bool:
+    if chinese and any(
+        fuzz.partial_ratio(name, chinese) >= MATCH_SCORE for name in place.characters
+    ):
+        return True
+    # A homophone typo (冬风 for 东风) or typed pinyin: the same sounds.
+    return bool(heard) and any(
+        len(sound) >= 4 and fuzz.partial_ratio(sound, heard) >= MATCH_SCORE
+        for sound in place.sounds
+    )
+
+
+def _display(name: str) -> str:
+    """A name's Chinese part ("东风村" of "东风村 Dongfeng Village")."""
+    return "".join(_CJK_RUN.findall(name)) or name
+
+
+def _bare_chinese(name: str) -> str:
+    bare = _display(simplified(name))
+    for suffix in SUFFIXES:
+        if bare.endswith(suffix) and len(bare) > len(suffix) + 1:
+            return bare[: -len(suffix)]
+    return bare if _CJK_RUN.fullmatch(bare) else ""
+
+
+def _sound(name: str) -> str:
+    """A name as toneless pinyin letters, bare of its suffix: 东风村 and "Dongfeng cun" are
+    both "dongfeng"."""
+    bare = _bare_chinese(name)
+    if bare:
+        return "".join(lazy_pinyin(bare))
+    words = _LATIN.findall(name.casefold())
+    while words and words[-1] in LATIN_SUFFIXES:
+        words.pop()
+    return "".join(words)
