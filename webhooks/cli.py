@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from webhooks import auth, family_data, routing, staff
+from webhooks import auth, family_data, imports, routing, staff
 from webhooks.crypto import normalise_phone
 from webhooks.db import Session
 from webhooks.models import Case, CaseEvent, Region, Worker
@@ -55,6 +55,8 @@ def init_app(app: Flask) -> None:
         seed_demo,
         create_region,
         create_worker,
+        import_regions,
+        import_workers,
         reset_password,
         deactivate_worker,
         export_family,
@@ -172,6 +174,50 @@ def create_worker(username, display_name, role, region_code, phone, language, ge
     click.echo(f"worker {username} created")
     if generate_password:
         click.echo(f"password: {password}")
+
+
+@click.command("import-regions")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_regions(file: Path) -> None:
+    """Load townships and villages from a CSV file: code,name,level,parent,aliases."""
+    with Session.begin() as session:
+        checked = imports.check_regions(session, file)
+        _refuse_problems(checked)
+        outcome = imports.import_regions(session, checked)
+        auth.audit(session, None, "import_regions", "region", None, file=file.name, by="cli")
+    click.echo(_summary("regions", outcome))
+
+
+@click.command("import-workers")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_workers(file: Path) -> None:
+    """Load directors and supervisors from a CSV file: username,name,role,region,phone.
+    New logins get a random first password, printed once."""
+    vault = current_app.extensions["helpline"].vault
+    with Session.begin() as session:
+        checked = imports.check_workers(session, file)
+        _refuse_problems(checked)
+        outcome = imports.import_workers(session, vault, checked)
+        auth.audit(session, None, "import_workers", "worker", None, file=file.name, by="cli")
+    click.echo(_summary("workers", outcome))
+    for username, password in outcome.passwords.items():
+        click.echo(f"  {username}: first password {password}")
+
+
+def _refuse_problems(checked: imports.Checked) -> None:
+    for line, reason in checked.problems:
+        click.echo(f"line {line}: {reason}", err=True)
+    if checked.problems:
+        raise click.ClickException(f"{len(checked.problems)} problems; nothing was imported")
+
+
+def _summary(what: str, outcome: imports.Outcome) -> str:
+    return (
+        f"{what}: {outcome.created} created, {outcome.changed} changed, "
+        f"{outcome.unchanged} unchanged"
+    )
 
 
 @click.command("reset-password")
