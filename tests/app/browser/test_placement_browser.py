@@ -1,0 +1,69 @@
+"""The newcomer's path in a real browser: on the simulator's basic phone a family asks for a
+person through the real bot, answers the place question with a typo, and the village's
+director finds the case, with the family's messages, in their unassigned queue."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.security import generate_password_hash
+
+from tests.app.inbox_helpers import PASSWORD
+from webhooks.cli import DEMO_REGIONS
+from webhooks.db import Session
+from webhooks.models import Region, Worker
+from webhooks.texts import text
+
+
+@pytest.fixture
+def demo_county(app):
+    """The demo county, with 李主任 directing 城关镇红旗村."""
+    with Session.begin() as session:
+        made = {}
+        for code, name, level, parent, aliases in DEMO_REGIONS:
+            made[code] = Region(
+                code=code, name=name, level=level, parent=made.get(parent), aliases=aliases
+            )
+            session.add(made[code])
+        session.add(
+            Worker(
+                username="hongqi",
+                display_name="李主任",
+                role="worker",
+                region=made["CN-51-demo-t1-v2"],
+                password_hash=generate_password_hash(PASSWORD),
+            )
+        )
+
+
+def text_from_the_phone(page: Page, words: str) -> None:
+    page.fill("#body", words)
+    page.click("#send")
+
+
+@pytest.mark.stack
+def test_ask_for_a_person_answer_the_place_and_the_director_has_the_case(
+    page, browser, live_server, bot, demo_county
+):
+    page.goto(live_server + "/simulator/")
+    page.fill("#phone", "+8613800000777")
+    text_from_the_phone(page, "我想找儿童主任说话")
+    expect(page.locator("#thread")).to_contain_text(text("place_question", "zh"), timeout=30_000)
+    text_from_the_phone(page, "宏旗村")  # a homophone typo of 红旗村
+    expect(page.locator("#thread")).to_contain_text(
+        text("place_thanks", "zh", place="城关镇红旗村"), timeout=30_000
+    )
+
+    director = browser.new_context(locale="zh-CN").new_page()
+    director.goto(live_server + "/inbox")
+    director.fill("#username", "hongqi")
+    director.fill("#password", PASSWORD)
+    director.click("button[type=submit]")
+    expect(director).to_have_url(re.compile(r"/inbox"))
+    director.click('.tab[data-queue="unassigned"]')
+    case = director.locator("#cases .case")
+    expect(case).to_have_count(1)
+    case.locator("a").click()
+    timeline = director.locator("#timeline")
+    expect(timeline).to_contain_text("我想找儿童主任说话")
+    expect(timeline).to_contain_text("宏旗村")
