@@ -194,9 +194,7 @@ def open_again(session: Session, case: Case, worker: Worker) -> Case:
 def place(session: Session, case: Case, region: Region, worker_id: int | None) -> None:
     """Put the family (and the case) in a region; an unanswered case goes to its workers."""
     case.region = region
-    contact = case.conversation.contact
-    if contact is not None:
-        contact.region = region
+    case.conversation.place_family(region)
     session.flush()
     _event(session, case, CaseEvent.PLACED, worker_id, region=region.code)
     if case.status == Case.OPEN and case.assignee_id is None:
@@ -395,21 +393,21 @@ def _merge(case: Case, summary: str, facts: dict[str, Any], programmes: list[str
 
 def _place_from_bot(session: Session, conversation: Conversation, code: Any) -> None:
     """Place the family where they told the bot they live, unless they are placed more finely."""
-    contact = conversation.contact
-    if contact is None or not isinstance(code, str):
+    if not isinstance(code, str):
         return
     region = routing.region_by_code(session, code)
     if region is None:
         return
-    if contact.region_id is None or routing.is_within(session, region.id, contact.region_id):
-        contact.region_id = region.id
+    placed = conversation.family_region
+    if placed is None or routing.is_within(session, region.id, placed.id):
+        conversation.place_family(region)
 
 
 def _region_for(session: Session, conversation: Conversation) -> int | None:
     """The family's region; for a family not placed yet, UNPLACED_REGION_CODE's, else the
     deployment's root region when it has exactly one (its supervisors place the family)."""
-    if conversation.contact is not None and conversation.contact.region_id is not None:
-        return conversation.contact.region_id
+    if conversation.family_region is not None:
+        return conversation.family_region.id
     code = current().settings.UNPLACED_REGION_CODE
     region = routing.region_by_code(session, code) if code else routing.only_root(session)
     return region.id if region else None

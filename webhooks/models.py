@@ -71,16 +71,30 @@ class Conversation(Base):
     place_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     place_choices: Mapped[Optional[list[int]]] = mapped_column(JSON)
     place_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Where a family without a phone (web chat) lives; an SMS family's place is on its contact.
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     # Staff threads only: the worker whose phone this thread texts.
     worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contact: Mapped[Optional[FamilyContact]] = relationship()
+    region: Mapped[Optional[Region]] = relationship()
     worker: Mapped[Optional["Worker"]] = relationship(foreign_keys=[worker_id])
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.id"
     )
+
+    @property
+    def family_region(self) -> Optional[Region]:
+        """Where the family lives, if known: on the contact (SMS) or here (web chat)."""
+        return self.contact.region if self.contact is not None else self.region
+
+    def place_family(self, region: Region) -> None:
+        if self.contact is not None:
+            self.contact.region = region
+        else:
+            self.region = region
 
     __table_args__ = (
         Index("ix_conversation_contact_channel", "contact_id", "channel", unique=True),

@@ -95,7 +95,7 @@ def candidates(session: Session, text: str) -> list[Region] | None:
 def ask(session: Session, conversation: Conversation, reply_to: Message | None = None) -> bool:
     """Ask the family where they live, once, if nobody knows yet; True when asked."""
     contact = conversation.contact
-    if contact is None or contact.region_id is not None or contact.opted_out:
+    if conversation.family_region is not None or (contact is not None and contact.opted_out):
         return False
     if conversation.place_asked_at is not None or not _has_places(session):
         return False
@@ -112,11 +112,9 @@ def _has_places(session: Session) -> bool:
 
 
 def awaiting_answer(conversation: Conversation) -> bool:
-    contact = conversation.contact
     return (
         conversation.place_asked_at is not None
-        and contact is not None
-        and contact.region_id is None
+        and conversation.family_region is None
         and not conversation.place_answered
     )
 

@@ -95,7 +95,8 @@ _WAITING_ID = _WAITING.with_only_columns(Message.id)
 _OLDEST_WAITING = _WAITING.options(
     joinedload(Message.conversation)
     .joinedload(Conversation.contact)
-    .joinedload(FamilyContact.region)
+    .joinedload(FamilyContact.region),
+    joinedload(Message.conversation).joinedload(Conversation.region),  # a web-chat family's
 )
 _CLAIM = (
     select(Message)
@@ -107,8 +108,7 @@ _CLAIM = (
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
     """What Rasa may know besides the words: never who the family is, only where, if placed."""
-    contact = conversation.contact
-    region = contact.region.code if contact is not None and contact.region else None
+    region = conversation.family_region.code if conversation.family_region else None
     return {
         "language": detect_language(message.body),
         "channel": conversation.channel,

@@ -197,3 +197,22 @@ def test_a_family_asking_for_a_person_through_the_bot_is_placed(bot_sms, bot_cou
     bot_sms.text(PHONE, "柳河湾")
     assert contact_region(bot_sms) == bot_county["CN-51-demo-t1-v3"]
     assert the_case(bot_sms).region_id == bot_county["CN-51-demo-t1-v3"]
+
+
+def test_a_web_chat_family_is_asked_and_placed_alike(client, county):
+    """No phone, no contact: the place is kept on the conversation."""
+    first = client.post("/chat/api/messages", json={"body": "他爸天天打孩子，打得身上都是伤"})
+    token = first.get_json()["token"]
+    headers = {"X-Chat-Token": token}
+    client.post("/chat/api/messages", json={"body": "桃源村"}, headers=headers)
+    shown = client.get("/chat/api/messages?after=0&wait=0", headers=headers).get_json()
+    replies = [m["body"] for m in shown["messages"] if m["from"] != "family"]
+    assert replies == [
+        text("emergency", "zh"),
+        text("place_question", "zh"),
+        text("place_thanks", "zh", place="石桥乡桃园村"),
+    ]
+    with Session() as session:
+        case = session.scalar(select(Case))
+        assert case.region_id == county["CN-51-demo-t2-v2"]
+        assert case.conversation.region_id == county["CN-51-demo-t2-v2"]

@@ -39,7 +39,12 @@ def _unplaced_conversations() -> Select:
     return (
         select(Conversation.id)
         .outerjoin(Conversation.contact)
-        .where(or_(Conversation.contact_id.is_(None), FamilyContact.region_id.is_(None)))
+        .where(
+            or_(
+                and_(Conversation.contact_id.is_(None), Conversation.region_id.is_(None)),
+                and_(Conversation.contact_id.is_not(None), FamilyContact.region_id.is_(None)),
+            )
+        )
     )
 
 

@@ -1,6 +1,7 @@
-"""The newcomer's path in a real browser: on the simulator's basic phone a family asks for a
-person through the real bot, answers the place question with a typo, and the village's
-director finds the case, with the family's messages, in their unassigned queue."""
+"""The newcomer's path in a real browser: on the simulator's basic phone, and in the web chat,
+a family asks for a person through the real bot, answers the place question with a typo, and
+the village's director finds the case, with the family's messages, in their unassigned
+queue."""
 
 import re
 
@@ -37,20 +38,27 @@ def demo_county(app):
 
 
 def text_from_the_phone(page: Page, words: str) -> None:
+    """Type and send, on the simulator's phone or in the web chat (both have #body)."""
     page.fill("#body", words)
-    page.click("#send")
+    page.click("button[type=submit]")
 
 
 @pytest.mark.stack
+@pytest.mark.parametrize(
+    ("url", "thread"),
+    [("/simulator/", "#thread"), ("/chat/", "body")],
+    ids=["simulator", "web-chat"],
+)
 def test_ask_for_a_person_answer_the_place_and_the_director_has_the_case(
-    page, browser, live_server, bot, demo_county
+    page, browser, live_server, bot, demo_county, url, thread
 ):
-    page.goto(live_server + "/simulator/")
-    page.fill("#phone", "+8613800000777")
+    page.goto(live_server + url)
+    if url == "/simulator/":
+        page.fill("#phone", "+8613800000777")
     text_from_the_phone(page, "我想找儿童主任说话")
-    expect(page.locator("#thread")).to_contain_text(text("place_question", "zh"), timeout=30_000)
+    expect(page.locator(thread)).to_contain_text(text("place_question", "zh"), timeout=30_000)
     text_from_the_phone(page, "宏旗村")  # a homophone typo of 红旗村
-    expect(page.locator("#thread")).to_contain_text(
+    expect(page.locator(thread)).to_contain_text(
         text("place_thanks", "zh", place="城关镇红旗村"), timeout=30_000
     )
 
