@@ -214,6 +214,7 @@ def family_wrote(session: Session, message: Message) -> None:
         _danger_answered(session, case, message)
     elif placement.awaiting_answer(conversation):
         _place_answered(session, case, message)
+        return  # an answer to the helpline's question: in the timeline, not worth an SMS
     staff.text_workers(
         session,
         _handlers(session, case),

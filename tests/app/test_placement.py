@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from tests.app.inbox_helpers import PASSWORD, StaffClient
+from tests.app.inbox_helpers import PASSWORD, StaffClient, staff_texts
 from webhooks.cli import DEMO_REGIONS
 from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
@@ -118,8 +118,22 @@ def test_danger_gets_the_numbers_first_then_the_place_question(sms, county):
 
 
 def test_the_answer_places_the_family_and_routes_the_case(sms, county):
+    with Session.begin() as session:  # 红旗村's director, with a phone for alerts
+        director = Worker(
+            username="hongqi",
+            display_name="李主任",
+            role="worker",
+            region_id=county["CN-51-demo-t1-v2"],
+            password_hash="-",
+            phone_ciphertext=sms.services.vault.encrypt("+8613900000002"),
+            phone_hash=sms.services.vault.lookup_hash("+8613900000002"),
+        )
+        session.add(director)
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    assert staff_texts(sms.app, "hongqi") == []  # not theirs until the family is placed
     sms.text(PHONE, "宏旗村")
+    [alert] = staff_texts(sms.app, "hongqi")  # the case, not the answer to our question
+    assert alert.startswith("紧急求助 #") and "红旗村" in alert
     village = county["CN-51-demo-t1-v2"]
     assert contact_region(sms) == village
     case = the_case(sms)
