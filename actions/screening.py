@@ -25,6 +25,8 @@ from .handoff import hand_off
 from .texts import language_of, say
 
 RETRIES = 1  # an unusable answer is asked again once; the second brings a worker
+# The custom payload that tells the app a screening has ended with a result.
+SCREENED = "screened"
 PARENTS = {
     "father": ("father.status",),
     "mother": ("mother.status",),
@@ -207,4 +209,6 @@ class ActionScreeningResult(Action):
         else:
             household = tracker.get_slot("household") or new_household(tracker)
             dispatcher.utter_message(text=result_text(screen(household), lang))
+            # The app asks a family it has not placed where they live, to name their office.
+            dispatcher.utter_message(json_message={SCREENED: True})
         return events

@@ -69,6 +69,11 @@ def route(session: Session, services: Services, message: Message, has_media: boo
         cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
     elif hit is not None:
         _distress(session, conversation, message, hit)
+    elif placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
+        session, conversation, message
+    ):
+        message.status = Message.HANDLED
+        after_commit(session, SEND, conversation.id)
     else:
         after_commit(session, TURN, conversation.id)
 

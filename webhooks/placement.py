@@ -92,8 +92,15 @@ def candidates(session: Session, text: str) -> list[Region] | None:
     return [p.region for p in matched if p.region.level == "township"]
 
 
-def ask(session: Session, conversation: Conversation, reply_to: Message | None = None) -> bool:
-    """Ask the family where they live, once, if nobody knows yet; True when asked."""
+def ask(
+    session: Session,
+    conversation: Conversation,
+    reply_to: Message | None = None,
+    key: str = "place_question",
+) -> bool:
+    """Ask the family where they live, once, if nobody knows yet; True when asked. `key`:
+    the question for a case (a person will call), or place_question_office after a screening
+    (where to apply)."""
     contact = conversation.contact
     if conversation.family_region is not None or (contact is not None and contact.opted_out):
         return False
@@ -101,7 +108,7 @@ def ask(session: Session, conversation: Conversation, reply_to: Message | None =
         return False
     conversation.place_asked_at = utcnow()
     conversation.place_choices = None
-    stage_notice(session, conversation, "place_question", reply_to=reply_to)
+    stage_notice(session, conversation, key, reply_to=reply_to)
     return True
 
 
@@ -117,6 +124,32 @@ def awaiting_answer(conversation: Conversation) -> bool:
         and conversation.family_region is None
         and not conversation.place_answered
     )
+
+
+def read_bot_mode_answer(session: Session, conversation: Conversation, message: Message) -> bool:
+    """The answer to the place question asked after a screening (no case open): True when the
+    message was about the place (placed, asked which one, or 不知道) and is answered here;
+    False when it is something else, which the bot answers (and the question lapses)."""
+    choices = conversation.place_choices or []
+    number = message.body.strip()
+    picked = choices and number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices)
+    found = candidates(session, message.body)
+    if not picked and found == []:
+        conversation.place_answered = True
+        return False
+    region = read_answer(session, conversation, message)
+    if region is not None:
+        conversation.place_family(region)
+        township = region.parent if region.level == "village" and region.parent else region
+        stage_notice(
+            session,
+            conversation,
+            "place_noted",
+            reply_to=message,
+            place=full_name(region),
+            township=_display(township.name),
+        )
+    return True
 
 
 def read_answer(session: Session, conversation: Conversation, message: Message) -> Region | None:

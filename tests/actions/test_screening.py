@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, run, slot_events, texts
+from trackers import make_tracker, payloads, run, slot_events, texts
 
 from actions.eligibility import next_question, question, result_text, screen
 from actions.screening import (
@@ -209,6 +209,7 @@ def test_the_result_is_the_engines_sms_text(lang):
     )
     _, dispatcher = run(ActionScreeningResult(), tracker)
     assert texts(dispatcher) == [result_text(screen(household), lang)]
+    assert payloads(dispatcher) == [{"screened": True}]  # the app may ask where they live
 
 
 def test_stopping_says_so_and_keeps_what_was_told():

@@ -230,3 +230,41 @@ def test_a_web_chat_family_is_asked_and_placed_alike(client, county):
         case = session.scalar(select(Case))
         assert case.region_id == county["CN-51-demo-t2-v2"]
         assert case.conversation.region_id == county["CN-51-demo-t2-v2"]
+
+
+# --- After a screening (no case): the place names the family's own office. ---
+
+
+def screened(sms, phone=PHONE) -> None:
+    """The bot's result has just gone out and the family was asked where they live, as
+    turns does when the action server sends its "screened" payload."""
+    from webhooks import tasks, turns
+    from webhooks.rasa import BotReply
+
+    sms.text(phone, "你好")  # a conversation; Rasa does not answer in this fixture
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
+        message = conversation.messages[0]
+        message.status = "received"
+        turns._apply(session, sms.services, message, BotReply(["结果……"], [{"screened": True}]))
+    tasks.send_outbound(message.conversation_id)  # as the turn's own job does
+
+
+def test_after_a_screening_the_family_is_asked_where_to_apply(sms, county):
+    screened(sms)
+    assert sms.replies(PHONE)[-1] == text("place_question_office", "zh")
+    sms.text(PHONE, "马家湾三组")
+    assert contact_region(sms) == county["CN-51-demo-t2-v3"]
+    assert sms.replies(PHONE)[-1] == text(
+        "place_noted", "zh", place="石桥乡马家湾村", township="石桥乡"
+    )
+    assert the_case(sms) is None  # nobody asked for a person: no case
+
+
+def test_after_a_screening_another_question_goes_to_the_bot(sms, county):
+    screened(sms)
+    sms.text(PHONE, "低保怎么申请")
+    assert contact_region(sms) is None
+    assert sms.replies(PHONE)[-1] == text("holding", "zh")  # to the bot (away in this fixture)
+    sms.text(PHONE, "红旗村")  # the question has lapsed: this is the bot's too
+    assert contact_region(sms) is None
