@@ -56,11 +56,14 @@ def outside_transaction() -> Connection:
 
 def init_engine(url: str) -> Engine:
     """Create the engine for this process and bind the session factory to it."""
+    # Errors never carry a statement's parameters (a family's words, a note) into the logs.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        )
         event.listen(engine, "connect", _postgres_keepalives)
     Session.configure(bind=engine)
     return engine

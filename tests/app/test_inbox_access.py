@@ -166,10 +166,23 @@ def test_a_supervisor_asking_for_another_township_gets_404_and_is_audited(
     assert [(e.subject_type, e.subject_id) for e in denied] == [("region", area.regions[V1])]
 
 
-def test_signing_in_never_redirects_to_another_site(app, area):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/inbox",
+        "/%09/evil.example",  # a tab the browser drops: //evil.example
+        "/%0a/evil.example",
+        "/\\evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
+def test_signing_in_never_redirects_to_another_site(app, area, target):
     client = StaffClient(app)
     response = client.client.post(
-        "/login?next=//evil.example/inbox",
+        f"/login?next={target}",
         data={
             "username": "wang",
             "password": "correct horse battery",

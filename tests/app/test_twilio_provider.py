@@ -70,6 +70,8 @@ def test_reply_goes_out_through_twilio_and_delivery_is_recorded(sms, twilio_api)
     assert sms.thread(PHONE)[-1].status == Message.DELIVERED
     sms.status(reply.provider_sid, "sent")  # a late report never moves a message back
     assert sms.thread(PHONE)[-1].status == Message.DELIVERED
+    sms.status(reply.provider_sid, "failed", ErrorCode="30003")  # nor does a forged replay
+    assert (sms.thread(PHONE)[-1].status, sms.thread(PHONE)[-1].error) == (Message.DELIVERED, None)
     assert attempts(sms, PHONE) == ["sent"]
 
 

@@ -77,3 +77,33 @@ def test_logs_hold_neither_the_number_nor_the_words(sms, caplog):
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert PHONE not in logged and PHONE[1:] not in logged and PHONE[-8:] not in logged
     assert "我家孩子的秘密" not in logged
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "٣", "1" * 30, "-1", " 1"])
+def test_a_number_that_is_not_plain_digits_is_a_clear_400(client, signed_in, odd):
+    """str.isdigit() accepts "²", which int() refuses: these were answered 500."""
+    token = client.post("/chat/api/messages", json={"body": "你好"}).get_json()["token"]
+    chat = client.get(f"/chat/api/messages?after={odd}", headers={"X-Chat-Token": token})
+    assert chat.status_code == 400
+    supervisor = signed_in("chen")
+    assert supervisor.get(f"/dashboard/?days={odd}").status_code == 400
+    assert supervisor.get(f"/inbox/go?case={odd}").status_code == 302  # back with a note
+    timeline = f"/inbox/api/cases/1/timeline?after_message={odd}"
+    assert supervisor.get(timeline).status_code == 400
+
+
+def test_a_failing_statement_never_shows_a_familys_words(app):
+    """Tracebacks are logged: they must not carry the SQL parameters (message text, notes)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from webhooks.db import Session
+
+    words = "孩子他爸打孩子 secret words"
+    with pytest.raises(IntegrityError) as failure, Session.begin() as session:
+        session.execute(  # no such conversation: the foreign key refuses it
+            Message.__table__.insert().values(
+                conversation_id=999999, direction="in", author="family", body=words, status="x"
+            )
+        )
+    assert words not in str(failure.value)
+    assert "hide_parameters" in str(failure.value)

@@ -63,7 +63,9 @@ def twilio_status():
         message = session.scalar(select(Message).where(Message.provider_sid == sid))
         if message is None or message.direction != Message.OUT:
             return twiml()
-        if STATUS_ORDER[status] >= STATUS_ORDER.get(message.status, 0):
+        # Forward only: an outcome (delivered, undelivered, failed) is final, so a late or
+        # replayed callback cannot turn "delivered" into "failed".
+        if STATUS_ORDER[status] > STATUS_ORDER.get(message.status, 0):
             message.status = status
             message.error = request.form.get("ErrorCode") or message.error
     return twiml()

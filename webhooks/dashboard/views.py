@@ -13,6 +13,7 @@ from webhooks.auth import supervisor_required
 from webhooks.dashboard import bp, stats
 from webhooks.db import Session, utcnow
 from webhooks.models import Region
+from webhooks.parsing import whole_number
 
 CHART_WIDTH, CHART_HEIGHT, LABEL_ROOM = 600, 150, 16
 CSV_COLUMNS = (
@@ -104,21 +105,22 @@ def export():
 
 def _choice(session) -> tuple[Region | None, int]:
     """The area and period asked for; an area outside the person's is 404, and audited."""
-    days = request.args.get("days", "30")
-    if not days.isdigit() or int(days) not in stats.PERIODS:
+    days = whole_number(request.args.get("days", "30"))
+    if days not in stats.PERIODS:
         abort(400)
-    region = request.args.get("region", "")
-    if not region:
-        return None, int(days)
-    if not region.isdigit():
+    asked = request.args.get("region", "")
+    if not asked:
+        return None, days
+    region = whole_number(asked)
+    if region is None:
         abort(400)
     area = session.scalar(
-        select(Region).where(Region.id == int(region), auth.region_scope(current_user, Region.id))
+        select(Region).where(Region.id == region, auth.region_scope(current_user, Region.id))
     )
     if area is None:
-        auth.record_denied(current_user.id, "region", int(region))
+        auth.record_denied(current_user.id, "region", region)
         abort(404)
-    return area, int(days)
+    return area, days
 
 
 def _collect(session, area: Region | None, days: int) -> stats.Dashboard:

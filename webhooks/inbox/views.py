@@ -3,6 +3,8 @@
 Every case is fetched through auth.case_or_404, which keeps the worker inside their area.
 """
 
+from urllib.parse import urlsplit
+
 from flask import (
     abort,
     current_app,
@@ -22,6 +24,7 @@ from webhooks.auth import case_or_404, limiter, staff_required
 from webhooks.db import Session
 from webhooks.inbox import bp, forms, present, queues
 from webhooks.models import Case, CaseEvent, Message, Referral, Worker
+from webhooks.parsing import whole_number
 from webhooks.texts import both, text
 
 CANNED_REPLIES = ("canned_received", "canned_call", "canned_documents", "canned_emergency")
@@ -127,11 +130,11 @@ def queue_json():
 @bp.get("/inbox/go")
 @staff_required
 def go():
-    number = request.args.get("case", "").strip().lstrip("#＃")
-    if not number.isdigit():
+    number = whole_number(request.args.get("case", "").strip().lstrip("#＃"))
+    if number is None:
         flash(both("flash_enter_a_case_number"), "error")
         return redirect(url_for("inbox.index"))
-    return redirect(url_for("inbox.case_view", case_id=int(number)))
+    return redirect(url_for("inbox.case_view", case_id=number))
 
 
 @bp.get("/inbox/cases/<int:case_id>")
@@ -164,13 +167,13 @@ def show_phone(case_id: int):
 @bp.get("/inbox/api/cases/<int:case_id>/timeline")
 @staff_required
 def timeline_json(case_id: int):
-    after_message = request.args.get("after_message", "0")
-    after_event = request.args.get("after_event", "0")
-    if not (after_message.isdigit() and after_event.isdigit()):
+    after_message = whole_number(request.args.get("after_message", "0"))
+    after_event = whole_number(request.args.get("after_event", "0"))
+    if after_message is None or after_event is None:
         return jsonify(error="after_message and after_event are whole numbers"), 400
     with Session() as session:
         case = case_or_404(session, case_id)
-        items = present.timeline(session, case.conversation, int(after_message), int(after_event))
+        items = present.timeline(session, case.conversation, after_message, after_event)
         recent = session.execute(
             select(Message.id, Message.status)
             .where(Message.conversation_id == case.conversation_id)
@@ -363,10 +366,16 @@ def _back(case_id: int):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (an open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("inbox.index")
+    """Only a path on this site: never another host (an open redirect). Browsers drop tabs,
+    newlines and other control characters from a URL and read a backslash as a slash, so
+    "/\t/evil.example" would become "//evil.example": anything but printable ASCII is refused,
+    and what is left must parse as a path with no scheme and no host."""
+    if not target or not target.isascii() or not target.isprintable() or "\\" in target:
+        return url_for("inbox.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("inbox.index")
+    return target
 
 
 def _poll_seconds() -> float:

@@ -11,6 +11,7 @@ from webhooks import inbound
 from webhooks.conversations import new_pseudonym, store_inbound
 from webhooks.db import DATABASE_DOWN, Session
 from webhooks.models import Conversation, Message
+from webhooks.parsing import whole_number
 from webhooks.sms.cleaning import clean_body
 from webhooks.texts import LANGUAGES, text
 
@@ -76,11 +77,11 @@ def post_message():
 def messages():
     """Messages after `after` (an id), waiting up to `wait` seconds for the first new one."""
     token = request.headers.get(TOKEN_HEADER, "")
-    after = request.args.get("after", "0")
-    wait = request.args.get("wait", "0")
-    if not after.isdigit() or not wait.isdigit():
+    after = whole_number(request.args.get("after", "0"))
+    wait = whole_number(request.args.get("wait", "0"))
+    if after is None or wait is None:
         return jsonify(error="after and wait are whole numbers"), 400
-    deadline = time.monotonic() + min(int(wait), LONG_POLL_SECONDS)
+    deadline = time.monotonic() + min(wait, LONG_POLL_SECONDS)
     while True:
         with Session() as session:
             conversation = _conversation(session, token) if token else None
@@ -88,7 +89,7 @@ def messages():
                 return jsonify(error="unknown chat token"), 401
             found = session.scalars(
                 select(Message)
-                .where(Message.conversation_id == conversation.id, Message.id > int(after))
+                .where(Message.conversation_id == conversation.id, Message.id > after)
                 .order_by(Message.id)
             ).all()
             if found or time.monotonic() >= deadline:
