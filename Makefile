@@ -6,8 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 APP := .venv/bin
 RASA := .venv-rasa/bin
-# pip's configured extra indexes here print one warning per package; they mean nothing.
-QUIET_PIP := grep -v "WARNING: Location" || true
+# pip's configured extra indexes here print one warning per package; they mean nothing. The
+# filter never fails (grep finds nothing to print), so with pipefail a failing pip still does.
+QUIET_PIP := { grep -v "WARNING: Location" || true; }
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
