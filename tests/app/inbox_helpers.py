@@ -191,3 +191,18 @@ class StaffClient:
         response = self.client.get(url)
         assert response.status_code == 200, f"{url}: {response.status_code}"
         return response.get_data(as_text=True)
+
+
+def demo_county() -> dict[str, int]:
+    """The demo county (webhooks.cli.DEMO_REGIONS): 城关镇 and 石桥乡, three villages each, a
+    东风村 in both; returns each region's id by code."""
+    from webhooks.cli import DEMO_REGIONS
+
+    with Session.begin() as session:
+        made = {}
+        for code, name, level, parent, aliases in DEMO_REGIONS:
+            made[code] = Region(
+                code=code, name=name, level=level, parent=made.get(parent), aliases=aliases
+            )
+            session.add(made[code])
+    return {code: region.id for code, region in made.items()}

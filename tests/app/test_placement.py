@@ -4,11 +4,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from tests.app.inbox_helpers import PASSWORD, StaffClient, staff_texts
-from webhooks.cli import DEMO_REGIONS
+from tests.app.inbox_helpers import PASSWORD, StaffClient, demo_county, staff_texts
 from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
-from webhooks.models import Case, CaseEvent, FamilyContact, Region, Worker
+from webhooks.models import Case, CaseEvent, FamilyContact, Worker
 from webhooks.placement import candidates, full_name
 from webhooks.texts import text
 
@@ -18,23 +17,12 @@ PHONE = "+8613800000077"
 @pytest.fixture
 def county(app):
     """The demo county: 城关镇 and 石桥乡, three villages each, a 东风村 in both."""
-    return make_county()
+    return demo_county()
 
 
 @pytest.fixture
 def bot_county(bot_app):
-    return make_county()
-
-
-def make_county() -> dict[str, int]:
-    with Session.begin() as session:
-        made = {}
-        for code, name, level, parent, aliases in DEMO_REGIONS:
-            made[code] = Region(
-                code=code, name=name, level=level, parent=made.get(parent), aliases=aliases
-            )
-            session.add(made[code])
-    return {code: region.id for code, region in made.items()}
+    return demo_county()
 
 
 def names(answer: str) -> list[str] | None:

@@ -9,29 +9,23 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.security import generate_password_hash
 
-from tests.app.inbox_helpers import PASSWORD
-from webhooks.cli import DEMO_REGIONS
+from tests.app.inbox_helpers import PASSWORD, demo_county
 from webhooks.db import Session
-from webhooks.models import Region, Worker
+from webhooks.models import Worker
 from webhooks.texts import text
 
 
 @pytest.fixture
-def demo_county(app):
+def county_with_director(app):
     """The demo county, with 李主任 directing 城关镇红旗村."""
+    regions = demo_county()
     with Session.begin() as session:
-        made = {}
-        for code, name, level, parent, aliases in DEMO_REGIONS:
-            made[code] = Region(
-                code=code, name=name, level=level, parent=made.get(parent), aliases=aliases
-            )
-            session.add(made[code])
         session.add(
             Worker(
                 username="hongqi",
                 display_name="李主任",
                 role="worker",
-                region=made["CN-51-demo-t1-v2"],
+                region_id=regions["CN-51-demo-t1-v2"],
                 password_hash=generate_password_hash(PASSWORD),
             )
         )
@@ -50,7 +44,7 @@ def text_from_the_phone(page: Page, words: str) -> None:
     ids=["simulator", "web-chat"],
 )
 def test_ask_for_a_person_answer_the_place_and_the_director_has_the_case(
-    page, browser, live_server, bot, demo_county, url, thread
+    page, browser, live_server, bot, county_with_director, url, thread
 ):
     page.goto(live_server + url)
     if url == "/simulator/":
