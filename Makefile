@@ -19,7 +19,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run run-prod bench test lint format train bot-test nlu-eval safety-eval pytest
+.PHONY: help run run-prod bench test lint format train bot-test nlu-eval facts safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layou
 bench: .venv/installed .venv-rasa/installed $(MODEL)  ## bare Rasa against the full path at 1, 8 and 32 senders (bench-results/)
 	$(APP)/python -m tests.bench.bench --out "$${BENCH_OUT:-bench-results}"
 
-test: lint bot-test nlu-eval safety-eval pytest  ## everything CI checks
+test: lint facts bot-test nlu-eval safety-eval pytest  ## everything CI checks
 
 lint: .venv/installed  ## ruff check and format check, import contracts (pyproject.toml)
 	$(APP)/ruff check .
@@ -82,6 +82,10 @@ bot-test: $(MODEL)  ## validate the bot data, run the test stories and the actio
 
 nlu-eval: $(MODEL)  ## intent and programme accuracy on the held-out set, per intent and script
 	$(RASA)/python tests/nlu/evaluate.py $(MODEL)
+
+facts: .venv/installed  ## every programme figure with its source and age (fails on one without)
+	$(APP)/python -m actions.eligibility facts --region CN-51-demo > /dev/null
+	$(APP)/python -m actions.eligibility facts --region CN
 
 safety-eval: .venv/installed  ## danger screen recall and false alarms on the tuning and blind sets
 	$(APP)/python -m tests.safety.evaluate

@@ -1,4 +1,5 @@
-"""Command line: screen a household JSON file (or stdin); print the result as JSON or SMS text."""
+"""Command line: screen a household JSON file (or stdin) and print the result as JSON or SMS
+text; print the next question; list every figure with its source for review."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from .facts import _date, _region
+from .figures import listing, problems
 from .model import InvalidFact
 from .questions import next_question, question
 from .screening import screen
@@ -26,9 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     asking = commands.add_parser("next", help="print the fact to ask next and its question")
     asking.add_argument("file", help="household JSON file, or - for stdin")
     asking.add_argument("--lang", choices=("zh", "en"), default="zh", help="question language")
+    review = commands.add_parser(
+        "facts", help="list every figure with its source, date and age; exit 1 if one has none"
+    )
+    review.add_argument("--region", default="CN", help="region code, e.g. CN-51-demo")
+    review.add_argument("--date", help="the date to review on (default today)")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "facts":
+            return _facts(_region(args.region), _date(args.date))
         household = _read(args.file)
         if args.command == "next":
             fact = next_question(household)
@@ -42,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return USAGE_ERROR
     return 0
+
+
+def _facts(region: str, on: Any) -> int:
+    print(listing(region, on))
+    found = problems(region, on)
+    for problem in found:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if found else 0
 
 
 def _read(file: str) -> Any:

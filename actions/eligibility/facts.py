@@ -67,7 +67,7 @@ def read_household(household: Any) -> Household:
     if not isinstance(household, dict):
         raise InvalidFact("household", "must be an object of facts")
     for key in household:
-        if key not in (*GROUPS, "region", "date"):
+        if key not in (*GROUPS, "region", "date", "unknown"):
             raise InvalidFact(str(key), "unknown field")
     facts = {}
     for group in GROUPS:
@@ -81,9 +81,40 @@ def read_household(household: Any) -> Household:
             fact_spec(path)  # unknown facts are typos: say so rather than ignore them
             if value is not None:
                 facts[path] = parse(path, value)
+    unknown = household.get("unknown") or []
+    if not isinstance(unknown, list):
+        raise InvalidFact("unknown", "must be a list of facts")
+    for path in unknown:
+        fact_spec(path)
     return Household(
-        region=_region(household.get("region")), date=_date(household.get("date")), facts=facts
+        region=_region(household.get("region")),
+        date=_date(household.get("date")),
+        facts=facts,
+        unknown=frozenset(unknown) - set(facts),
     )
+
+
+def is_dont_know(reply: str) -> bool:
+    """True when an SMS reply says the family does not know: "不知道", "不清楚", "not sure"."""
+    plain = re.sub(r"[\s,.!?。，！？~、]+", " ", reply.lower()).strip()
+    return plain in _dont_know_words()
+
+
+@cache
+def _dont_know_words() -> frozenset[str]:
+    return frozenset(word.lower() for word in data.facts()["dont_know"])
+
+
+def mark_unknown(household: dict[str, Any], fact: str) -> dict[str, Any]:
+    """A copy of the household noting that the family does not know the fact: it is not asked
+    again, and a programme that only it would decide becomes a "maybe, ask where you apply"."""
+    fact_spec(fact)
+    updated = copy.deepcopy(household)
+    group, _, name = fact.partition(".")
+    updated.get(group, {}).pop(name, None)
+    if fact not in updated.setdefault("unknown", []):
+        updated["unknown"].append(fact)
+    return updated
 
 
 def set_fact(household: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
@@ -98,6 +129,8 @@ def set_fact(household: dict[str, Any], fact: str, value: Any) -> dict[str, Any]
         group, _, name = fact.partition(".")
         # Households travel as JSON (bot slots, web forms): fractional yuan stay exact as text.
         updated.setdefault(group, {})[name] = str(parsed) if isinstance(parsed, Decimal) else parsed
+        if fact in updated.get("unknown", []):
+            updated["unknown"] = [path for path in updated["unknown"] if path != fact]
     return updated
 
 

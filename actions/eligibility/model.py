@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -51,6 +51,9 @@ class Amount:
     yuan: int
     per: str  # "month" | "year" | "school_day"
     basis: str = "child"  # "child" | "person" | "household"
+    # Where the figure comes from, so a text can say how current it is (not part of equality):
+    since: date | None = field(default=None, compare=False)  # in force since
+    floor: bool = field(default=False, compare=False)  # a national minimum, not the local rate
 
 
 @dataclass(frozen=True)
@@ -113,3 +116,4 @@ class Household:
     region: str
     date: date
     facts: Mapping[str, Any]
+    unknown: frozenset[str] = frozenset()  # facts the family said it does not know: never re-asked

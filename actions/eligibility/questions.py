@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from . import data
-from .facts import fact_paths, fact_spec, menu
+from .facts import fact_paths, fact_spec, menu, read_household
 from .screening import screen
 from .text import language
 
@@ -14,11 +14,18 @@ from .text import language
 def next_question(household: dict[str, Any]) -> str | None:
     """The fact that the most undecided programmes still need, or None when all are decided.
 
-    Only facts some decision needs are candidates, so nothing is asked for its own sake;
-    ties go to the order of facts.yml, the order a conversation runs best in.
+    Only facts some decision needs are candidates, so nothing is asked for its own sake, and a
+    fact the family said it does not know is never asked again; ties go to the order of
+    facts.yml, the order a conversation runs best in.
     """
+    unknown = read_household(household).unknown
     result = screen(household)
-    needed = Counter(fact for programme in result.programmes for fact in programme.missing)
+    needed = Counter(
+        fact
+        for programme in result.programmes
+        for fact in programme.missing
+        if fact not in unknown
+    )
     if not needed:
         return None
     order = fact_paths()

@@ -22,6 +22,7 @@ class Parameter:
     region: str | None = None
     since: date | None = None
     source: str | None = None
+    floor: bool = False  # a national minimum: the local figure is usually higher
 
 
 def lineage(code: str) -> list[str]:
@@ -38,8 +39,20 @@ def parameter(region: str, name: str, on: date) -> Parameter:
         in_force = [entry for entry in entries if entry["since"] <= on]
         if in_force:
             entry = in_force[-1]
-            return Parameter(name, entry["value"], code, entry["since"], entry["source"])
+            return Parameter(
+                name, entry["value"], code, entry["since"], entry["source"], entry.get("floor", False)
+            )
     return Parameter(name, None)
+
+
+def dated_after_years(region: str) -> int:
+    """How many years an amount may be in force before texts say it may have changed."""
+    files = data.regions()
+    for code in lineage(region):
+        years = files.get(code, {}).get("amounts_dated_after_years")
+        if years is not None:
+            return years
+    raise data.DataError(f"regions/{data.NATIONAL}.yml: amounts_dated_after_years is not set")
 
 
 def is_demo(region: str) -> bool:

@@ -23,6 +23,8 @@ def screen(household: dict[str, Any]) -> Result:
         context = Context(facts, programme_id)
         branches = RULES[programme_id](context)
         result, considered = decide(programme_id, branches, facts)
+        if result.decision is Decision.NEED_INFO and set(result.missing) <= facts.unknown:
+            result = _ask_where_you_apply(result)
         programmes.append(result)
         trace.append(_trace(context, result, considered))
     return Result(facts.region, facts.date, tuple(programmes), tuple(trace))
@@ -64,6 +66,12 @@ def _need_info(programme_id: str, unknown: list[Branch]) -> ProgrammeResult:
     missing = _in_order(set().union(*(branch.holds.facts for branch in unknown)))
     reason = Reason(programme_id, "need_info", dict.fromkeys(missing), {})
     return ProgrammeResult(programme_id, Decision.NEED_INFO, (reason,), missing, None)
+
+
+def _ask_where_you_apply(result: ProgrammeResult) -> ProgrammeResult:
+    """Only facts the family does not know would decide it: a "maybe" to ask about, not a "no"."""
+    reason = Reason(result.id, "unknown", dict.fromkeys(result.missing), {})
+    return ProgrammeResult(result.id, Decision.MAYBE, (reason,), (), None)
 
 
 def _trace(context: Context, result: ProgrammeResult, considered: list[Branch]) -> dict[str, Any]:

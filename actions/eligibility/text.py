@@ -20,7 +20,7 @@ from .model import (
     Reason,
     Result,
 )
-from .regions import is_demo
+from .regions import dated_after_years, is_demo
 
 # A result text should fit in this many SMS segments for a typical family.
 SMS_SEGMENTS = 3
@@ -60,16 +60,34 @@ def segments(text: str) -> int:
 def reason_text(reason: Reason, lang: str) -> str:
     """The reason as a sentence a grandparent understands."""
     language(lang)
-    if reason.code == "need_info":
+    if reason.code in ("need_info", "unknown"):
         labels = [data.facts()["facts"][path]["label"][lang] for path in reason.facts]
         facts = data.texts()["list_separator"][lang].join(labels)
-        return data.texts()["need_info"][lang].format(facts=facts)
+        return data.texts()[reason.code][lang].format(facts=facts)
     template = data.programmes()[reason.programme]["reasons"][reason.code][lang]
     return template.format(**reason.values)
 
 
-def amount_text(amount: Amount, lang: str) -> str:
-    return data.texts()["amounts"][f"{amount.basis}.{amount.per}"][lang].format(yuan=amount.yuan)
+def amount_text(amount: Amount, lang: str, region: str, on: date) -> str:
+    """The amount, saying so when it is a national minimum or may be out of date on `on`."""
+    note = ""
+    notes = data.texts()["amount_notes"]
+    if amount.since is not None:
+        if amount.floor:
+            note = notes["floor"][lang].format(year=amount.since.year)
+        elif is_dated(amount.since, region, on):
+            note = notes["dated"][lang].format(year=amount.since.year)
+    template = data.texts()["amounts"][f"{amount.basis}.{amount.per}"][lang]
+    return template.format(yuan=amount.yuan, note=note)
+
+
+def is_dated(since: date, region: str, on: date) -> bool:
+    years = dated_after_years(region)
+    try:
+        limit = since.replace(year=since.year + years)
+    except ValueError:  # 29 February
+        limit = since.replace(year=since.year + years, day=28)
+    return on >= limit
 
 
 def office(programme_id: str, reason: Reason, lang: str) -> str:
@@ -124,7 +142,7 @@ def _compose(result: Result, matter: list[ProgrammeResult], details: list[str], 
     opening = "header" if matter else "pending" if undecided else "nothing"
     lines = [sms[opening][lang]]
     for number, (programme, detail) in enumerate(zip(matter, details, strict=True), start=1):
-        lines.append(_item(number, programme, detail, lang))
+        lines.append(_item(number, programme, detail, lang, result))
     footer = []
     for decision in (Decision.NEED_INFO, Decision.NOT_ELIGIBLE):
         count = sum(programme.decision is decision for programme in result.programmes)
@@ -137,7 +155,7 @@ def _compose(result: Result, matter: list[ProgrammeResult], details: list[str], 
     return "\n".join(lines)
 
 
-def _item(number: int, programme: ProgrammeResult, detail: str, lang: str) -> str:
+def _item(number: int, programme: ProgrammeResult, detail: str, lang: str, result: Result) -> str:
     """One line: name and decision; then, as detail allows, the reason, amount and office."""
     sms = data.texts()["sms"]
     head = sms["item"][lang].format(
@@ -150,7 +168,7 @@ def _item(number: int, programme: ProgrammeResult, detail: str, lang: str) -> st
     reason = programme.reasons[0]
     parts = [reason_text(reason, lang)] if detail == "full" else []
     if programme.amount is not None:
-        parts.append(amount_text(programme.amount, lang))
+        parts.append(amount_text(programme.amount, lang, result.region, result.date))
     parts.append(sms["apply"][lang].format(office=office(programme.id, reason, lang)))
     return head + sms["detail_separator"][lang] + sms["part_separator"][lang].join(parts)
 

@@ -25,7 +25,7 @@ FATHER_IN_PRISON = {"entity": "parent_status", "value": "imprisoned", "role": "f
         ("child.age", "7", "inform", [{"entity": "number", "value": 7}], "child.age", 7),
         ("child.age", "七岁", "inform", [{"entity": "age", "value": 7}], "child.age", 7),
         ("child.age", "twelve", "inform", [], "child.age", 12),
-        ("father.status", "7", "inform", [], "father.status", "imprisoned"),
+        ("father.status", "6", "inform", [], "father.status", "imprisoned"),
         (
             "father.status",
             "坐牢了",

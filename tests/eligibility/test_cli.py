@@ -36,7 +36,13 @@ def test_screen_prints_json(household_file, capsys):
         assert set(programme) == {"id", "decision", "reasons", "missing", "amount"}
         assert programme["reasons"]
     assert len(output["trace"]) == 9
-    assert output["programmes"][2]["amount"] == {"yuan": 400, "per": "month", "basis": "household"}
+    assert output["programmes"][2]["amount"] == {
+        "yuan": 400,
+        "per": "month",
+        "basis": "household",
+        "since": "2026-07-01",
+        "floor": False,
+    }
 
 
 def test_screen_reads_stdin_and_prints_sms_text(monkeypatch, capsys):

@@ -12,7 +12,7 @@ from tests.eligibility.families import family
 def test_parent_status_menu_puts_common_answers_first_and_reaches_every_status():
     spec = fact_spec("father.status")
     assert spec.type == "enum"
-    assert spec.values[:3] == ("present", "deceased", "missing")
+    assert spec.values[:3] == ("present", "deceased", "lost_contact")
     assert set(spec.values) == {
         "present", "deceased", "missing", "lost_contact", "severe_disability",
         "serious_illness", "imprisoned", "drug_rehab", "guardianship_revoked", "deported",
@@ -48,7 +48,9 @@ def test_every_fact_of_the_issue_has_a_spec():
 @pytest.mark.parametrize(
     ("fact", "reply", "value"),
     [
-        ("father.status", "3", "missing"),
+        ("father.status", "3", "lost_contact"),
+        ("father.status", "找不到", "lost_contact"),
+        ("father.status", "法院宣告失踪", "missing"),
         ("father.status", "10", "deported"),
         ("father.status", "deceased", "deceased"),
         ("mother.status", "去世", "deceased"),

@@ -26,16 +26,16 @@ def test_the_example_family_is_asked_only_what_its_decisions_need():
     assert converse(empty(), EXAMPLE) == [
         "child.age",
         "father.status",  # father at home: the mother's status settles nothing more
-        "child.disability",
         "household.hukou",
-        "child.serious_illness",
+        "child.disability",
+        "household.near_poor",
         "child.school",
         "household.receives_dibao",
         "household.extreme_poverty",
         "household.registered_poor",
         "household.monthly_income_per_capita",
         "household.assets_within_limit",
-        "household.near_poor",
+        "child.serious_illness",
         "household.sudden_hardship",
     ]
 
@@ -83,7 +83,7 @@ def test_reply_numbers_follow_the_menu(fact):
 
 def test_questions_read_as_expected():
     assert question("father.status", "zh").startswith(
-        "孩子爸爸现在怎样？回复数字：1在家或打工 2去世 3失踪"
+        "孩子爸爸现在怎样？回复数字：1在家或打工 2去世 3联系不上半年"
     )
     assert question("household.near_poor", "zh") == "家里是低保边缘户吗？回复数字：1是 2否"
     assert question("child.age", "en") == "How old is the child? Reply with a number, e.g. 7"

@@ -50,7 +50,8 @@ def test_example_family_text_zh():
     assert result_text(screen(family()), "zh") == (
         "孩子可能得到的帮助：\n"
         "1.低保（可以申请）：每人月收入500元，低于低保线600元。全家每月约400元。找乡镇政府或街道办。\n"
-        "2.学生营养餐（可以申请）：本县在营养餐计划内。每个上学日5元。找孩子的学校。\n"
+        "2.学生营养餐（可以申请）：本县在营养餐计划内。每个上学日5元（2021年标准，可能已调整，以答复为准）。"
+        "找孩子的学校。\n"
         "7项不符合。（演示数据）"
     )
 
@@ -61,14 +62,14 @@ def test_example_family_text_en():
         "1. Dibao (can apply): Income of 500 yuan a person is below the dibao line of 600."
         " About 400 yuan a month for the family. Apply at the township/street office.\n"
         "2. School meals (can apply): Your county runs the school meal programme."
-        " 5 yuan a school day. Apply at the child's school.\n"
+        " 5 yuan a school day (the 2021 rate; it may have changed). Apply at the child's school.\n"
         "Not eligible: 7. (demo figures)"
     )
 
 
 def test_eligible_comes_before_alternative_before_maybe():
     household = family(region="CN", child__age=10, father__status="deceased",
-                       mother__status="serious_illness", household__hukou="urban",
+                       mother__status="imprisoned", household__hukou="urban",
                        household__near_poor=True)  # fmt: skip
     text = result_text(screen(household), "en")
     order = [text.index(name) for name in
@@ -77,9 +78,7 @@ def test_eligible_comes_before_alternative_before_maybe():
     assert order == sorted(order)
     household.update(region="CN-51-demo")
     text = result_text(screen(household), "zh")
-    assert text.index("（可以申请）") < text.index(
-        "特困供养（二选一）：和无人抚养儿童补贴只能领一项。"
-    )
+    assert text.index("（可以申请）") < text.index("特困供养（二选一）")
 
 
 def test_long_results_shorten_the_last_items_first():
@@ -167,5 +166,11 @@ def test_result_dict_has_the_documented_shape():
             }
         ],
         "missing": [],
-        "amount": {"yuan": 400, "per": "month", "basis": "household"},
+        "amount": {
+            "yuan": 400,
+            "per": "month",
+            "basis": "household",
+            "since": "2026-07-01",
+            "floor": False,
+        },
     }
