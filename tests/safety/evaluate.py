@@ -1,6 +1,6 @@
 """Measure the danger screen: the tuning set the team looks at, and the blind set it may not.
 
-    python -m tests.safety.evaluate [--tuning FILE] [--blind DIR] [--errors]
+    python -m tests.safety.evaluate [--tuning FILE] [--blind DIR ...] [--errors]
 
 For every message the screen's answer is one of: alarm (sure or probable: the emergency
 numbers go out and an urgent case opens), distress (a normal case for a worker, no emergency
@@ -10,9 +10,9 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind set (tests/safety/blind/) was written from short scenario descriptions by writers
-who had seen neither the rules nor the training data; it is never used to write either, only
-scored here. Exits 1 when a set falls below its floor.
+The blind sets (tests/safety/blind/, blind-2/) were written from short scenario descriptions by
+writers who had seen neither the rules nor the training data; they are never used to write
+either, only scored here. Exits 1 when a set falls below its floor.
 """
 
 from __future__ import annotations
@@ -30,14 +30,17 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
+BLIND_DIRS = (BLIND_DIR, HERE / "blind-2")
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
-# Floors: the tuning set must stay perfect. The blind set's are what it measured on
-# 2026-12-05 (recall 0.920, false alarms 0.080), less a little room: they guard against
-# getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
+# Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
+# little room: blind on 2026-12-05 (recall 0.920, false alarms 0.080), blind-2 on 2026-12-06
+# (0.930 / 0.100 before the third round of training data, 0.950 / 0.100 after). They guard
+# against getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
     "blind": {"recall": 0.88, "false_alarms": 0.1},
+    "blind-2": {"recall": 0.92, "false_alarms": 0.12},
 }
 
 
@@ -178,12 +181,15 @@ def report(name: str, tallies: dict[str, Tally], rules: Tally, errors: bool) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tuning", type=Path, default=TUNING_FILE)
-    parser.add_argument("--blind", type=Path, default=BLIND_DIR)
+    parser.add_argument(
+        "--blind", type=Path, action="append", help="a blind set's folder (default: each one)"
+    )
     parser.add_argument("--errors", action="store_true", help="list the blind set's errors too")
     args = parser.parse_args(argv)
     sets = {"tuning": load_tuning(args.tuning)}
-    if args.blind.is_dir() and any(args.blind.glob("*.yml")):
-        sets["blind"] = load_blind(args.blind)
+    for directory in args.blind or BLIND_DIRS:
+        if directory.is_dir() and any(directory.glob("*.yml")):
+            sets[directory.name] = load_blind(directory)
     passed = True
     for name, items in sets.items():
         tallies = evaluate(items)

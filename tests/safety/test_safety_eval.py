@@ -1,5 +1,5 @@
-"""The labelled sets: the tuning set stays perfect, the blind set keeps its floors, and
-neither is ever read by the rules or the classifier."""
+"""The labelled sets: the tuning set stays perfect, the blind sets keep their floors, and
+none is ever read by the rules or the classifier."""
 
 from pathlib import Path
 
@@ -10,7 +10,8 @@ from webhooks.safety.classifier import training_examples
 from webhooks.safety.normalise import normalise
 
 TUNING = evaluate.load_tuning(evaluate.TUNING_FILE)
-BLIND = evaluate.load_blind(evaluate.BLIND_DIR)
+BLINDS = {directory.name: evaluate.load_blind(directory) for directory in evaluate.BLIND_DIRS}
+BLIND = BLINDS["blind"]
 
 
 def test_tuning_set_is_large_enough():
@@ -27,9 +28,15 @@ def test_blind_set_is_as_the_issue_asks():
     assert any(item.writer in ("child", "teen") for item in danger)
 
 
-@pytest.mark.parametrize("name", ["tuning", "blind"])
+def test_the_second_blind_set_is_written_the_same_way():
+    danger = [item for item in BLINDS["blind-2"] if item.danger]
+    assert len(BLINDS["blind-2"]) >= 150
+    assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
+
+
+@pytest.mark.parametrize("name", ["tuning", *BLINDS])
 def test_each_set_meets_its_floor(name):
-    items = TUNING if name == "tuning" else BLIND
+    items = TUNING if name == "tuning" else BLINDS[name]
     overall = evaluate.evaluate(items)["overall"]
     floor = evaluate.FLOORS[name]
     assert overall.recall >= floor["recall"], overall.misses
@@ -38,7 +45,7 @@ def test_each_set_meets_its_floor(name):
 
 def test_no_evaluation_message_is_training_data():
     trained = {normalise(example.text) for example in training_examples()}
-    evaluated = [item.text for item in TUNING + BLIND]
+    evaluated = [item.text for items in (TUNING, *BLINDS.values()) for item in items]
     assert [text for text in evaluated if normalise(text) in trained] == []
 
 
