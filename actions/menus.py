@@ -14,9 +14,12 @@ from nlu.text import normalise
 from .eligibility import programme_ids
 from .handoff import hand_off
 from .programmes import answer, programme_menu
+from .screening import for_another_child
 from .texts import joined, language_of, say
 
 MAIN_CHOICES = {1: "screening", 2: "what", 3: "how_to_apply", 4: "human"}
+# The menu after a screening's result.
+AFTER_RESULT_CHOICES = {1: "how_to_apply", 2: "documents", 3: "human", 4: "another_child"}
 
 
 def menu_number(text: str) -> int | None:
@@ -108,6 +111,21 @@ class ActionMenuChoice(Action):
                 return [*hand_off(dispatcher, tracker, "requested"), *done]
             dispatcher.utter_message(text=programme_menu(lang))
             return [SlotSet("menu", "programme"), SlotSet("topic", chosen), *done]
+        if menu == "after_result" and number in AFTER_RESULT_CHOICES:
+            chosen = AFTER_RESULT_CHOICES[number]
+            if chosen == "another_child":
+                household = tracker.get_slot("household")
+                cleared = for_another_child(household) if household else None
+                return [
+                    SlotSet("household", cleared),
+                    SlotSet("menu", None),
+                    SlotSet("choice", "screening"),
+                ]
+            if chosen == "human":
+                dispatcher.utter_message(text=say("handoff.requested", lang))
+                return [*hand_off(dispatcher, tracker, "requested"), *done]
+            dispatcher.utter_message(text=programme_menu(lang))
+            return [SlotSet("menu", "programme"), SlotSet("topic", chosen), *done]
         if menu == "programme" and number is not None and 1 <= number <= len(programme_ids):
             programme_id = programme_ids[number - 1]
             dispatcher.utter_message(
@@ -117,7 +135,7 @@ class ActionMenuChoice(Action):
         if menu == "offer_human" and (number == 1 or intent == "affirm"):
             dispatcher.utter_message(text=say("handoff.requested", lang))
             return [*hand_off(dispatcher, tracker, "stuck"), *done]
-        if menu and intent == "inform" and number is not None:
+        if menu and number is not None:  # a number that is not on the menu: never a restart
             dispatcher.utter_message(text=say("menu_invalid", lang))
             return done
         if intent == "inform":  # facts about the family: screen them

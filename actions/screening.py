@@ -1,6 +1,9 @@
-"""The screening form: asks only what the eligibility engine needs next, reads SMS-style answers,
-re-asks once, lets the family stop, and ends with the engine's SMS result."""
+"""The screening form: asks only what the eligibility engine needs next, reads SMS-style answers
+and facts said at any point (read back in one line), accepts "don't know", re-asks once, lets
+the family stop, and ends with the engine's SMS result and a menu of next steps. A result is
+never re-sent unasked: a new screening that learns nothing new says so."""
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,15 +17,19 @@ from . import config
 from .eligibility import (
     InvalidFact,
     fact_spec,
+    is_dont_know,
+    mark_unknown,
     next_question,
+    noted,
     question,
     result_text,
     screen,
     set_fact,
 )
+from .eligibility.facts import fact_paths
 from .eligibility.regions import REGION_CODE
 from .handoff import hand_off
-from .texts import language_of, say
+from .texts import joined, language_of, say
 
 RETRIES = 1  # an unusable answer is asked again once; the second brings a worker
 # The custom payload that tells the app a screening has ended with a result.
@@ -39,6 +46,45 @@ ENTITY_FACTS = {
     "disability": "child.disability",
     "hukou": "household.hukou",
 }
+
+
+# A family starting over: another child keeps the household and the parents; things changed
+# keeps only the household's own facts (where they live, income, aid).
+ANOTHER_CHILD = re.compile(
+    r"另一个孩子|另外一个孩子|还有一个孩子|第二个孩子|另一個孩子|還有一個孩子|老二|小的那个|"
+    r"another (child|kid)|other (child|kid)|second (child|kid)|my other",
+    re.IGNORECASE,
+)
+THINGS_CHANGED = re.compile(
+    r"情况变了|情况有变|情况不一样了|情況變了|things (have )?changed|situation (has )?changed",
+    re.IGNORECASE,
+)
+
+
+def for_another_child(household: dict[str, Any], *, parents_too: bool = False) -> dict[str, Any]:
+    """The household with the child's facts (and the parents', when things changed) cleared."""
+    cleared = ("child", "father", "mother") if parents_too else ("child",)
+    kept = {key: value for key, value in household.items() if key not in cleared}
+    unknown = [path for path in kept.get("unknown", []) if path.split(".")[0] not in cleared]
+    return {**kept, "unknown": unknown} if "unknown" in kept else kept
+
+
+def noted_line(
+    before: dict[str, Any], after: dict[str, Any], lang: str, skip: str | None = None
+) -> str | None:
+    """One short line reading back the facts this message gave: "记下了：爸爸服刑，妈妈…";
+    the fact just asked (skip) goes without saying."""
+    changed = []
+    for path in fact_paths():
+        if path == skip:
+            continue
+        group, name = path.split(".")
+        value = after.get(group, {}).get(name)
+        if value is not None and value != before.get(group, {}).get(name):
+            changed.append(noted(path, value, lang))
+    if not changed:
+        return None
+    return say("screening.noted", lang, facts=say("screening.noted_separator", lang).join(changed))
 
 
 def new_household(tracker: Tracker) -> dict[str, Any]:
@@ -128,10 +174,7 @@ class ValidateScreeningForm(Action):
         answer = tracker.slots_to_validate().get("screening_answer")
         events: list[EventType] = []
         if tracker.get_slot("requested_slot") is None:  # starting: facts the request already gave
-            household, _ = read_facts(household, tracker.latest_message, None)
-            events.append(SlotSet("screening_retries", 0.0))
-            asked = None
-            dispatcher.utter_message(text=say("screening.start", lang))
+            return self._start(dispatcher, tracker, household, lang)
         elif answer is None:
             return []  # not an answer: let the rules handle the interruption
         elif (
@@ -139,10 +182,14 @@ class ValidateScreeningForm(Action):
             or tracker.latest_message.get("intent", {}).get("name") == "goodbye"
         ):
             return [SlotSet("screening_status", "stopped"), SlotSet("requested_slot", None)]
+        elif asked is not None and is_dont_know(answer):
+            household = mark_unknown(household, asked)
+            events.append(SlotSet("screening_retries", 0.0))
         else:
+            before = household
             household, answered = read_facts(household, tracker.latest_message, asked)
             retries = tracker.get_slot("screening_retries") or 0
-            if not answered:
+            if not answered and household == before:  # neither the answer nor a correction
                 if retries >= RETRIES:
                     return [
                         SlotSet("household", household),
@@ -157,15 +204,56 @@ class ValidateScreeningForm(Action):
                     SlotSet("requested_slot", "screening_answer"),
                 ]
             events.append(SlotSet("screening_retries", 0.0))
-        fact = next_question(household)
-        events += [
-            SlotSet("household", household),
-            SlotSet("screening_answer", None),
-            SlotSet("screening_fact", fact),
-        ]
-        if fact is None:
-            return [*events, SlotSet("screening_status", "done"), SlotSet("requested_slot", None)]
-        return [*events, SlotSet("requested_slot", "screening_answer")]
+            line = noted_line(before, household, lang, skip=asked)
+            if line:  # a correction or a fact beyond the one asked
+                dispatcher.utter_message(text=line)
+        return [*events, *_ask_next(household)]
+
+    def _start(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        previous: dict[str, Any],
+        lang: str,
+    ) -> list[EventType]:
+        """A screening starts: start over for another child if asked, read the opening's
+        facts, and when a finished screening learns nothing new, say so instead of re-sending."""
+        text = tracker.latest_message.get("text") or ""
+        finished = tracker.get_slot("household") is not None and next_question(previous) is None
+        base = previous
+        if THINGS_CHANGED.search(text):
+            base = for_another_child(previous, parents_too=True)
+        elif ANOTHER_CHILD.search(text):
+            base = for_another_child(previous)
+        household, _ = read_facts(base, tracker.latest_message, None)
+        events: list[EventType] = [SlotSet("screening_retries", 0.0)]
+        if finished and household == previous:
+            dispatcher.utter_message(text=say("screening.unchanged", lang))
+            return [
+                *events,
+                SlotSet("screening_status", "unchanged"),
+                SlotSet("requested_slot", None),
+            ]
+        line = noted_line(base, household, lang)
+        if next_question(household) is not None:
+            start = say("screening.start", lang)
+            dispatcher.utter_message(text=joined(lang, line, start) if line else start)
+        elif line:
+            dispatcher.utter_message(text=line)
+        return [*events, *_ask_next(household)]
+
+
+def _ask_next(household: dict[str, Any]) -> list[EventType]:
+    """Set the next question, or end the form when no answer can change the result."""
+    fact = next_question(household)
+    events: list[EventType] = [
+        SlotSet("household", household),
+        SlotSet("screening_answer", None),
+        SlotSet("screening_fact", fact),
+    ]
+    if fact is None:
+        return [*events, SlotSet("screening_status", "done"), SlotSet("requested_slot", None)]
+    return [*events, SlotSet("requested_slot", "screening_answer")]
 
 
 class ActionAskScreeningAnswer(Action):
@@ -185,7 +273,8 @@ class ActionAskScreeningAnswer(Action):
 
 
 class ActionScreeningResult(Action):
-    """After the form: the result text, or a word on stopping, or a worker when stuck."""
+    """After the form: the result text and the menu of next steps, or a word on stopping, or a
+    worker when stuck. The menu's numbers are read by action_menu_choice."""
 
     def name(self) -> str:
         return "action_screening_result"
@@ -206,9 +295,14 @@ class ActionScreeningResult(Action):
         elif status == "stuck":
             dispatcher.utter_message(text=say("screening.stuck", lang))
             events += hand_off(dispatcher, tracker, "stuck")
+        elif status == "unchanged":  # already told: only the next steps
+            dispatcher.utter_message(text=say("menus.after_result", lang))
+            events.append(SlotSet("menu", "after_result"))
         else:
             household = tracker.get_slot("household") or new_household(tracker)
             dispatcher.utter_message(text=result_text(screen(household), lang))
+            dispatcher.utter_message(text=say("menus.after_result", lang))
+            events.append(SlotSet("menu", "after_result"))
             # The app asks a family it has not placed where they live, to name their office.
             dispatcher.utter_message(json_message={SCREENED: True})
         return events

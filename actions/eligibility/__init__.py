@@ -6,7 +6,7 @@ dated and per region, falling back to the national root "CN".
 """
 
 from .data import PROGRAMME_IDS
-from .facts import fact_spec, set_fact
+from .facts import fact_spec, is_dont_know, mark_unknown, set_fact
 from .model import (
     Amount,
     Decision,
@@ -17,7 +17,7 @@ from .model import (
     Reason,
     Result,
 )
-from .questions import next_question, question
+from .questions import next_question, noted, question
 from .screening import screen
 from .text import programme_info, reason_text, result_dict, result_text, segments
 
@@ -33,7 +33,10 @@ __all__ = [
     "Reason",
     "Result",
     "fact_spec",
+    "is_dont_know",
+    "mark_unknown",
     "next_question",
+    "noted",
     "programme_ids",
     "programme_info",
     "question",

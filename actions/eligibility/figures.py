@@ -95,7 +95,11 @@ def _line(figure: Figure, on: date) -> str:
     where = f" in {figure.region}" if figure.region else ""
     floor = " [national floor]" if figure.floor else ""
     source = figure.source or "NO SOURCE"
-    what = f"text {figure.value}" if figure.kind == "text" else f"{figure.kind} {figure.name} = {figure.value}"
+    what = (
+        f"text {figure.value}"
+        if figure.kind == "text"
+        else f"{figure.kind} {figure.name} = {figure.value}"
+    )
     return f"{what}{floor}{where}, {when}: {source}"
 
 

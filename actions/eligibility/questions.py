@@ -21,15 +21,25 @@ def next_question(household: dict[str, Any]) -> str | None:
     unknown = read_household(household).unknown
     result = screen(household)
     needed = Counter(
-        fact
-        for programme in result.programmes
-        for fact in programme.missing
-        if fact not in unknown
+        fact for programme in result.programmes for fact in programme.missing if fact not in unknown
     )
     if not needed:
         return None
     order = fact_paths()
     return min(needed, key=lambda fact: (-needed[fact], order.index(fact)))
+
+
+def noted(fact: str, value: Any, lang: str) -> str:
+    """A fact as read back to the family: "爸爸服刑", "child aged 7"."""
+    language(lang)
+    spec = data.facts()["facts"][fact]
+    shown = value
+    if fact_spec(fact).type in ("enum", "bool"):
+        shown = next(choice[lang] for choice in menu(fact) if choice["value"] == value)
+    template = spec.get("noted", {}).get(lang)
+    if template:
+        return template.format(value=shown)
+    return data.texts()["questions"]["noted"][lang].format(label=spec["label"][lang], value=shown)
 
 
 def question(fact: str, lang: str) -> str:

@@ -40,7 +40,12 @@ def parameter(region: str, name: str, on: date) -> Parameter:
         if in_force:
             entry = in_force[-1]
             return Parameter(
-                name, entry["value"], code, entry["since"], entry["source"], entry.get("floor", False)
+                name,
+                entry["value"],
+                code,
+                entry["since"],
+                entry["source"],
+                entry.get("floor", False),
             )
     return Parameter(name, None)
 

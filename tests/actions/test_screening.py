@@ -126,7 +126,9 @@ def test_the_request_that_starts_the_screening_gives_its_facts():
     assert slots["household"]["father"]["status"] == "imprisoned"
     assert slots["screening_fact"] == next_question(slots["household"])
     assert slots["requested_slot"] == "screening_answer"
-    assert texts(dispatcher) == [say("screening.start", "zh")]
+    assert texts(dispatcher) == [
+        "记下了：爸爸服刑。说错了直接告诉我。" + say("screening.start", "zh")
+    ]
 
 
 def test_the_question_is_the_engines_question_in_the_familys_language():
@@ -155,10 +157,10 @@ def answering(text, intent="inform", retries=0.0, entities=None, lang="zh"):
 
 
 def test_an_unusable_answer_is_asked_again_once_then_a_worker_helps():
-    events, dispatcher = run(ValidateScreeningForm(), answering("不知道"))
+    events, dispatcher = run(ValidateScreeningForm(), answering("asdf"))
     assert texts(dispatcher) == [say("screening.retry", "zh")]
     assert slot_events(events)["requested_slot"] == "screening_answer"
-    events, _ = run(ValidateScreeningForm(), answering("还是不知道", retries=1.0))
+    events, _ = run(ValidateScreeningForm(), answering("还是asdf", retries=1.0))
     assert slot_events(events)["screening_status"] == "stuck"
     assert slot_events(events)["requested_slot"] is None
 
@@ -208,7 +210,10 @@ def test_the_result_is_the_engines_sms_text(lang):
         slots={"household": household, "language": lang, "screening_status": "done"}
     )
     _, dispatcher = run(ActionScreeningResult(), tracker)
-    assert texts(dispatcher) == [result_text(screen(household), lang)]
+    assert texts(dispatcher) == [
+        result_text(screen(household), lang),
+        say("menus.after_result", lang),
+    ]
     assert payloads(dispatcher) == [{"screened": True}]  # the app may ask where they live
 
 

@@ -10,7 +10,6 @@ from actions.eligibility import data, next_question, reason_text, result_text, s
 from actions.eligibility.cli import main
 from actions.eligibility.facts import is_dont_know, mark_unknown
 from actions.eligibility.figures import problems
-from actions.eligibility.regions import parameter
 from tests.eligibility.families import DROP, family
 
 ABOVE_LINE = {"household__monthly_income_per_capita": 700}
@@ -46,7 +45,8 @@ def test_extreme_poverty_lists_fewer_parent_situations_than_the_unsupported_allo
 def test_a_parent_who_cannot_be_found_is_out_of_contact_not_missing():
     """国办发〔2010〕54号: 失踪 means declared missing by a court (宣告失踪), which makes an orphan;
     a parent who simply cannot be found is 失联 (6 months or more, police receipt) under
-    民发〔2019〕62号, which leads to the unsupported-child allowance (Qinzhou implementing rules)."""
+    民发〔2019〕62号, which leads to the unsupported-child allowance (Qinzhou implementing
+    rules)."""
     for words in ("找不到", "下落不明", "联系不上", "3"):
         household = set_fact(family(mother__status="deceased"), "father.status", words)
         assert household["father"]["status"] == "lost_contact", words
@@ -215,6 +215,8 @@ def test_dont_know_is_not_asked_again_and_becomes_a_maybe():
     assert next_question(household) is None
     education = screen(household).programme("education_aid")
     assert (education.decision, education.reasons[0].code) == ("maybe", "unknown")
-    assert reason_text(education.reasons[0], "zh") == "要看是否领低保、是否建档立卡户，申请时问清楚。"
+    assert (
+        reason_text(education.reasons[0], "zh") == "要看是否领低保、是否建档立卡户，申请时问清楚。"
+    )
     answered = set_fact(household, "household.receives_dibao", "1")
     assert answered["unknown"] == ["household.registered_poor"]

@@ -1,0 +1,182 @@
+"""Screening that fits a text conversation (issue 19): facts read back in one line, corrections,
+"don't know", the menu after the result, another child, and never a result re-sent unasked."""
+
+import pytest
+
+pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
+
+from trackers import make_tracker, run, slot_events, texts
+
+from actions.eligibility import next_question, programme_ids
+from actions.menus import ActionMenuChoice
+from actions.screening import ActionScreeningResult, ValidateScreeningForm
+from actions.texts import say
+
+START = {"region": "CN-51-demo", "date": "2026-12-01"}
+# Every fact the engine needs for the demo county: nothing is left to ask.
+FINISHED = {
+    **START,
+    "child": {"age": 7, "disability": "none", "serious_illness": False, "school": "primary",
+              "boarding": False},
+    "father": {"status": "imprisoned"},
+    "mother": {"status": "lost_contact"},
+    "household": {"hukou": "rural", "monthly_income_per_capita": 400, "size": 3,
+                  "assets_within_limit": True, "receives_dibao": False, "extreme_poverty": False,
+                  "registered_poor": False, "near_poor": False, "sudden_hardship": False},
+}  # fmt: skip
+
+
+def status(value, role):
+    return {"entity": "parent_status", "value": value, "role": role}
+
+
+def answering(text, asked, household=START, entities=None, intent="inform"):
+    return make_tracker(
+        text,
+        intent=intent,
+        entities=entities,
+        form="screening_form",
+        slots={
+            "household": household,
+            "language": "zh",
+            "screening_fact": asked,
+            "requested_slot": "screening_answer",
+            "screening_retries": 0.0,
+        },
+        set_this_turn={"screening_answer": text},
+    )
+
+
+def starting(text, household, entities=None, intent="check_eligibility", lang="zh"):
+    return make_tracker(
+        text,
+        intent=intent,
+        entities=entities,
+        form="screening_form",
+        slots={"household": household, "language": lang},
+    )
+
+
+def test_the_opening_story_is_read_back_in_one_line_not_asked():
+    tracker = starting(
+        "俺儿子坐牢了，儿媳妇跑了好几年没音信，俩孙子俺带着，能领啥补助",
+        START,
+        entities=[status("imprisoned", "father"), status("lost_contact", "mother")],
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    household = slot_events(events)["household"]
+    assert household["father"] == {"status": "imprisoned"}
+    assert household["mother"] == {"status": "lost_contact"}
+    assert texts(dispatcher)[0].startswith("记下了：爸爸服刑，妈妈联系不上半年。")
+    assert slot_events(events)["screening_fact"] not in ("father.status", "mother.status")
+
+
+@pytest.mark.parametrize("reply", ["不知道", "不清楚", "don't know", "Not sure."])
+def test_dont_know_is_taken_as_unknown_and_not_asked_again(reply):
+    household = {**START, "child": {"age": 7}}
+    asked = next_question(household)
+    events, dispatcher = run(ValidateScreeningForm(), answering(reply, asked, household))
+    slots = slot_events(events)
+    assert slots["household"]["unknown"] == [asked]
+    assert slots["screening_fact"] != asked
+    assert say("screening.retry", "zh") not in texts(dispatcher)
+
+
+def test_a_correction_mid_screening_is_taken_and_read_back():
+    household = {**START, "child": {"age": 7}, "father": {"status": "imprisoned"},
+                 "mother": {"status": "present"}}  # fmt: skip
+    asked = next_question(household)
+    tracker = answering(
+        "不对 孩子妈妈前年去世了", asked, household, entities=[status("deceased", "mother")]
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    assert slot_events(events)["household"]["mother"] == {"status": "deceased"}
+    assert "记下了：妈妈去世。说错了直接告诉我。" in texts(dispatcher)
+
+
+def test_the_result_ends_with_a_menu_of_next_steps():
+    tracker = make_tracker(
+        slots={"household": FINISHED, "language": "zh", "screening_status": "done"}
+    )
+    events, dispatcher = run(ActionScreeningResult(), tracker)
+    assert texts(dispatcher)[-1] == "回复数字：1怎么申请 2要带什么材料 3找儿童主任 4查另一个孩子"
+    assert slot_events(events)["menu"] == "after_result"
+
+
+@pytest.mark.parametrize(("number", "topic"), [("1", "how_to_apply"), ("2", "documents")])
+def test_after_the_result_a_number_is_the_menus(number, topic):
+    tracker = make_tracker(number, slots={"menu": "after_result", "household": FINISHED})
+    events, dispatcher = run(ActionMenuChoice(), tracker)
+    slots = slot_events(events)
+    assert (slots["menu"], slots["topic"], slots["choice"]) == ("programme", topic, "done")
+    assert texts(dispatcher)[0].count(" ") >= len(programme_ids) - 1  # the programme menu
+
+
+def test_after_the_result_3_brings_a_person():
+    tracker = make_tracker("3", slots={"menu": "after_result", "household": FINISHED})
+    events, dispatcher = run(ActionMenuChoice(), tracker)
+    assert texts(dispatcher) == [say("handoff.requested", "zh")]
+    assert slot_events(events)["choice"] == "done"
+
+
+@pytest.mark.parametrize("text", ["2", "300"])
+def test_after_the_result_other_numbers_never_restart_the_screening(text):
+    # "2" is on the menu; "300" is not, and is answered with the menu's own words.
+    tracker = make_tracker(text, slots={"menu": "after_result", "household": FINISHED})
+    events, dispatcher = run(ActionMenuChoice(), tracker)
+    assert slot_events(events)["choice"] == "done"
+    if text == "300":
+        assert texts(dispatcher) == [say("menu_invalid", "zh")]
+
+
+def test_another_child_from_the_menu_keeps_the_household_and_clears_the_child():
+    tracker = make_tracker("4", slots={"menu": "after_result", "household": FINISHED})
+    events, _ = run(ActionMenuChoice(), tracker)
+    slots = slot_events(events)
+    assert slots["choice"] == "screening"
+    assert "child" not in slots["household"]
+    assert slots["household"]["household"] == FINISHED["household"]
+    assert slots["household"]["father"] == FINISHED["father"]
+    assert next_question(slots["household"]) == "child.age"
+
+
+def test_another_child_in_words_starts_a_new_screening_for_that_child():
+    tracker = starting(
+        "还有一个孩子 9岁 也能领吗", FINISHED, entities=[{"entity": "age", "value": 9}]
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    slots = slot_events(events)
+    assert slots["household"]["child"] == {"age": 9}
+    assert slots["household"]["household"] == FINISHED["household"]
+    assert slots["requested_slot"] == "screening_answer"
+    assert texts(dispatcher)[0].startswith("记下了：孩子9岁。")
+
+
+def test_things_changed_clears_the_child_and_the_parents():
+    events, _ = run(ValidateScreeningForm(), starting("情况变了", FINISHED))
+    household = slot_events(events)["household"]
+    assert {"child", "father", "mother"}.isdisjoint(household)
+    assert household["household"] == FINISHED["household"]
+
+
+def test_a_finished_screening_asked_again_is_not_re_sent():
+    events, dispatcher = run(ValidateScreeningForm(), starting("能领啥补助", FINISHED))
+    assert texts(dispatcher) == [say("screening.unchanged", "zh")]
+    slots = slot_events(events)
+    assert (slots["screening_status"], slots["requested_slot"]) == ("unchanged", None)
+    tracker = make_tracker(
+        slots={"household": FINISHED, "language": "zh", "screening_status": "unchanged"}
+    )
+    events, dispatcher = run(ActionScreeningResult(), tracker)
+    assert texts(dispatcher) == [say("menus.after_result", "zh")]  # no result text again
+
+
+def test_new_facts_after_the_result_screen_again():
+    tracker = starting(
+        "孩子爸爸其实已经去世了", FINISHED, entities=[status("deceased", "father")], intent="inform"
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    slots = slot_events(events)
+    assert slots["household"]["father"] == {"status": "deceased"}
+    assert slots["screening_status"] == "done"  # nothing left to ask: the new result follows
+    assert texts(dispatcher) == ["记下了：爸爸去世。说错了直接告诉我。"]
