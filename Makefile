@@ -19,7 +19,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run run-prod bench test lint format train bot-test nlu-eval facts safety-eval pytest
+.PHONY: help run run-prod bench test lint format train bot-test nlu-eval facts screening-eval safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ nlu-eval: $(MODEL)  ## intent and programme accuracy on the held-out set, per in
 facts: .venv/installed  ## every programme figure with its source and age (fails on one without)
 	$(APP)/python -m actions.eligibility facts --region CN-51-demo > /dev/null
 	$(APP)/python -m actions.eligibility facts --region CN
+
+screening-eval: .venv/installed .venv-rasa/installed $(MODEL)  ## replay family stories through the bot: questions asked, right results (STORIES=file.jsonl)
+	$(APP)/python -m tests.screening.evaluate $(STORIES)
 
 safety-eval: .venv/installed  ## danger screen recall and false alarms on the tuning and blind sets
 	$(APP)/python -m tests.safety.evaluate

@@ -4,13 +4,14 @@ the family stop, and ends with the engine's SMS result and a menu of next steps.
 never re-sent unasked: a new screening that learns nothing new says so."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from nlu.numbers import parse_number
+from nlu.numbers import find_numbers, parse_number
 from nlu.text import normalise, wants_to_stop
 
 from . import config
@@ -18,15 +19,13 @@ from .eligibility import (
     InvalidFact,
     fact_spec,
     is_dont_know,
-    mark_unknown,
-    next_question,
     noted,
-    question,
     result_text,
     screen,
     set_fact,
 )
 from .eligibility.facts import fact_paths
+from .eligibility.questions import GROUP, asks_for, dont_know, next_ask, question, set_answer
 from .eligibility.regions import REGION_CODE
 from .handoff import hand_off
 from .texts import joined, language_of, say
@@ -39,6 +38,7 @@ PARENTS = {
     "mother": ("mother.status",),
     "both": ("father.status", "mother.status"),
 }
+INCOME = "household.monthly_income_per_capita"
 ENTITY_FACTS = {
     "age": "child.age",
     "income": "household.monthly_income_per_capita",
@@ -61,6 +61,18 @@ THINGS_CHANGED = re.compile(
 )
 
 
+# Who is writing: a woman naming her husband is the child's mother, and present; a man naming
+# his wife, the father. (A grandparent says 儿子/儿媳, an aunt 姐夫: nlu/lookups/family.yml.)
+WRITER_IS_MOTHER = re.compile(
+    r"我老公|我男人|我丈夫|俺男人|俺老公|my husband|wo laogong|wo nanren", re.IGNORECASE
+)
+WRITER_IS_FATHER = re.compile(
+    r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo laopo|wo xifu", re.IGNORECASE
+)
+# Income said with the number of people is the household's, not each one's.
+PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
+
+
 def for_another_child(household: dict[str, Any], *, parents_too: bool = False) -> dict[str, Any]:
     """The household with the child's facts (and the parents', when things changed) cleared."""
     cleared = ("child", "father", "mother") if parents_too else ("child",)
@@ -70,13 +82,13 @@ def for_another_child(household: dict[str, Any], *, parents_too: bool = False) -
 
 
 def noted_line(
-    before: dict[str, Any], after: dict[str, Any], lang: str, skip: str | None = None
+    before: dict[str, Any], after: dict[str, Any], lang: str, skip: tuple[str, ...] = ()
 ) -> str | None:
     """One short line reading back the facts this message gave: "记下了：爸爸服刑，妈妈…";
-    the fact just asked (skip) goes without saying."""
+    the facts just asked (skip) go without saying."""
     changed = []
     for path in fact_paths():
-        if path == skip:
+        if path in skip:
             continue
         group, name = path.split(".")
         value = after.get(group, {}).get(name)
@@ -107,11 +119,14 @@ def read_facts(
     """The household with every fact the message gives, and whether it answered the asked fact.
 
     Entities give any fact ("7岁，他爸坐牢了" answers two); the asked fact may also come from the
-    bare reply: a menu number, 是/否, yes/no, a number in any form.
+    bare reply: a menu number, 是/否, yes/no, a number in any form. A grouped question's facts
+    come from its reply only ("1 3", "2000元4口": 2000 is the family's income, not each one's).
     """
     entities = message.get("entities") or []
     text = message.get("text") or ""
     intent = (message.get("intent") or {}).get("name")
+    grouped = asked is not None and asked.startswith(GROUP)
+    leave = asks_for(asked) if grouped else ()
     answered = False
     for entity in entities:
         kind, value = entity.get("entity"), entity.get("value")
@@ -120,32 +135,66 @@ def read_facts(
             facts = PARENTS.get(
                 role, (asked,) if asked in ("father.status", "mother.status") else ()
             )
+        elif kind == "income" and asked != INCOME and not PER_PERSON.search(text.lower()):
+            facts = ()  # the household's income, not each one's: see _writer_and_income
         elif kind in ENTITY_FACTS:
             facts = (ENTITY_FACTS[kind],)
         elif (
             kind == "number"
             and asked is not None
+            and not grouped
             and fact_spec(asked).type in ("int", "money", "enum")
         ):
             facts = (asked,)
         else:
             facts = ()
         for fact in facts:
+            if fact in leave:
+                continue
             updated = _try_set(household, fact, value)
             if updated is not None:
                 household = updated
                 answered = answered or fact == asked
+    household = _writer_and_income(household, text, grouped)
     if asked is None or answered:
         return household, answered
     for value in _candidates(asked, text, intent):
-        updated = _try_set(household, asked, value)
-        if updated is not None:
-            return updated, True
+        try:
+            return set_answer(household, asked, value), True
+        except InvalidFact:
+            continue
     return household, False
+
+
+def _writer_and_income(household: dict[str, Any], text: str, grouped: bool) -> dict[str, Any]:
+    """Facts in how the family writes: who is writing, and income told with the family's size
+    ("一个月挣一千来块 四口人" is 250 a person), which the entities alone would misread."""
+    for pattern, parent in ((WRITER_IS_MOTHER, "mother"), (WRITER_IS_FATHER, "father")):
+        if pattern.search(text) and not household.get(parent, {}).get("status"):
+            household = _try_set(household, f"{parent}.status", "present") or household
+    plain = normalise(text).text
+    numbers = find_numbers(plain)
+    money = [number.value for number in numbers if number.unit == "money"]
+    counts = [number.value for number in numbers if number.unit == "count"]
+    if grouped or not money or not counts or PER_PERSON.search(plain):
+        return household
+    size = counts[0]
+    per_person = (money[0] / size).quantize(Decimal(1), rounding=ROUND_HALF_UP) if size else None
+    updated = _try_set(household, "household.size", size)
+    if updated is not None and per_person is not None:
+        household = (
+            _try_set(updated, "household.monthly_income_per_capita", per_person) or household
+        )
+    return household
 
 
 def _candidates(asked: str, text: str, intent: str | None) -> list[Any]:
     plain = normalise(text).text.strip(" .。!！?？~")
+    if asked.startswith(GROUP):
+        # Numbers in any form as digits, a count marked as one: "一千来块 四口人" -> "1000 4口".
+        numbers = find_numbers(plain)
+        digits = " ".join(f"{n.value}{'口' if n.unit == 'count' else ''}" for n in numbers)
+        return [digits, plain] if digits else [plain]
     number = parse_number(plain)
     # "1.2万" is 12000, not the 1.2 a plain digit reader sees: the number goes first.
     candidates: list[Any] = [] if number is None else [str(number)]
@@ -183,7 +232,7 @@ class ValidateScreeningForm(Action):
         ):
             return [SlotSet("screening_status", "stopped"), SlotSet("requested_slot", None)]
         elif asked is not None and is_dont_know(answer):
-            household = mark_unknown(household, asked)
+            household = dont_know(household, asked)
             events.append(SlotSet("screening_retries", 0.0))
         else:
             before = household
@@ -204,7 +253,7 @@ class ValidateScreeningForm(Action):
                     SlotSet("requested_slot", "screening_answer"),
                 ]
             events.append(SlotSet("screening_retries", 0.0))
-            line = noted_line(before, household, lang, skip=asked)
+            line = noted_line(before, household, lang, skip=asks_for(asked) if asked else ())
             if line:  # a correction or a fact beyond the one asked
                 dispatcher.utter_message(text=line)
         return [*events, *_ask_next(household)]
@@ -219,7 +268,7 @@ class ValidateScreeningForm(Action):
         """A screening starts: start over for another child if asked, read the opening's
         facts, and when a finished screening learns nothing new, say so instead of re-sending."""
         text = tracker.latest_message.get("text") or ""
-        finished = tracker.get_slot("household") is not None and next_question(previous) is None
+        finished = tracker.get_slot("household") is not None and next_ask(previous) is None
         base = previous
         if THINGS_CHANGED.search(text):
             base = for_another_child(previous, parents_too=True)
@@ -235,7 +284,7 @@ class ValidateScreeningForm(Action):
                 SlotSet("requested_slot", None),
             ]
         line = noted_line(base, household, lang)
-        if next_question(household) is not None:
+        if next_ask(household) is not None:
             start = say("screening.start", lang)
             dispatcher.utter_message(text=joined(lang, line, start) if line else start)
         elif line:
@@ -245,7 +294,7 @@ class ValidateScreeningForm(Action):
 
 def _ask_next(household: dict[str, Any]) -> list[EventType]:
     """Set the next question, or end the form when no answer can change the result."""
-    fact = next_question(household)
+    fact = next_ask(household)
     events: list[EventType] = [
         SlotSet("household", household),
         SlotSet("screening_answer", None),
@@ -266,7 +315,7 @@ class ActionAskScreeningAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         household = tracker.get_slot("household") or new_household(tracker)
-        fact = tracker.get_slot("screening_fact") or next_question(household)
+        fact = tracker.get_slot("screening_fact") or next_ask(household)
         if fact is not None:
             dispatcher.utter_message(text=question(fact, language_of(tracker)))
         return [SlotSet("screening_fact", fact)]

@@ -6,7 +6,8 @@ pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
 from trackers import make_tracker, payloads, run, slot_events, texts
 
-from actions.eligibility import next_question, question, result_text, screen
+from actions.eligibility import question, result_text, screen
+from actions.eligibility.questions import next_ask
 from actions.screening import (
     ActionAskScreeningAnswer,
     ActionScreeningResult,
@@ -124,7 +125,7 @@ def test_the_request_that_starts_the_screening_gives_its_facts():
     events, dispatcher = run(ValidateScreeningForm(), tracker)
     slots = slot_events(events)
     assert slots["household"]["father"]["status"] == "imprisoned"
-    assert slots["screening_fact"] == next_question(slots["household"])
+    assert slots["screening_fact"] == next_ask(slots["household"])
     assert slots["requested_slot"] == "screening_answer"
     assert texts(dispatcher) == [
         "记下了：爸爸服刑。说错了直接告诉我。" + say("screening.start", "zh")
@@ -133,7 +134,7 @@ def test_the_request_that_starts_the_screening_gives_its_facts():
 
 def test_the_question_is_the_engines_question_in_the_familys_language():
     household = {**START, "father": {"status": "imprisoned"}}
-    fact = next_question(household)
+    fact = next_ask(household)
     tracker = make_tracker(slots={"household": household, "language": "en", "screening_fact": fact})
     _, dispatcher = run(ActionAskScreeningAnswer(), tracker)
     assert texts(dispatcher) == [question(fact, "en")]
@@ -188,13 +189,13 @@ def test_a_question_during_the_screening_is_no_answer():
     assert events == [] and dispatcher.messages == []
 
 
-def test_a_good_answer_moves_to_the_next_question():
+def test_a_good_answer_moves_to_the_next_ask():
     events, _ = run(
         ValidateScreeningForm(), answering("7", entities=[{"entity": "number", "value": 7}])
     )
     slots = slot_events(events)
     assert slots["household"]["child"]["age"] == 7
-    assert slots["screening_fact"] == next_question(slots["household"])
+    assert slots["screening_fact"] == next_ask(slots["household"])
     assert slots["screening_fact"] != "child.age"
 
 

@@ -7,7 +7,8 @@ pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
 from trackers import make_tracker, run, slot_events, texts
 
-from actions.eligibility import next_question, programme_ids
+from actions.eligibility import programme_ids
+from actions.eligibility.questions import next_ask
 from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
@@ -74,7 +75,7 @@ def test_the_opening_story_is_read_back_in_one_line_not_asked():
 @pytest.mark.parametrize("reply", ["不知道", "不清楚", "don't know", "Not sure."])
 def test_dont_know_is_taken_as_unknown_and_not_asked_again(reply):
     household = {**START, "child": {"age": 7}}
-    asked = next_question(household)
+    asked = next_ask(household)
     events, dispatcher = run(ValidateScreeningForm(), answering(reply, asked, household))
     slots = slot_events(events)
     assert slots["household"]["unknown"] == [asked]
@@ -85,7 +86,7 @@ def test_dont_know_is_taken_as_unknown_and_not_asked_again(reply):
 def test_a_correction_mid_screening_is_taken_and_read_back():
     household = {**START, "child": {"age": 7}, "father": {"status": "imprisoned"},
                  "mother": {"status": "present"}}  # fmt: skip
-    asked = next_question(household)
+    asked = next_ask(household)
     tracker = answering(
         "不对 孩子妈妈前年去世了", asked, household, entities=[status("deceased", "mother")]
     )
@@ -137,7 +138,7 @@ def test_another_child_from_the_menu_keeps_the_household_and_clears_the_child():
     assert "child" not in slots["household"]
     assert slots["household"]["household"] == FINISHED["household"]
     assert slots["household"]["father"] == FINISHED["father"]
-    assert next_question(slots["household"]) == "child.age"
+    assert next_ask(slots["household"]) == "child.age"
 
 
 def test_another_child_in_words_starts_a_new_screening_for_that_child():
@@ -180,3 +181,42 @@ def test_new_facts_after_the_result_screen_again():
     assert slots["household"]["father"] == {"status": "deceased"}
     assert slots["screening_status"] == "done"  # nothing left to ask: the new result follows
     assert texts(dispatcher) == ["记下了：爸爸去世。说错了直接告诉我。"]
+
+
+def test_one_reply_answers_a_grouped_question():
+    household = {**START, "child": {"age": 7}, "father": {"status": "present"},
+                 "mother": {"status": "present"}}  # fmt: skip
+    events, _ = run(ValidateScreeningForm(), answering("1 6", "group:situation", household))
+    facts = slot_events(events)["household"]["household"]
+    assert (facts["receives_dibao"], facts["hukou"], facts["near_poor"]) == (True, "urban", False)
+    assert not slot_events(events)["screening_fact"].endswith("situation")
+
+
+def test_income_in_words_with_the_family_size_is_each_ones_share():
+    household = {**START, "child": {"age": 7}}
+    tracker = answering(
+        "一个月挣一千来块 四口人", "group:money", household,
+        entities=[{"entity": "income", "value": 1000}],
+    )  # fmt: skip
+    events, _ = run(ValidateScreeningForm(), tracker)
+    facts = slot_events(events)["household"]["household"]
+    assert (facts["monthly_income_per_capita"], facts["size"]) == (250, 4)
+
+
+def test_the_writer_is_a_parent_and_income_with_the_family_size_is_shared():
+    tracker = starting(
+        "我老公坐牢了 我一个月挣两千 三口人",
+        START,
+        entities=[status("imprisoned", "father"), {"entity": "income", "value": 2000}],
+    )
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    household = slot_events(events)["household"]
+    assert household["mother"] == {"status": "present"}  # she is writing
+    assert household["household"] == {"size": 3, "monthly_income_per_capita": 667}
+    assert "每人每月约667元" in texts(dispatcher)[0]
+
+
+def test_an_amount_without_the_family_size_is_not_taken_as_each_ones():
+    tracker = starting("一个月两千多 能领啥", START, entities=[{"entity": "income", "value": 2000}])
+    events, _ = run(ValidateScreeningForm(), tracker)
+    assert "household" not in slot_events(events)["household"]

@@ -95,10 +95,12 @@ def model_path() -> Path:
 
 
 class RasaStack:
-    """A Rasa server and its action server on free local ports, with their logs in log_dir."""
+    """A Rasa server and its action server on free local ports, with their logs in log_dir;
+    rasa_flags are added to the Procfile's rasa line (the screening replay reads trackers)."""
 
-    def __init__(self, log_dir: Path):
+    def __init__(self, log_dir: Path, rasa_flags: tuple[str, ...] = ()):
         self.log_dir = log_dir
+        self.rasa_flags = rasa_flags
         self.rasa_port = free_port()
         self.action_port = free_port()
         self.processes: dict[str, subprocess.Popen] = {}
@@ -109,8 +111,11 @@ class RasaStack:
 
     def _spawn(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115  (closed with the process)
+        command = procfile_command(name)
+        if name == "rasa" and self.rasa_flags:
+            command[-1] += " " + " ".join(self.rasa_flags)
         self.processes[name] = subprocess.Popen(
-            procfile_command(name),
+            command,
             cwd=ROOT,
             env={**rasa_env(self.action_port), **rasa_server_env(self.rasa_port)},
             stdout=log,

@@ -4,8 +4,9 @@ import pytest
 
 from actions.eligibility import InvalidFact, fact_spec, next_question, question, segments, set_fact
 from actions.eligibility.facts import fact_paths, menu
+from actions.eligibility.questions import GROUP, dont_know, next_ask, set_answer
 from actions.eligibility.text import is_gsm
-from tests.eligibility.families import EXAMPLE, empty, family
+from tests.eligibility.families import DROP, EXAMPLE, empty, family
 
 
 def converse(household, answers):
@@ -94,3 +95,73 @@ def test_unknown_fact_or_language_is_refused():
         question("child.name", "zh")
     with pytest.raises(ValueError):
         question("child.age", "fr")
+
+
+# --- questions that ask several facts in one SMS (issue 19) ----------------------------------
+
+
+def test_a_group_is_asked_while_two_of_its_facts_are_open():
+    household = empty(child__age=9, father__status="present", mother__status="present")
+    assert next_ask(household).startswith(GROUP)
+    household = family(child__school=DROP, child__boarding=DROP, household__receives_dibao=True)
+    assert next_ask(household) == "group:school"
+    household = family(
+        child__boarding=DROP, household__receives_dibao=True, household__hukou="urban"
+    )
+    assert next_ask(household) == "child.boarding"  # one fact left: asked alone
+
+
+@pytest.mark.parametrize("group", ["school", "health", "situation", "money"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_grouped_question_fits_one_sms(group, lang):
+    text = question(GROUP + group, lang)
+    assert segments(text) == 1, text
+    assert lang == "zh" or is_gsm(text)
+
+
+@pytest.mark.parametrize(
+    ("group", "reply", "facts"),
+    [
+        ("school", "4", {"child.school": "primary", "child.boarding": False}),
+        ("school", "5", {"child.school": "junior", "child.boarding": True}),
+        ("health", "0", {"child.serious_illness": False, "child.disability": "none"}),
+        ("health", "都没有", {"child.serious_illness": False, "child.disability": "none"}),
+        ("health", "1 3", {"child.serious_illness": True, "child.disability": "hearing"}),
+        ("health", "5 6", {"child.serious_illness": False, "child.disability": "multiple"}),
+        ("situation", "1 6", {"household.receives_dibao": True, "household.hukou": "urban",
+                              "household.near_poor": False, "household.assets_within_limit": True,
+                              "household.sudden_hardship": False}),
+        ("situation", "57", {"household.sudden_hardship": True,
+                             "household.assets_within_limit": False, "household.hukou": "rural"}),
+        ("money", "2000元4口", {"household.monthly_income_per_capita": 500, "household.size": 4}),
+        ("money", "1000 yuan 3 people", {"household.monthly_income_per_capita": 333,
+                                         "household.size": 3}),
+        ("money", "4 2000", {"household.monthly_income_per_capita": 500, "household.size": 4}),
+    ],
+)  # fmt: skip
+def test_one_reply_answers_every_fact_of_the_group(group, reply, facts):
+    household = set_answer({"region": "CN-51-demo"}, GROUP + group, reply)
+    for fact, value in facts.items():
+        section, name = fact.split(".")
+        assert household[section][name] == value, fact
+
+
+def test_a_group_never_overrides_what_the_family_already_said():
+    household = set_answer(
+        {"region": "CN-51-demo", "household": {"receives_dibao": True}}, "group:situation", "0"
+    )
+    assert household["household"]["receives_dibao"] is True
+    assert household["household"]["extreme_poverty"] is False
+
+
+@pytest.mark.parametrize(
+    ("group", "reply"), [("school", "9"), ("school", "3 4"), ("health", "asdf"), ("money", "2000")]
+)
+def test_a_reply_that_is_no_answer_to_the_group_is_refused(group, reply):
+    with pytest.raises(InvalidFact):
+        set_answer({"region": "CN-51-demo"}, GROUP + group, reply)
+
+
+def test_dont_know_to_a_group_marks_its_open_facts_unknown():
+    household = dont_know({"region": "CN-51-demo", "child": {"school": "primary"}}, "group:school")
+    assert household["unknown"] == ["child.boarding"]

@@ -1,0 +1,54 @@
+"""Whose situation a carer describes: a grandparent's son or son-in-law is the child's father,
+a daughter-in-law the mother; 走了 (died, or left?) is not guessed. Read with the entity index
+the extractor builds from the bot's training data."""
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("rasa")  # .venv-rasa only
+
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.components import HelplineEntityExtractor, training_vocabulary
+from nlu.entities import EntityIndex
+from nlu.text import PinyinIndex, normalise
+
+
+@cache
+def extractor() -> HelplineEntityExtractor:
+    files = sorted((Path(__file__).parents[2] / "nlu").rglob("*.yml"))
+    data = TrainingData().merge(*(load_data(str(path)) for path in files))
+    reader = object.__new__(HelplineEntityExtractor)  # no model storage: only its index
+    reader.pinyin = PinyinIndex(training_vocabulary(data))
+    reader.index = EntityIndex(reader._surfaces(data), reader._patterns(data))
+    return reader
+
+
+def statuses(text: str) -> dict[str, str]:
+    reader = extractor()
+    found = reader.index.find(normalise(text, reader.pinyin))
+    return {e.get("role"): e["value"] for e in found if e["entity"] == "parent_status"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("俺儿子坐牢了，儿媳妇跑了好几年没音信，俩孙子俺带着", {"father": "imprisoned",
+                                                             "mother": "lost_contact"}),
+        ("女婿判了三年 闺女在外打工", {"father": "imprisoned"}),
+        ("我姐夫在戒毒所 我姐联系不上", {"father": "drug_rehab"}),
+        ("孩子他爸找不到人了", {"father": "lost_contact"}),
+        ("孩子妈妈法院宣告失踪了", {"mother": "missing"}),
+        ("my son-in-law is in prison", {"father": "imprisoned"}),
+    ],
+)  # fmt: skip
+def test_kinship_is_read_from_the_writers_side(text, expected):
+    found = statuses(text)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+def test_went_away_is_asked_not_taken_as_died():
+    assert "deceased" not in statuses("孩子他爸走了").values()
