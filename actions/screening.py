@@ -69,6 +69,16 @@ WRITER_IS_MOTHER = re.compile(
 WRITER_IS_FATHER = re.compile(
     r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo laopo|wo xifu", re.IGNORECASE
 )
+# A number right after the child ("孙子十岁", "kid 5", "sunzi 13") is the child's age, unless a
+# unit follows that makes it something else (years, grade, people, yuan).
+CHILD_THEN_NUMBER = re.compile(
+    r"(孩子|娃|孙子|孙女|外孙|外孙女|儿子|女儿|闺女|小孩|kid|son|daughter|grandson|granddaughter"
+    r"|child|boy|girl|haizi|sunzi|sunnv|erzi|nver|wa)\s*(今年|才|已经|只有|is|aged|age)?\s*$"
+)
+AGE_AFTER = re.compile(r"^\s*(sui|zhousui|years? old|yrs? old|yo\b|y/o)", re.IGNORECASE)
+NOT_AN_AGE = re.compile(
+    r"^\s*(年|个|口|元|块|月|人|级|年级|th|grade|yuan|people|kids|children|nian|ge)"
+)
 # Income said with the number of people is the household's, not each one's.
 PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
 
@@ -136,7 +146,7 @@ def read_facts(
                 role, (asked,) if asked in ("father.status", "mother.status") else ()
             )
         elif kind == "income" and asked != INCOME and not PER_PERSON.search(text.lower()):
-            facts = ()  # the household's income, not each one's: see _writer_and_income
+            facts = ()  # the household's income, not each one's: see _facts_in_how_families_write
         elif kind in ENTITY_FACTS:
             facts = (ENTITY_FACTS[kind],)
         elif (
@@ -155,7 +165,7 @@ def read_facts(
             if updated is not None:
                 household = updated
                 answered = answered or fact == asked
-    household = _writer_and_income(household, text, grouped)
+    household = _facts_in_how_families_write(household, text, grouped)
     if asked is None or answered:
         return household, answered
     for value in _candidates(asked, text, intent):
@@ -166,16 +176,34 @@ def read_facts(
     return household, False
 
 
-def _writer_and_income(household: dict[str, Any], text: str, grouped: bool) -> dict[str, Any]:
-    """Facts in how the family writes: who is writing, and income told with the family's size
-    ("一个月挣一千来块 四口人" is 250 a person), which the entities alone would misread."""
+def _facts_in_how_families_write(
+    household: dict[str, Any], text: str, grouped: bool
+) -> dict[str, Any]:
+    """Facts in how families write, which the entities alone would miss or misread: who is
+    writing, the child's age right after the child ("孙子十岁", "kid 5"), and income told with
+    the family's size ("一个月挣一千来块 四口人" is 250 a person)."""
     for pattern, parent in ((WRITER_IS_MOTHER, "mother"), (WRITER_IS_FATHER, "father")):
         if pattern.search(text) and not household.get(parent, {}).get("status"):
             household = _try_set(household, f"{parent}.status", "present") or household
     plain = normalise(text).text
     numbers = find_numbers(plain)
+    if not household.get("child", {}).get("age"):
+        for number in numbers:
+            after = plain[number.end :]
+            if (
+                number.unit == "age"
+                or AGE_AFTER.match(after)
+                or (
+                    number.unit in (None, "count")
+                    and CHILD_THEN_NUMBER.search(plain[: number.start])
+                    and not NOT_AN_AGE.match(after)
+                )
+            ):
+                household = _try_set(household, "child.age", number.value) or household
+                break
     money = [number.value for number in numbers if number.unit == "money"]
-    counts = [number.value for number in numbers if number.unit == "count"]
+    # A household with a child has two people or more: "我一个人带" is no household size.
+    counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]
     if grouped or not money or not counts or PER_PERSON.search(plain):
         return household
     size = counts[0]

@@ -216,22 +216,31 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 def _give_parents_their_status(
     text: str, found: list[tuple[int, int, str, Any]], entities: list[dict[str, Any]]
 ) -> None:
-    """Each parent status gets the role of the parent named nearest before it in its clause."""
+    """Each parent status gets the role of the parent named nearest before it in its clause,
+    else the first named after it in its clause, else the parent named last before its clause
+    while that parent has no status yet ("娃他妈是越南的 嫁过来没几年就跑了": the mother ran
+    away; but in "女婿判了三年 闺女在外打工" the work away is not the son-in-law's)."""
     clause_of = []
     clause = 0
     for index in range(len(text)):
         if _CLAUSE_END.match(text, index):
             clause += 1
         clause_of.append(clause)
+    parents = [index for index, item in enumerate(found) if item[2] == PARENT]
+    with_status: set[int] = set()
     for index, (start, _, entity, _) in enumerate(found):
         if entity != PARENT_STATUS:
             continue
-        same_clause = [
-            other
-            for other, (other_start, _, other_entity, _) in enumerate(found)
-            if other_entity == PARENT and clause_of[other_start] == clause_of[start]
-        ]
+        same_clause = [other for other in parents if clause_of[found[other][0]] == clause_of[start]]
         before = [other for other in same_clause if found[other][0] < start]
-        chosen = before[-1] if before else (same_clause[0] if same_clause else None)
-        if chosen is not None:
-            entities[index]["role"] = found[chosen][3]
+        earlier = [other for other in parents if found[other][0] < start]
+        if before:
+            chosen = before[-1]
+        elif same_clause:
+            chosen = same_clause[0]
+        elif earlier and earlier[-1] not in with_status:
+            chosen = earlier[-1]
+        else:
+            continue
+        with_status.add(chosen)
+        entities[index]["role"] = found[chosen][3]

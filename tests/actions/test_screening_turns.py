@@ -12,19 +12,11 @@ from actions.eligibility.questions import next_ask
 from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
+from tests.screening.families import PRISON_AND_GONE
 
 START = {"region": "CN-51-demo", "date": "2026-12-01"}
 # Every fact the engine needs for the demo county: nothing is left to ask.
-FINISHED = {
-    **START,
-    "child": {"age": 7, "disability": "none", "serious_illness": False, "school": "primary",
-              "boarding": False},
-    "father": {"status": "imprisoned"},
-    "mother": {"status": "lost_contact"},
-    "household": {"hukou": "rural", "monthly_income_per_capita": 400, "size": 3,
-                  "assets_within_limit": True, "receives_dibao": False, "extreme_poverty": False,
-                  "registered_poor": False, "near_poor": False, "sudden_hardship": False},
-}  # fmt: skip
+FINISHED = {**PRISON_AND_GONE, "child": {**PRISON_AND_GONE["child"], "age": 7}}
 
 
 def status(value, role):
@@ -220,3 +212,20 @@ def test_an_amount_without_the_family_size_is_not_taken_as_each_ones():
     tracker = starting("一个月两千多 能领啥", START, entities=[{"entity": "income", "value": 2000}])
     events, _ = run(ValidateScreeningForm(), tracker)
     assert "household" not in slot_events(events)["household"]
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("孙子十岁俺带着", 10),
+        ("haizi 7 sui wo yige ren dai", 7),
+        ("kid 5. who can help", 5),
+        ("our son 8 stay with grandma", 8),
+        ("我儿子12了 他爸坐牢", 12),
+        ("孩子3年级", None),  # a school year, not an age
+        ("娃他爸坐牢了 孩子2个", None),  # how many children
+    ],
+)
+def test_the_childs_age_as_families_write_it(text, age):
+    events, _ = run(ValidateScreeningForm(), starting(text, START))
+    assert slot_events(events)["household"].get("child", {}).get("age") == age

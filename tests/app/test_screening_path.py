@@ -1,0 +1,50 @@
+"""A grandmother's screening by SMS through the real Rasa server and action server (issue 19):
+her story is read back, not asked; grouped questions; the result and its menu; nothing re-sent."""
+
+import pytest
+
+from actions.eligibility import data, question
+from actions.eligibility.facts import fact_paths
+from actions.eligibility.questions import GROUP
+from tests.screening.evaluate import answer
+from tests.screening.families import PRISON_AND_GONE
+from webhooks.texts import text as app_text
+
+pytestmark = pytest.mark.stack
+
+PHONE = "+8613800000091"
+OPENING = "俺儿子坐牢了，儿媳妇跑了好几年没音信，俩孙子俺带着，能领啥补助"
+FAMILY = PRISON_AND_GONE
+ASKS = [*fact_paths(), *(GROUP + name for name in data.facts()["groups"])]
+
+
+def asked_in(reply: str) -> str | None:
+    return next((ask for ask in ASKS if question(ask, "zh") in reply), None)
+
+
+def test_a_grandmothers_screening_by_sms(bot_sms):
+    bot_sms.text(PHONE, OPENING)
+    first = bot_sms.replies(PHONE)
+    assert "记下了：爸爸服刑，妈妈联系不上半年。" in first[0]
+    asked = []
+    while (ask := asked_in(bot_sms.replies(PHONE)[-1])) is not None and len(asked) < 10:
+        asked.append(ask)
+        bot_sms.text(PHONE, answer(ask, FAMILY, "zh"))
+    assert "father.status" not in asked and "mother.status" not in asked
+    assert len(asked) <= 7
+    replies = bot_sms.replies(PHONE)
+    result = next(i for i, reply in enumerate(replies) if reply.startswith("孩子可能得到的帮助"))
+    assert "事实无人抚养儿童补贴（可以申请）" in replies[result]
+    assert replies[result + 1] == "回复数字：1怎么申请 2要带什么材料 3找儿童主任 4查另一个孩子"
+    assert app_text("place_question_office", "zh") in replies[result + 2 :]
+
+    sent = len(replies)
+    bot_sms.text(PHONE, "300")  # not on the menu: said so, nothing restarts
+    assert bot_sms.replies(PHONE)[sent:] == ["请回复菜单里的数字。"]
+    bot_sms.text(PHONE, "能领啥补助")  # asked again: not re-sent
+    again = bot_sms.replies(PHONE)[sent + 1 :]
+    assert not any(reply.startswith("孩子可能得到的帮助") for reply in again)
+    assert "按您说的，结果和上次一样，不再重发。" in again
+
+    bot_sms.text(PHONE, "4")  # another child: the household is kept, the child asked
+    assert asked_in(bot_sms.replies(PHONE)[-1]) == "child.age"
