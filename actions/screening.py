@@ -109,6 +109,26 @@ def noted_line(
     return say("screening.noted", lang, facts=say("screening.noted_separator", lang).join(changed))
 
 
+# Messages a family sent before a screening started, read for facts when it starts.
+TOLD_BEFORE = 3
+
+
+def told_before(tracker: Tracker) -> list[dict[str, Any]]:
+    """The family's last few messages before this one since the last result (or the start):
+    a story told before the screening began ("他爸坐牢了", then "能领啥") still counts."""
+    messages: list[dict[str, Any]] = []
+    latest_seen = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_screening_result":
+            break
+        if event.get("event") != "user":
+            continue
+        if latest_seen:
+            messages.append({**(event.get("parse_data") or {}), "text": event.get("text") or ""})
+        latest_seen = True
+    return list(reversed(messages[:TOLD_BEFORE]))
+
+
 def new_household(tracker: Tracker) -> dict[str, Any]:
     """A household in the family's region: the app sends it once a worker has placed them."""
     region = (tracker.latest_message.get("metadata") or {}).get("region")
@@ -302,7 +322,9 @@ class ValidateScreeningForm(Action):
             base = for_another_child(previous, parents_too=True)
         elif ANOTHER_CHILD.search(text):
             base = for_another_child(previous)
-        household, _ = read_facts(base, tracker.latest_message, None)
+        household = base
+        for message in (*told_before(tracker), tracker.latest_message):
+            household, _ = read_facts(household, message, None)
         events: list[EventType] = [SlotSet("screening_retries", 0.0)]
         if finished and household == previous:
             dispatcher.utter_message(text=say("screening.unchanged", lang))

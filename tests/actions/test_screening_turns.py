@@ -229,3 +229,18 @@ def test_an_amount_without_the_family_size_is_not_taken_as_each_ones():
 def test_the_childs_age_as_families_write_it(text, age):
     events, _ = run(ValidateScreeningForm(), starting(text, START))
     assert slot_events(events)["household"].get("child", {}).get("age") == age
+
+
+def test_a_story_told_before_the_screening_started_counts():
+    tracker = make_tracker(
+        "能领啥补助",
+        intent="check_eligibility",
+        form="screening_form",
+        slots={"household": START, "language": "zh"},
+        history=["俺儿子坐牢了 孙子八岁"],
+    )
+    tracker.events[0]["parse_data"] = {"entities": [status("imprisoned", "father")]}
+    events, _ = run(ValidateScreeningForm(), tracker)
+    household = slot_events(events)["household"]
+    assert household["father"] == {"status": "imprisoned"}
+    assert household["child"] == {"age": 8}
