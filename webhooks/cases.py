@@ -196,7 +196,10 @@ def place(session: Session, case: Case, region: Region, worker_id: int | None) -
     case.region = region
     case.conversation.place_family(region)
     session.flush()
-    _event(session, case, CaseEvent.PLACED, worker_id, region=region.code)
+    _event(
+        session, case, CaseEvent.PLACED, worker_id,
+        region=region.code, name=placement.full_name(region),
+    )  # fmt: skip
     if case.status == Case.OPEN and case.assignee_id is None:
         _alert_new(session, case)
 

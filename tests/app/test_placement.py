@@ -190,6 +190,32 @@ def test_an_unplaced_case_waits_in_the_root_supervisors_unplaced_queue(sms, coun
     assert f"#{case.id}" in director.get("/inbox?queue=unassigned").text
 
 
+def test_the_case_page_names_villages_with_their_township_and_the_timeline_the_place(
+    sms, county
+):
+    with Session.begin() as session:
+        session.add(
+            Worker(
+                username="county",
+                display_name="county",
+                role="supervisor",
+                region_id=county["CN-51-demo"],
+                password_hash=generate_password_hash(PASSWORD),
+            )
+        )
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    case = the_case(sms)
+    supervisor = StaffClient(sms.app, "county")
+    page = supervisor.get(f"/inbox/cases/{case.id}").text
+    assert ">城关镇东风村</option>" in page and ">石桥乡东风村</option>" in page
+    supervisor.post(
+        f"/inbox/cases/{case.id}/region", data={"region_id": county["CN-51-demo-t2-v1"]}
+    )
+    timeline = supervisor.get(f"/inbox/cases/{case.id}").text
+    assert "设定地区 Region set" in timeline and "石桥乡东风村" in timeline
+    assert "CN-51-demo-t2-v1" not in timeline
+
+
 @pytest.mark.stack
 def test_a_family_asking_for_a_person_through_the_bot_is_placed(bot_sms, bot_county):
     """The real Rasa and action server: the handoff, then the place question, then placed."""

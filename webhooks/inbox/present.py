@@ -155,8 +155,8 @@ def _event_detail(event: CaseEvent, workers: dict[int, str]) -> str:
     detail = event.detail or {}
     if event.kind == CaseEvent.TRANSFERRED:
         return "→ " + workers.get(detail.get("to"), "?")
-    if event.kind == CaseEvent.PLACED:
-        return str(detail.get("region", ""))
+    if event.kind == CaseEvent.PLACED:  # the name as it was then; older events kept the code
+        return str(detail.get("name") or detail.get("region", ""))
     if event.kind in (CaseEvent.REFERRED, CaseEvent.OUTCOME):
         name = programme_name(str(detail.get("programme")), "zh")
         status = REFERRAL_STATUSES.get(detail.get("status"), "")

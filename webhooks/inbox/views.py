@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webhooks import auth, cases, referrals, routing
+from webhooks import auth, cases, placement, referrals, routing
 from webhooks.auth import case_or_404, limiter, staff_required
 from webhooks.db import Session
 from webhooks.inbox import bp, forms, present, queues
@@ -344,7 +344,11 @@ def _render_case(session, case: Case, reveal: bool):
         programme_choices=referrals.programme_choices(),
         programme_names=dict(referrals.programme_choices()),
         colleagues=colleagues,
-        regions=auth.placeable_regions(session, current_user),
+        # "城关镇东风村", not "东风村": a county has villages of the same name in two townships.
+        regions=[
+            {"id": region.id, "name": placement.full_name(region)}
+            for region in auth.placeable_regions(session, current_user)
+        ],
         canned=[(key, text(key, conversation.language)) for key in CANNED_REPLIES],
         reply_max=cases.REPLY_MAX_CHARS,
         poll_seconds=_poll_seconds(),
