@@ -190,9 +190,7 @@ def test_an_unplaced_case_waits_in_the_root_supervisors_unplaced_queue(sms, coun
     assert f"#{case.id}" in director.get("/inbox?queue=unassigned").text
 
 
-def test_the_case_page_names_villages_with_their_township_and_the_timeline_the_place(
-    sms, county
-):
+def test_the_case_page_names_villages_with_their_township_and_the_timeline_the_place(sms, county):
     with Session.begin() as session:
         session.add(
             Worker(
