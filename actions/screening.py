@@ -79,6 +79,20 @@ AGE_AFTER = re.compile(r"^\s*(sui|zhousui|years? old|yrs? old|yo\b|y/o)", re.IGN
 NOT_AN_AGE = re.compile(
     r"^\s*(年|个|口|元|块|月|人|级|年级|th|grade|yuan|people|kids|children|nian|ge)"
 )
+# Aid the family says it already gets, and a recent crisis: statements, not questions
+# ("俺家吃低保" yes; "能领低保吗" no; "不是低保户" no).
+ALREADY = {
+    "household.receives_dibao": r"吃低保|低保户|领着低保|在领低保|靠低保|拿低保|享受低保|办了低保"
+    r"|(?:get|getting|on|receive|receiving|have) dibao|dibao hu|chi dibao",
+    "household.extreme_poverty": r"特困供养|特困户|五保户|吃五保"
+    r"|(?:get|getting|on) (?:tekun|wubao)",
+    "household.registered_poor": r"脱贫户|建档立卡|贫困户|监测户|registered poor",
+    "household.sudden_hardship": r"火灾|着火|失火|房子烧|烧光了|房子塌|房子倒|车祸|洪水|地震|泥石流"
+    r"|冲垮|被淹|遭灾|住院|icu|burn(?:ed|t)? down|fire|flood|accident|earthquake|in hospital",
+}
+NOT_SO = re.compile(r"(不是|没有|没|不|非|not|no|never)\s*$")
+ASKING = re.compile(r"^[^,，。.!！]{0,4}(吗|么|不|没|\?|？)")
+LONG_AGO = re.compile(r"去年|前年|几年前|多年前|years? ago|last year")
 # Income said with the number of people is the household's, not each one's.
 PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
 
@@ -221,6 +235,7 @@ def _facts_in_how_families_write(
             ):
                 household = _try_set(household, "child.age", number.value) or household
                 break
+    household = _already(household, plain)
     money = [number.value for number in numbers if number.unit == "money"]
     # A household with a child has two people or more: "我一个人带" is no household size.
     counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]
@@ -233,6 +248,22 @@ def _facts_in_how_families_write(
         household = (
             _try_set(updated, "household.monthly_income_per_capita", per_person) or household
         )
+    return household
+
+
+def _already(household: dict[str, Any], plain: str) -> dict[str, Any]:
+    """Aid the family says it gets, and a recent crisis, told as statements."""
+    for fact, words in ALREADY.items():
+        group, name = fact.split(".")
+        if household.get(group, {}).get(name) is not None:
+            continue
+        for match in re.finditer(words, plain):
+            said = plain[: match.start()]
+            clause = re.split(r"[,，。.!！?？;；\n]", said)[-1]
+            if NOT_SO.search(said) or ASKING.match(plain[match.end() :]) or LONG_AGO.search(clause):
+                continue
+            household = _try_set(household, fact, True) or household
+            break
     return household
 
 
