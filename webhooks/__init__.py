@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks import services
 from webhooks.config import INSTANCE, Settings
@@ -19,6 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.APP_ENV == "production",
         MAX_CONTENT_LENGTH=64 * 1024,
     )
+    if settings.PROXY_HOPS:
+        hops = settings.PROXY_HOPS
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["helpline"] = services.configure(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 

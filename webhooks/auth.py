@@ -177,7 +177,7 @@ def placeable_regions(session: OrmSession, person: Staff | Worker) -> list[Regio
     return list(session.scalars(query))
 
 
-def staff_headers(response):
+def security_headers(response):
     """Pages with families' words: no inline script or framing, never cached on a shared phone."""
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

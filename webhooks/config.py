@@ -38,8 +38,14 @@ class Settings:
     RASA_DOWN_SECONDS: float = 5.0
     # Family texts that arrive while the database is unreachable wait here, on local disk.
     SPOOL_DIR: str = str(INSTANCE / "spool")
-    # When set, /metrics asks for "Authorization: Bearer <token>".
+    # When set, /metrics asks for "Authorization: Bearer <token>". In production it must be set,
+    # unless METRICS_OPEN=1 says the port is firewalled and open metrics are meant.
     METRICS_TOKEN: str = ""
+    METRICS_OPEN: str = ""
+    # How many proxies (load balancer, TLS terminator) sit in front of the app: their
+    # X-Forwarded-For/-Proto/-Host are trusted that many hops deep, so each family and worker
+    # has their own rate-limit bucket. 0: none, the headers are ignored.
+    PROXY_HOPS: int = 0
     # The URL Twilio signed, when the app sits behind a proxy; empty: the request's own URL.
     PUBLIC_BASE_URL: str = ""
     SMS_PROVIDER: str = ""  # twilio | console; empty: twilio when its settings are complete
@@ -98,6 +104,11 @@ class Settings:
                 raise ConfigError(
                     "PHONE_ENCRYPTION_KEYS holds a key that is not a Fernet key"
                 ) from exc
+        if self.APP_ENV == "production" and not self.METRICS_TOKEN and self.METRICS_OPEN != "1":
+            raise ConfigError(
+                "production needs METRICS_TOKEN (or METRICS_OPEN=1 behind a firewall): "
+                "/metrics and /readyz show case counts and internal addresses"
+            )
         if self.sms_provider not in ("twilio", "console"):
             raise ConfigError(f"SMS_PROVIDER must be twilio or console, not {self.SMS_PROVIDER!r}")
         if self.sms_provider == "twilio" and not self.twilio_complete:
@@ -146,8 +157,10 @@ def development_secrets() -> dict[str, str]:
     INSTANCE.mkdir(exist_ok=True)
     # Written aside and linked into place, so processes starting together agree on one set.
     draft = INSTANCE / f".dev-secrets.{os.getpid()}"
-    draft.write_text(json.dumps(created, indent=2))
-    draft.chmod(0o600)
+    # Readable by this user only from the first byte, not chmod-ed after writing.
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(json.dumps(created, indent=2))
     try:
         os.link(draft, DEV_SECRETS_FILE)
     except FileExistsError:

@@ -32,7 +32,7 @@ CSV_COLUMNS = (
 
 @bp.after_request
 def staff_headers(response):
-    return auth.staff_headers(response)
+    return auth.security_headers(response)
 
 
 @bp.get("/")

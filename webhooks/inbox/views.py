@@ -34,7 +34,7 @@ _DUMMY_HASH = generate_password_hash("not a password")
 
 @bp.after_request
 def staff_headers(response):
-    return auth.staff_headers(response)
+    return auth.security_headers(response)
 
 
 @bp.app_errorhandler(404)

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from sqlalchemy import select
 
 from webhooks import inbound
+from webhooks.auth import security_headers
 from webhooks.conversations import new_pseudonym, store_inbound
 from webhooks.db import DATABASE_DOWN, Session
 from webhooks.models import Conversation, Message
@@ -15,7 +16,12 @@ from webhooks.parsing import whole_number
 from webhooks.sms.cleaning import clean_body
 from webhooks.texts import LANGUAGES, text
 
-bp = Blueprint("chat", __name__, url_prefix="/chat", template_folder="templates")
+bp = Blueprint(
+    "chat", __name__, url_prefix="/chat", template_folder="templates", static_folder="static"
+)
+# The family's words are on this page too: the staff pages' headers (no inline script, no
+# framing by another site, nothing cached on a shared phone).
+bp.after_request(security_headers)
 
 TOKEN_HEADER = "X-Chat-Token"
 # A reply usually takes a second or two; the browser asks again after this long.
