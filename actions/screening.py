@@ -430,7 +430,8 @@ class ActionScreeningResult(Action):
             events.append(SlotSet("menu", "after_result"))
         else:
             household = tracker.get_slot("household") or new_household(tracker)
-            dispatcher.utter_message(text=result_text(screen(household), lang))
+            # The result and its menu fit one turn's SMS budget (3 segments) together.
+            dispatcher.utter_message(text=result_text(screen(household), lang, budget=2))
             dispatcher.utter_message(text=say("menus.after_result", lang))
             events.append(SlotSet("menu", "after_result"))
             # The app asks a family it has not placed where they live, to name their office.

@@ -110,11 +110,11 @@ def programme_info(programme_id: str, lang: str) -> ProgrammeInfo:
     )
 
 
-def result_text(result: Result, lang: str) -> str:
+def result_text(result: Result, lang: str, budget: int = SMS_SEGMENTS) -> str:
     """The SMS text: what the family may get first, each with a reason and where to apply.
 
-    When it is too long, the last items give up their reasons first, then their amounts and
-    offices, so the first items keep every detail.
+    When it is longer than `budget` segments, the last items give up their reasons first,
+    then their amounts and offices, so the first items keep every detail.
     """
     language(lang)
     matter = _matter(result)
@@ -122,7 +122,7 @@ def result_text(result: Result, lang: str) -> str:
     text = _compose(result, matter, details, lang)
     for shorter in ("short", "name"):
         for index in reversed(range(len(matter))):
-            if segments(text) <= SMS_SEGMENTS:
+            if segments(text) <= budget:
                 return text
             details[index] = shorter
             text = _compose(result, matter, details, lang)

@@ -212,7 +212,7 @@ def test_the_result_is_the_engines_sms_text(lang):
     )
     _, dispatcher = run(ActionScreeningResult(), tracker)
     assert texts(dispatcher) == [
-        result_text(screen(household), lang),
+        result_text(screen(household), lang, budget=2),
         say("menus.after_result", lang),
     ]
     assert payloads(dispatcher) == [{"screened": True}]  # the app may ask where they live
