@@ -69,6 +69,10 @@ class Settings:
     # Where cases of families who have not said where they live go (a Region code); empty: admins.
     UNPLACED_REGION_CODE: str = ""
     LOGIN_RATE_LIMIT: str = "5 per minute"
+    # Web chat long-polls that may wait at once in each web process (one per chat): the rest
+    # are answered at once and told when to ask again, so the SMS webhook and the staff pages
+    # always find a free thread. Keep it well under the process's threads (WEB_THREADS).
+    CHAT_LONG_POLLS: int = 2
     INBOX_POLL_SECONDS: float = 3.0
     # The time zone of times shown to workers and of the dashboard's days.
     LOCAL_TIMEZONE: str = "Asia/Shanghai"

@@ -85,12 +85,14 @@ class LiveApp:
         self.consumers[index].send_signal(signal.SIGKILL)
         self.consumers[index].wait()
 
-    def text(self, phone: str, body: str, sid: str | None = None) -> requests.Response:
+    def text(
+        self, phone: str, body: str, sid: str | None = None, timeout: float = 30
+    ) -> requests.Response:
         url = self.url + "/sms/twilio"
         params = sms_params(phone, body, sid)
         signature = self.validator.compute_signature(url, params)
         return requests.post(
-            url, data=params, headers={"X-Twilio-Signature": signature}, timeout=30
+            url, data=params, headers={"X-Twilio-Signature": signature}, timeout=timeout
         )
 
     def stop(self) -> None:

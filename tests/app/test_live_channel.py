@@ -1,9 +1,12 @@
 """The channel with every process real: gunicorn, huey consumers, Rasa and its action server."""
 
+import http.client
+import json
 import threading
 import uuid
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from tests.app.waiting import eventually
@@ -102,3 +105,44 @@ def test_a_flood_from_fifty_families_is_all_answered_in_order(live_app):
         outbound = [m for m in thread if m.direction == Message.OUT]
         assert [m.reply_to_id for m in outbound] == inbound_ids
         assert ["儿童" in m.body for m in outbound] == [b == "你好" for b in bodies]
+
+
+def test_a_flood_of_chat_long_polls_never_keeps_a_text_waiting(live_app):
+    """Issue 23: 100 web-chat long-polls held every gunicorn thread, and Twilio (which waits
+    15 s) gave up on families' texts. Now each web process lets two chats wait; the others are
+    answered at once with Retry-After, and the SMS webhook finds a thread."""
+    tokens = []
+    for _ in range(20):
+        url = live_app.url + "/chat/api/messages"
+        reply = requests.post(url, json={"body": "你好"}, timeout=30)
+        tokens.append(reply.json()["token"])
+    sent = [threading.Event() for _ in range(100)]
+    answers: list[tuple[int, str | None, int] | None] = [None] * 100
+
+    def long_poll(n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", live_app.port, timeout=60)
+        # after= a far id: nothing new arrives, so a poll that may wait does wait.
+        connection.request(
+            "GET", "/chat/api/messages?after=999999999&wait=20",
+            headers={"X-Chat-Token": tokens[n % len(tokens)]},
+        )  # fmt: skip
+        sent[n].set()
+        response = connection.getresponse()
+        body = json.loads(response.read())
+        answers[n] = (response.status, response.getheader("Retry-After"), len(body["messages"]))
+        connection.close()
+
+    polls = [threading.Thread(target=long_poll, args=(n,)) for n in range(100)]
+    for poll in polls:
+        poll.start()
+    for event in sent:
+        assert event.wait(30)
+    # Twilio's own deadline: an SMS webhook slower than 15 s is lost at Twilio.
+    texted = live_app.text("+8613800000099", "你好", sid="SM" + uuid.uuid4().hex, timeout=15)
+    assert texted.status_code == 200
+    for poll in polls:
+        poll.join(60)
+    assert all(answer is not None and answer[0] == 200 for answer in answers)
+    waited = [answer for answer in answers if answer[1] is None]
+    assert 1 <= len(waited) <= 2 * 2  # two web processes, two waiting places each
+    assert all(answer[1] == "3" for answer in answers if answer not in waited)

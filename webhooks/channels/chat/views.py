@@ -2,9 +2,12 @@
 
 import hashlib
 import secrets
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import select
 
 from webhooks import inbound
@@ -27,6 +30,33 @@ TOKEN_HEADER = "X-Chat-Token"
 # A reply usually takes a second or two; the browser asks again after this long.
 LONG_POLL_SECONDS = 20
 POLL_INTERVAL_SECONDS = 0.3
+# A long-poll that found no free waiting place is answered at once, asked to come back after.
+BUSY_RETRY_SECONDS = 3
+
+
+class WaitingRoom:
+    """The long-polls waiting in this process: at most `places`, one per chat."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tokens: set[str] = set()
+
+    @contextmanager
+    def place(self, token: str, places: int) -> Iterator[bool]:
+        """True while a place is held for this chat; False when none is free (or it has one)."""
+        with self._lock:
+            free = len(self._tokens) < places and token not in self._tokens
+            if free:
+                self._tokens.add(token)
+        try:
+            yield free
+        finally:
+            if free:
+                with self._lock:
+                    self._tokens.discard(token)
+
+
+waiting_room = WaitingRoom()
 
 
 def token_hash(token: str) -> str:
@@ -87,6 +117,15 @@ def messages():
     wait = whole_number(request.args.get("wait", "0"))
     if after is None or wait is None:
         return jsonify(error="after and wait are whole numbers"), 400
+    places = current_app.extensions["helpline"].settings.CHAT_LONG_POLLS
+    with waiting_room.place(token, places) as waiting:
+        response = make_response(_messages(token, after, wait if waiting else 0))
+    if wait and not waiting and response.status_code == 200:
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
+def _messages(token: str, after: int, wait: int):
     deadline = time.monotonic() + min(wait, LONG_POLL_SECONDS)
     while True:
         with Session() as session:

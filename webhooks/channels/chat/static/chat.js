@@ -25,8 +25,12 @@ async function poll() {
     try {
       const r = await fetch(`api/messages?after=${lastId}&wait=20`, {headers: {"X-Chat-Token": token}});
       if (r.status === 401) { localStorage.removeItem("chatToken"); token = ""; return; }
-      if (r.ok) (await r.json()).messages.forEach(show);
-      else await new Promise(done => setTimeout(done, 3000));
+      if (r.ok) {
+        (await r.json()).messages.forEach(show);
+        // A busy helpline answers at once and says when to ask again.
+        const later = Number(r.headers.get("Retry-After"));
+        if (later) await new Promise(done => setTimeout(done, later * 1000));
+      } else await new Promise(done => setTimeout(done, 3000));
     } catch (e) {
       await new Promise(done => setTimeout(done, 3000));
     }
