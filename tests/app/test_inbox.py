@@ -427,3 +427,26 @@ def test_a_reply_the_carrier_could_not_deliver_is_shown_failed_to_the_worker(
     [shown] = [i for i in timeline["items"] if i.get("body") == "您好，我是王主任。"]
     assert "failed" in shown["status"]
     assert "failed" in wang.get(f"/inbox/cases/{case_id}").get_data(as_text=True)
+
+
+def test_the_urgent_queue_shows_the_newest_first_and_pages_through_the_rest(
+    app, area, signed_in, monkeypatch
+):
+    """Issue 23: after a flood the oldest 200 urgent cases filled the list and a real family's
+    new report was not shown. Newest first, with pages and the count."""
+    from webhooks.inbox import queues
+
+    monkeypatch.setattr(queues, "LIST_LIMIT", 2)
+    ids = [
+        open_case(app, f"+861380000{n:04d}", V1, reason="danger", priority="urgent")
+        for n in range(5)
+    ]
+    client = signed_in("wang")
+    first = client.page("/inbox?queue=urgent")
+    assert f"#{ids[-1]}" in first and f"#{ids[0]}" not in first  # the newest on page one
+    assert "共 5 件" in first and "下一页 Next" in first
+    last = client.page("/inbox?queue=urgent&page=3")
+    assert f"#{ids[0]}" in last and "上一页 Previous" in last
+    assert f"#{ids[-1]}" in client.page("/inbox?queue=urgent&page=99")  # out of range: page 1
+    shown = client.get("/inbox/api/queues?queue=urgent&page=2").get_json()
+    assert (shown["page"], [c["id"] for c in shown["cases"]]) == (2, [ids[2], ids[1]])

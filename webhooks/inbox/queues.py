@@ -17,7 +17,7 @@ QUEUES = {
     # the root region, whose supervisors place them from the case page.
     UNPLACED: "未定位 Unplaced",
 }
-LIST_LIMIT = 200
+LIST_LIMIT = 200  # cases a page shows; the rest are on the next pages
 
 
 def _last_id(author: str):
@@ -71,13 +71,21 @@ def queue(staff: Staff, name: str) -> Select:
         )
     else:
         raise KeyError(name)
+    if name == URGENT:
+        # Newest first: a flood of old reports never hides the child who wrote a minute ago.
+        return query.order_by(Case.opened_at.desc(), Case.id.desc())
     urgent_first = case((Case.priority == Case.URGENT, 0), else_=1)
     return query.order_by(urgent_first, Case.opened_at, Case.id)
 
 
-def cases_in(session: Session, staff: Staff, name: str) -> list[Case]:
+def cases_in(session: Session, staff: Staff, name: str, page: int = 1) -> list[Case]:
+    """One page of the queue (the first is page 1)."""
     query = queue(staff, name).options(selectinload(Case.region), selectinload(Case.assignee))
-    return list(session.scalars(query.limit(LIST_LIMIT)))
+    return list(session.scalars(query.limit(LIST_LIMIT).offset((page - 1) * LIST_LIMIT)))
+
+
+def pages(count: int) -> int:
+    return max(1, -(-count // LIST_LIMIT))
 
 
 def counts(session: Session, staff: Staff) -> dict[str, int]:

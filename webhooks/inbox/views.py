@@ -103,15 +103,24 @@ def index():
         )
         if name not in queues.QUEUES:
             abort(404)
-        rows = [present.case_row(c) for c in queues.cases_in(session, current_user, name)]
+        page = _page(queues.pages(counts[name]))
+        rows = [present.case_row(c) for c in queues.cases_in(session, current_user, name, page)]
     return render_template(
         "inbox/queue.html",
         queues=queues.QUEUES,
         current=name,
         counts=counts,
         rows=rows,
+        page=page,
+        pages=queues.pages(counts[name]),
         poll_seconds=_poll_seconds(),
     )
+
+
+def _page(last: int) -> int:
+    """The ?page= asked for, within 1..last; anything else is page 1."""
+    page = whole_number(request.args.get("page", "1"))
+    return page if page is not None and 1 <= page <= last else 1
 
 
 @bp.get("/inbox/api/queues")
@@ -121,9 +130,12 @@ def queue_json():
     if name not in queues.QUEUES:
         abort(404)
     with Session() as session:
+        counts = queues.counts(session, current_user)
+        page = _page(queues.pages(counts[name]))
         return jsonify(
-            counts=queues.counts(session, current_user),
-            cases=[present.case_row(c) for c in queues.cases_in(session, current_user, name)],
+            counts=counts,
+            page=page,
+            cases=[present.case_row(c) for c in queues.cases_in(session, current_user, name, page)],
         )
 
 

@@ -58,7 +58,8 @@
 
   async function poll() {
     try {
-      const url = `${nav.dataset.api}?queue=${encodeURIComponent(nav.dataset.current)}`;
+      const queue = encodeURIComponent(nav.dataset.current);
+      const url = `${nav.dataset.api}?queue=${queue}&page=${nav.dataset.page || 1}`;
       const response = await fetch(url, { headers: { Accept: "application/json" } });
       if (response.status === 401) {
         window.location.reload();
