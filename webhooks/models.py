@@ -180,6 +180,8 @@ class Worker(Base):
     # The language of the SMS alerts the worker's phone gets.
     language: Mapped[str] = mapped_column(String(8), default="zh")
     active: Mapped[bool] = mapped_column(default=True)
+    # The worker texted STOP from their phone: no texts to it until they text START.
+    texts_stopped: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     region: Mapped[Optional[Region]] = relationship()

@@ -89,6 +89,8 @@ def text_worker(
     """
     if not worker.active or not worker.phone_ciphertext:
         return False
+    if worker.texts_stopped and key != "staff_stopped":  # they texted STOP; only its answer goes
+        return False
     thread = staff_thread(session, worker)
     if shorten:
         body = fit(key, worker.language, shorten, **values)

@@ -11,6 +11,8 @@ from webhooks import auth, cases, staff
 from webhooks.conversations import store_inbound
 from webhooks.models import Case, Message, Worker
 from webhooks.services import Services
+from webhooks.sms import keywords
+from webhooks.sms.keywords import Keyword
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,12 @@ def handle(
         return  # Twilio retried a message we already have
     message.author, message.worker_id = Message.WORKER, worker.id
     message.status = Message.HANDLED
+    keyword = keywords.classify(body)
+    if keyword in (Keyword.STOP, Keyword.START):  # the worker's own phone, their choice
+        worker.texts_stopped = stopped = keyword is Keyword.STOP
+        staff.text_worker(session, worker, "staff_stopped" if stopped else "staff_started")
+        log.info("worker %s turned alert texts %s", worker.id, "off" if stopped else "on")
+        return
     command = parse(body)
     if command is None or not command[1]:
         staff.text_worker(session, worker, "staff_help")

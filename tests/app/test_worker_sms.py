@@ -169,3 +169,16 @@ def test_the_delivery_report_of_an_alert_is_recorded(app, sms, case_id):
 def test_a_worker_without_a_phone_is_not_texted(app, area, sms):
     open_case(app, FAMILY, V3)
     assert staff_texts(app, "zhao") == []
+
+
+def test_a_worker_who_texts_stop_gets_no_alerts_until_start(app, area, sms):
+    """Issue 23: a worker's phone texting STOP got the help text and the alerts went on."""
+    sms.text(WANG, "STOP")
+    assert staff_texts(app, "wang")[-1] == text("staff_stopped", "zh")
+    open_case(app, "+8613800000302", V1, reason="danger", priority="urgent", summary="孩子被打")
+    assert staff_texts(app, "wang")[-1] == text("staff_stopped", "zh")  # nothing new
+    assert any("孩子被打" in alert for alert in staff_texts(app, "chen"))  # the supervisor's goes
+    sms.text(WANG, "START")
+    assert staff_texts(app, "wang")[-1] == text("staff_started", "zh")
+    open_case(app, "+8613800000303", V1, reason="danger", priority="urgent", summary="娃不见了")
+    assert "娃不见了" in staff_texts(app, "wang")[-1]
