@@ -133,7 +133,7 @@ def test_the_answer_places_the_family_and_routes_the_case(sms, county):
                 CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.PLACED
             )
         ).all()
-    assert placed == [{"region": "CN-51-demo-t1-v2"}]
+    assert placed == [{"region": "CN-51-demo-t1-v2", "name": "城关镇红旗村"}]
 
 
 def test_two_places_fit_one_numbered_question(sms, county):
