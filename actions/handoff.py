@@ -122,7 +122,13 @@ class ActionHandoff(Action):
 
 
 class ActionDanger(Action):
-    """A child may be in danger: emergency numbers first, then an urgent case."""
+    """The bot's own reading says a child may be in danger: ask before alarming.
+
+    Every message reaches the bot only after the app's danger screen (rules and classifier,
+    measured on blind sets) found no danger and no distress in it, so the bot's intent alone
+    is a weak sign: families' aid stories about an arrest or a court ("孩子他爸被抓了 判了")
+    read as danger to it. The family is asked; 1 (or yes) brings the emergency numbers and an
+    urgent case at once, 2 goes back to what they asked (action_menu_choice)."""
 
     def name(self) -> str:
         return "action_danger"
@@ -130,5 +136,12 @@ class ActionDanger(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(text=say("danger", language_of(tracker)))
-        return hand_off(dispatcher, tracker, "danger", priority="urgent")
+        dispatcher.utter_message(text=say("danger_check", language_of(tracker)))
+        # A screening pauses; answering 2 starts it again where it was.
+        return [SlotSet("menu", "danger_check"), ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def danger_confirmed(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The family says a child is in danger: emergency numbers first, then an urgent case."""
+    dispatcher.utter_message(text=say("danger", language_of(tracker)))
+    return hand_off(dispatcher, tracker, "danger", priority="urgent")

@@ -12,7 +12,7 @@ from nlu.numbers import parse_number
 from nlu.text import normalise
 
 from .eligibility import programme_ids
-from .handoff import hand_off
+from .handoff import danger_confirmed, hand_off
 from .programmes import answer, programme_menu
 from .screening import for_another_child
 from .texts import joined, language_of, say
@@ -111,6 +111,15 @@ class ActionMenuChoice(Action):
                 return [*hand_off(dispatcher, tracker, "requested"), *done]
             dispatcher.utter_message(text=programme_menu(lang))
             return [SlotSet("menu", "programme"), SlotSet("topic", chosen), *done]
+        if menu == "danger_check" and (number == 1 or (number is None and intent == "affirm")):
+            return [*danger_confirmed(dispatcher, tracker), *done]
+        if menu == "danger_check" and (number == 2 or (number is None and intent == "deny")):
+            # Not in danger: back to what they asked. Their story is read when the screening
+            # starts (actions.screening.told_before).
+            dispatcher.utter_message(text=say("danger_ok", lang))
+            if intent == "inform":
+                return [SlotSet("menu", None), SlotSet("choice", "screening")]
+            return [SlotSet("menu", None), *done]
         if menu == "after_result" and number in AFTER_RESULT_CHOICES:
             chosen = AFTER_RESULT_CHOICES[number]
             if chosen == "another_child":

@@ -4,9 +4,10 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, payloads, run, texts
+from trackers import make_tracker, payloads, run, slot_events, texts
 
 from actions.handoff import ActionDanger, ActionHandoff
+from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult
 
 HOUSEHOLD = {
@@ -36,18 +37,45 @@ def test_a_person_when_asked_with_a_summary_of_the_conversation():
     assert len(handoff["summary"]) < 400  # read in ten seconds
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_danger_gives_emergency_numbers_first_and_an_urgent_case(lang):
+def test_the_bots_own_danger_reading_asks_before_alarming():
+    """The app's screen found nothing in this message (it reached the bot): the bot's intent
+    alone asks, so an aid story about an arrest gets no emergency text and no case."""
     tracker = make_tracker(
-        "孩子被打了", intent="report_danger", slots={"language": lang}, form="screening_form"
+        "娃他爸在外地打工被抓了 判了三年 娃上六年级",
+        intent="report_danger",
+        slots={"language": "zh"},
+        form="screening_form",
     )
     events, dispatcher = run(ActionDanger(), tracker)
+    assert texts(dispatcher) == ["孩子现在有危险吗？回复1有危险 2没有"]
+    assert payloads(dispatcher) == []
+    assert slot_events(events)["menu"] == "danger_check"
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+@pytest.mark.parametrize(
+    ("lang", "reply", "intent"), [("zh", "1", "inform"), ("en", "yes", "affirm")]
+)
+def test_yes_to_the_danger_question_gives_emergency_numbers_first_and_an_urgent_case(
+    lang, reply, intent
+):
+    tracker = make_tracker(reply, intent=intent, slots={"language": lang, "menu": "danger_check"})
+    _, dispatcher = run(ActionMenuChoice(), tracker)
     first = dispatcher.messages[0]["text"]
     assert "110" in first and "120" in first and "12110" in first
     [payload] = payloads(dispatcher)
     assert payload["handoff"]["reason"] == "danger"
     assert payload["handoff"]["priority"] == "urgent"
-    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+@pytest.mark.parametrize(
+    ("reply", "intent", "choice"), [("2", "inform", "screening"), ("没有", "deny", "done")]
+)
+def test_no_to_the_danger_question_goes_back_to_what_they_asked(reply, intent, choice):
+    tracker = make_tracker(reply, intent=intent, slots={"language": "zh", "menu": "danger_check"})
+    events, dispatcher = run(ActionMenuChoice(), tracker)
+    assert texts(dispatcher) == ["好的。"] and payloads(dispatcher) == []
+    assert slot_events(events)["choice"] == choice  # a number: their story is screened
 
 
 def test_a_screening_stuck_on_an_answer_hands_over():
