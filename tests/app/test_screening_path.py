@@ -48,3 +48,20 @@ def test_a_grandmothers_screening_by_sms(bot_sms):
 
     bot_sms.text(PHONE, "4")  # another child: the household is kept, the child asked
     assert asked_in(bot_sms.replies(PHONE)[-1]) == "child.age"
+
+
+def test_an_aid_story_about_an_arrest_raises_no_alarm_through_the_bot(bot_sms):
+    """Issue 26: such stories read as danger to the bot's intent classifier. Through the whole
+    path (the app's screen, then Rasa) the family gets no emergency text and no case, and
+    answering the bot's danger question with 2 goes on to the screening."""
+    from webhooks.db import Session
+    from webhooks.models import Case, Message
+
+    phone = "+8613800000092"
+    bot_sms.text(phone, "孩子爸被公安带走了 判了 孩子跟我住")  # the bot read it as danger today
+    if bot_sms.replies(phone) == ["孩子现在有危险吗？回复1有危险 2没有"]:
+        bot_sms.text(phone, "2")
+    assert not any(m.kind == Message.EMERGENCY for m in bot_sms.thread(phone))
+    with Session() as session:
+        assert session.query(Case).count() == 0
+    assert "记下了：爸爸服刑" in bot_sms.replies(phone)[-1]
