@@ -8,12 +8,8 @@ from trackers import make_tracker, payloads, run, slot_events, texts
 
 from actions.eligibility import question, result_text, screen
 from actions.eligibility.questions import next_ask
-from actions.screening import (
-    ActionAskScreeningAnswer,
-    ActionScreeningResult,
-    ValidateScreeningForm,
-    read_facts,
-)
+from actions.reading import read_facts
+from actions.screening import ActionAskScreeningAnswer, ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
 
 START = {"region": "CN-51-demo", "date": "2026-12-01"}
