@@ -22,7 +22,7 @@ from .text import language
 GROUP = "group:"
 # "2000元4口", "1500 yuan 3 people": a count names the household's size, the rest is income.
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(口人|口|个人|人|people|persons?|ppl)?", re.IGNORECASE)
-_PICKS = re.compile(r"\d")
+_NUMBERS = re.compile(r"\d+")
 _NONE = {"0", "没有", "都没有", "都不是", "无", "none", "no", "nothing"}
 
 
@@ -112,15 +112,7 @@ def set_answer(household: dict[str, Any], ask: str, reply: str) -> dict[str, Any
     group = data.facts()["groups"][name]
     if "options" not in group:
         return _income_and_size(household, reply)
-    plain = reply.strip().lower()
-    picks = [] if plain in _NONE else [int(digit) for digit in _PICKS.findall(plain)]
-    if plain not in _NONE and not picks:
-        raise InvalidFact(ask, f"expected option numbers, not {reply!r}")
-    if any(not 0 <= pick <= len(group["options"]) for pick in picks):
-        raise InvalidFact(ask, f"no such option in {reply!r}")
-    picks = [pick for pick in picks if pick]
-    if group.get("pick") != "many" and len(picks) != 1:
-        raise InvalidFact(ask, f"expected one option number, not {reply!r}")
+    picks = _picks(ask, reply, len(group["options"]), many=group.get("pick") == "many")
     values: dict[str, Any] = {}
     for pick in picks:
         for fact, value in group["options"][pick - 1]["set"].items():
@@ -134,6 +126,23 @@ def set_answer(household: dict[str, Any], ask: str, reply: str) -> dict[str, Any
         if fact in values:
             updated = set_fact(updated, fact, values[fact])
     return updated
+
+
+def _picks(ask: str, reply: str, options: int, many: bool) -> list[int]:
+    """The option numbers a reply picks: one number ("4"), or with `many` several ("1 3", "13":
+    options are single digits), or none ("0", "都没有"). "300" or "3 0" pick nothing."""
+    plain = reply.strip().lower()
+    if plain in _NONE:
+        return []
+    numbers = _NUMBERS.findall(plain)
+    if not numbers or (not many and len(numbers) != 1):
+        raise InvalidFact(ask, f"expected option numbers, not {reply!r}")
+    picks = [int(digit) for number in numbers for digit in number] if many else [int(numbers[0])]
+    if picks == [0] and many:
+        return []
+    if any(not 1 <= pick <= options for pick in picks):
+        raise InvalidFact(ask, f"no such option in {reply!r}")
+    return picks
 
 
 def _income_and_size(household: dict[str, Any], reply: str) -> dict[str, Any]:

@@ -155,7 +155,16 @@ def test_a_group_never_overrides_what_the_family_already_said():
 
 
 @pytest.mark.parametrize(
-    ("group", "reply"), [("school", "9"), ("school", "3 4"), ("health", "asdf"), ("money", "2000")]
+    ("group", "reply"),
+    [
+        ("school", "9"),
+        ("school", "3 4"),
+        ("school", "300"),
+        ("health", "asdf"),
+        ("health", "1 0"),
+        ("situation", "18"),
+        ("money", "2000"),
+    ],
 )
 def test_a_reply_that_is_no_answer_to_the_group_is_refused(group, reply):
     with pytest.raises(InvalidFact):
