@@ -142,7 +142,7 @@ class ValidateScreeningForm(Action):
             line = noted_line(before, household, lang, skip=asks_for(asked) if asked else ())
             if line:  # a correction or a fact beyond the one asked
                 dispatcher.utter_message(text=line)
-        return [*events, *_ask_next(household)]
+        return [*events, *_ask_next(household, next_ask(household))]
 
     def _start(
         self,
@@ -172,17 +172,17 @@ class ValidateScreeningForm(Action):
                 SlotSet("requested_slot", None),
             ]
         line = noted_line(base, household, lang)
-        if next_ask(household) is not None:
+        fact = next_ask(household)
+        if fact is not None:
             start = say("screening.start", lang)
             dispatcher.utter_message(text=joined(lang, line, start) if line else start)
         elif line:
             dispatcher.utter_message(text=line)
-        return [*events, *_ask_next(household)]
+        return [*events, *_ask_next(household, fact)]
 
 
-def _ask_next(household: dict[str, Any]) -> list[EventType]:
-    """Set the next question, or end the form when no answer can change the result."""
-    fact = next_ask(household)
+def _ask_next(household: dict[str, Any], fact: str | None) -> list[EventType]:
+    """Set the next question (`fact`, next_ask's), or end the form when nothing is left."""
     events: list[EventType] = [
         SlotSet("household", household),
         SlotSet("screening_answer", None),

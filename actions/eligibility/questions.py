@@ -58,12 +58,12 @@ def next_ask(household: dict[str, Any]) -> str | None:
 
 def open_facts(household: dict[str, Any], group: str) -> list[str]:
     """The group's facts the family has neither told nor said it does not know."""
+    return _still_open(household, data.facts()["groups"][group]["facts"])
+
+
+def _still_open(household: dict[str, Any], facts: Any) -> list[str]:
     known = read_household(household)
-    return [
-        fact
-        for fact in data.facts()["groups"][group]["facts"]
-        if fact not in known.facts and fact not in known.unknown
-    ]
+    return [fact for fact in facts if fact not in known.facts and fact not in known.unknown]
 
 
 def asks_for(ask: str) -> tuple[str, ...]:
@@ -167,10 +167,8 @@ def _income_and_size(household: dict[str, Any], reply: str) -> dict[str, Any]:
 
 def dont_know(household: dict[str, Any], ask: str) -> dict[str, Any]:
     """The family does not know: every fact the question asks that is still open is unknown."""
-    known = read_household(household)
-    for fact in asks_for(ask):
-        if fact not in known.facts and fact not in known.unknown:
-            household = mark_unknown(household, fact)
+    for fact in _still_open(household, asks_for(ask)):
+        household = mark_unknown(household, fact)
     return household
 
 

@@ -4,7 +4,7 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, payloads, run, slot_events, texts
+from trackers import START, answering, make_tracker, payloads, run, slot_events, texts
 
 from actions.eligibility import question, result_text, screen
 from actions.eligibility.questions import next_ask
@@ -12,7 +12,6 @@ from actions.reading import read_facts
 from actions.screening import ActionAskScreeningAnswer, ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
 
-START = {"region": "CN-51-demo", "date": "2026-12-01"}
 FATHER_IN_PRISON = {"entity": "parent_status", "value": "imprisoned", "role": "father"}
 
 
@@ -134,23 +133,6 @@ def test_the_question_is_the_engines_question_in_the_familys_language():
     tracker = make_tracker(slots={"household": household, "language": "en", "screening_fact": fact})
     _, dispatcher = run(ActionAskScreeningAnswer(), tracker)
     assert texts(dispatcher) == [question(fact, "en")]
-
-
-def answering(text, intent="inform", retries=0.0, entities=None, lang="zh"):
-    return make_tracker(
-        text,
-        intent=intent,
-        entities=entities,
-        form="screening_form",
-        slots={
-            "household": START,
-            "language": lang,
-            "screening_fact": "child.age",
-            "requested_slot": "screening_answer",
-            "screening_retries": retries,
-        },
-        set_this_turn={"screening_answer": text},
-    )
 
 
 def test_an_unusable_answer_is_asked_again_once_then_a_worker_helps():

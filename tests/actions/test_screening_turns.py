@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, run, slot_events, texts
+from trackers import START, answering, make_tracker, run, slot_events, texts
 
 from actions.eligibility import programme_ids
 from actions.eligibility.questions import next_ask
@@ -14,30 +14,12 @@ from actions.screening import ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
 from tests.screening.families import PRISON_AND_GONE
 
-START = {"region": "CN-51-demo", "date": "2026-12-01"}
 # Every fact the engine needs for the demo county: nothing is left to ask.
 FINISHED = {**PRISON_AND_GONE, "child": {**PRISON_AND_GONE["child"], "age": 7}}
 
 
 def status(value, role):
     return {"entity": "parent_status", "value": value, "role": role}
-
-
-def answering(text, asked, household=START, entities=None, intent="inform"):
-    return make_tracker(
-        text,
-        intent=intent,
-        entities=entities,
-        form="screening_form",
-        slots={
-            "household": household,
-            "language": "zh",
-            "screening_fact": asked,
-            "requested_slot": "screening_answer",
-            "screening_retries": 0.0,
-        },
-        set_this_turn={"screening_answer": text},
-    )
 
 
 def starting(text, household, entities=None, intent="check_eligibility", lang="zh"):

@@ -63,6 +63,36 @@ def make_tracker(
     )
 
 
+# A household that has told nothing yet, in the demo county on a fixed date.
+START = {"region": "CN-51-demo", "date": "2026-12-01"}
+
+
+def answering(
+    text: str,
+    asked: str = "child.age",
+    household: dict[str, Any] = START,
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    retries: float = 0.0,
+    lang: str = "zh",
+) -> Tracker:
+    """The family's reply while the screening form waits for the answer to `asked`."""
+    return make_tracker(
+        text,
+        intent=intent,
+        entities=entities,
+        form="screening_form",
+        slots={
+            "household": household,
+            "language": lang,
+            "screening_fact": asked,
+            "requested_slot": "screening_answer",
+            "screening_retries": retries,
+        },
+        set_this_turn={"screening_answer": text},
+    )
+
+
 @cache
 def domain() -> dict[str, Any]:
     """The bot's domain, as the action server receives it."""

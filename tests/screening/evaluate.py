@@ -89,8 +89,9 @@ def answer(ask: str, household: dict[str, Any], lang: str) -> str:
             for number, option in enumerate(group["options"], 1)
             if all(_value(household, fact) == value for fact, value in option["set"].items())
         ]
-        if _value(household, "child.disability") == "multiple" and "child.disability" in str(
-            group["facts"]
+        if (
+            _value(household, "child.disability") == "multiple"
+            and "child.disability" in group["facts"]
         ):
             picks += [5, 6]  # two kinds: physical and intellectual
         return " ".join(map(str, picks)) or "0"
