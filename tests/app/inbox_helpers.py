@@ -82,6 +82,20 @@ def seed_area(app) -> Area:
         )
 
 
+def add_worker(username: str, role: str, region_id: int, display_name: str = "") -> None:
+    """A worker or supervisor of the region who signs in with PASSWORD (no phone)."""
+    with Session.begin() as session:
+        session.add(
+            Worker(
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                region_id=region_id,
+                password_hash=generate_password_hash(PASSWORD),
+            )
+        )
+
+
 def open_case(app, phone: str, region: str | None, **options) -> int:
     """A family of `region` with an open case, as the bot or the danger screen would open it."""
     vault = app.extensions["helpline"].vault

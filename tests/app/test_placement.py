@@ -2,9 +2,8 @@
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from tests.app.inbox_helpers import PASSWORD, StaffClient, demo_county, staff_texts
+from tests.app.inbox_helpers import StaffClient, add_worker, demo_county, staff_texts
 from webhooks.conversations import find_sms_conversation
 from webhooks.db import Session
 from webhooks.models import Case, CaseEvent, FamilyContact, Worker
@@ -169,17 +168,8 @@ def test_a_placed_family_is_not_asked(sms, county):
 
 
 def test_an_unplaced_case_waits_in_the_root_supervisors_unplaced_queue(sms, county):
-    with Session.begin() as session:
-        for username, region in (("county", "CN-51-demo"), ("hongqi", "CN-51-demo-t1-v2")):
-            session.add(
-                Worker(
-                    username=username,
-                    display_name=username,
-                    role="supervisor" if username == "county" else "worker",
-                    region_id=county[region],
-                    password_hash=generate_password_hash(PASSWORD),
-                )
-            )
+    add_worker("county", "supervisor", county["CN-51-demo"])
+    add_worker("hongqi", "worker", county["CN-51-demo-t1-v2"])
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
     case = the_case(sms)
     county_supervisor, director = StaffClient(sms.app, "county"), StaffClient(sms.app, "hongqi")
@@ -191,16 +181,7 @@ def test_an_unplaced_case_waits_in_the_root_supervisors_unplaced_queue(sms, coun
 
 
 def test_the_case_page_names_villages_with_their_township_and_the_timeline_the_place(sms, county):
-    with Session.begin() as session:
-        session.add(
-            Worker(
-                username="county",
-                display_name="county",
-                role="supervisor",
-                region_id=county["CN-51-demo"],
-                password_hash=generate_password_hash(PASSWORD),
-            )
-        )
+    add_worker("county", "supervisor", county["CN-51-demo"])
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
     case = the_case(sms)
     supervisor = StaffClient(sms.app, "county")

@@ -7,11 +7,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.security import generate_password_hash
 
-from tests.app.inbox_helpers import PASSWORD, demo_county
-from webhooks.db import Session
-from webhooks.models import Worker
+from tests.app.inbox_helpers import PASSWORD, add_worker, demo_county
 from webhooks.texts import text
 
 
@@ -19,16 +16,7 @@ from webhooks.texts import text
 def county_with_director(app):
     """The demo county, with 李主任 directing 城关镇红旗村."""
     regions = demo_county()
-    with Session.begin() as session:
-        session.add(
-            Worker(
-                username="hongqi",
-                display_name="李主任",
-                role="worker",
-                region_id=regions["CN-51-demo-t1-v2"],
-                password_hash=generate_password_hash(PASSWORD),
-            )
-        )
+    add_worker("hongqi", "worker", regions["CN-51-demo-t1-v2"], display_name="李主任")
 
 
 def text_from_the_phone(page: Page, words: str) -> None:
