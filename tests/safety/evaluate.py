@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/) were written from short scenario descriptions by
+The blind sets (tests/safety/blind/, blind-2/, blind-3/) were written from short scenario descriptions by
 writers who had seen neither the rules nor the training data; they are never used to write
 either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,17 +30,21 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, HERE / "blind-2")
+BLIND_DIRS = (BLIND_DIR, HERE / "blind-2", HERE / "blind-3")
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
-# little room: blind on 2026-12-05 (recall 0.920, false alarms 0.080), blind-2 on 2026-12-06
-# (0.930 / 0.100 before the third round of training data, 0.950 / 0.100 after). They guard
+# little room. blind: 0.920 / 0.080 on 2026-12-05, 0.933 / 0.080 after the fourth round of
+# training data; blind-2: 0.930 / 0.100 when written, 0.950 / 0.100 after the third round,
+# 0.970 / 0.080 after the fourth; blind-3 (recall / false alarms): 0.914 / 0.029 when written,
+# 0.957 / 0.029 after the fourth round (corpus/voices-hant-cantonese-controls.yml and
+# voices-hard-categories.yml, written by people who had seen none of the sets). They guard
 # against getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
-    "blind": {"recall": 0.88, "false_alarms": 0.1},
-    "blind-2": {"recall": 0.92, "false_alarms": 0.12},
+    "blind": {"recall": 0.9, "false_alarms": 0.1},
+    "blind-2": {"recall": 0.94, "false_alarms": 0.1},
+    "blind-3": {"recall": 0.93, "false_alarms": 0.05},
 }
 
 

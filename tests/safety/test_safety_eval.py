@@ -34,6 +34,16 @@ def test_the_second_blind_set_is_written_the_same_way():
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
 
 
+def test_the_third_blind_set_covers_every_situation_workers_are_trained_on():
+    items = BLINDS["blind-3"]
+    danger = [item for item in items if item.danger]
+    assert len(items) >= 200 and len(items) - len(danger) >= len(items) // 3
+    assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
+    situations = {item.category for item in danger}
+    assert {"child_labour", "child_marriage", "medical_neglect", "intoxicated_carer"} <= situations
+    assert {item.script for item in danger} == {"zh", "zh-hant", "pinyin", "en"}
+
+
 @pytest.mark.parametrize("name", ["tuning", *BLINDS])
 def test_each_set_meets_its_floor(name):
     items = TUNING if name == "tuning" else BLINDS[name]
