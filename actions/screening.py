@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from nlu.text import wants_to_stop
+from nlu.language import wants_to_stop
 
 from . import config
 from .eligibility import is_dont_know, noted, result_text, screen

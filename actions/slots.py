@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
-from nlu.text import detect_language, language_request
+from nlu.language import detect_language, language_request
 
 from .texts import LANGUAGES
 

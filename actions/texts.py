@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 
-from nlu.text import LANGUAGES
+from nlu.language import LANGUAGES
 
 DEFAULT_LANGUAGE = "zh"
 

@@ -3,9 +3,9 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from webhooks import models  # noqa: F401  (registers the tables)
-from webhooks.config import Settings
-from webhooks.db import Base
+from webhooks.core import models  # noqa: F401  (registers the tables)
+from webhooks.core.config import Settings
+from webhooks.core.db import Base
 
 config = context.config
 url = config.attributes.get("database_url") or Settings.from_env().DATABASE_URL

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks import services
-from webhooks.config import INSTANCE, Settings
+from webhooks.core.config import INSTANCE, Settings
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -27,20 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     # tasks: the jobs that carry out the work the domain asks for after a commit.
-    from webhooks import (
-        auth,
-        cli,
-        dashboard,
-        health,
-        inbound,
-        inbox,
-        safety,
-        spool,
-        tasks,  # noqa: F401
-    )
+    from webhooks import auth, cli, dashboard, health, inbox, safety
     from webhooks.channels import simulator
     from webhooks.channels.chat.views import bp as chat_bp
     from webhooks.channels.sms import bp as sms_bp
+    from webhooks.jobs import tasks  # noqa: F401
+    from webhooks.messaging import inbound, spool
 
     auth.init_app(app)
     app.register_blueprint(health.bp)

@@ -7,19 +7,17 @@ region goes through region_scope(), never a hand-written filter in a view.
 import hashlib
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session as OrmSession
 
-from webhooks import routing
-from webhooks.db import Session
-from webhooks.models import AuditEvent, Case, Region, Worker
+from webhooks.casework import access
+from webhooks.core.db import Session
+from webhooks.core.models import Case, Worker
 
 WORKER, SUPERVISOR, ADMIN = Worker.ROLES
 
@@ -131,50 +129,13 @@ staff_required = role_required(WORKER, SUPERVISOR, ADMIN)
 supervisor_required = role_required(SUPERVISOR, ADMIN)
 
 
-def region_scope(person: Staff | Worker, column: Any) -> ColumnElement[bool]:
-    """The condition on a region id column that keeps `person` inside their area."""
-    if person.role == ADMIN:
-        return true()
-    if person.region_id is None:
-        return false()
-    if person.role == SUPERVISOR:
-        return column.in_(routing.subtree_ids(person.region_id))
-    return column == person.region_id
-
-
-def case_scope(person: Staff | Worker) -> ColumnElement[bool]:
-    return region_scope(person, Case.region_id)
-
-
-def visible_cases(person: Staff | Worker) -> Select:
-    return select(Case).where(case_scope(person))
-
-
-def find_case(session: OrmSession, person: Staff | Worker, case_id: int) -> Case | None:
-    """The case if it is in the person's area, else None; callers audit the miss."""
-    return session.scalar(visible_cases(person).where(Case.id == case_id))
-
-
 def case_or_404(session: OrmSession, case_id: int) -> Case:
     """For views: the signed-in worker's case, or 404 (audited) if it is elsewhere or nowhere."""
-    case = find_case(session, current_user, case_id)
+    case = access.find_case(session, current_user, case_id)
     if case is None:
         record_denied(current_user.id, "case", case_id)
         abort(404)
     return case
-
-
-def placeable_regions(session: OrmSession, person: Staff | Worker) -> list[Region]:
-    """Where a worker may place a family: a village worker, any village of their township."""
-    query = select(Region).order_by(Region.code)
-    if person.role != ADMIN:
-        if person.region_id is None:
-            return []
-        root = session.get(Region, person.region_id)
-        if person.role == WORKER and root.parent_id is not None:
-            root = root.parent
-        query = query.where(Region.id.in_(routing.subtree_ids(root.id)))
-    return list(session.scalars(query))
 
 
 def security_headers(response):
@@ -192,23 +153,4 @@ def security_headers(response):
 def record_denied(worker_id: int, subject_type: str, subject_id: int) -> None:
     """Written in its own transaction: the request's own is rolled back by the 404."""
     with Session.begin() as session:
-        audit(session, worker_id, "denied", subject_type, subject_id, path=request.path)
-
-
-def audit(
-    session: OrmSession,
-    worker_id: int | None,
-    action: str,
-    subject_type: str,
-    subject_id: int | None,
-    **detail: Any,
-) -> None:
-    session.add(
-        AuditEvent(
-            worker_id=worker_id,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            detail=detail,
-        )
-    )
+        access.audit(session, worker_id, "denied", subject_type, subject_id, path=request.path)

@@ -12,10 +12,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from webhooks import auth, family_data, imports, routing, staff
-from webhooks.crypto import normalise_phone
-from webhooks.db import Session
-from webhooks.models import Case, CaseEvent, Region, Worker
+from webhooks.casework import access, family_data, imports, routing, staff
+from webhooks.core.crypto import normalise_phone
+from webhooks.core.db import Session
+from webhooks.core.models import Case, CaseEvent, Region, Worker
 from webhooks.sms.cleaning import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -132,7 +132,7 @@ def create_region(code: str, name: str, level: str, parent_code: str | None) -> 
             above = Region.LEVELS[expected] if expected >= 0 else "nothing"
             raise click.ClickException(f"a {level} sits under a {above}")
         session.add(Region(code=code, name=name, level=level, parent=parent))
-        auth.audit(session, None, "create_region", "region", None, code=code, by="cli")
+        access.audit(session, None, "create_region", "region", None, code=code, by="cli")
     click.echo(f"region {code} created")
 
 
@@ -170,7 +170,7 @@ def create_worker(username, display_name, role, region_code, phone, language, ge
             session.add(staff.new_staff_thread(worker))
         session.add(worker)
         session.flush()
-        auth.audit(session, None, "create_worker", "worker", worker.id, by="cli")
+        access.audit(session, None, "create_worker", "worker", worker.id, by="cli")
     click.echo(f"worker {username} created")
     if generate_password:
         click.echo(f"password: {password}")
@@ -185,7 +185,7 @@ def import_regions(file: Path) -> None:
         checked = imports.check_regions(session, file)
         _refuse_problems(checked)
         outcome = imports.import_regions(session, checked)
-        auth.audit(session, None, "import_regions", "region", None, file=file.name, by="cli")
+        access.audit(session, None, "import_regions", "region", None, file=file.name, by="cli")
     click.echo(_summary("regions", outcome))
 
 
@@ -200,7 +200,7 @@ def import_workers(file: Path) -> None:
         checked = imports.check_workers(session, file)
         _refuse_problems(checked)
         outcome = imports.import_workers(session, vault, checked)
-        auth.audit(session, None, "import_workers", "worker", None, file=file.name, by="cli")
+        access.audit(session, None, "import_workers", "worker", None, file=file.name, by="cli")
     click.echo(_summary("workers", outcome))
     for username, password in outcome.passwords.items():
         click.echo(f"  {username}: first password {password}")
@@ -230,7 +230,7 @@ def reset_password(username: str, generate_password: bool) -> None:
     with Session.begin() as session:
         worker = _worker(session, username)
         worker.password_hash = generate_password_hash(password)
-        auth.audit(session, None, "reset_password", "worker", worker.id, by="cli")
+        access.audit(session, None, "reset_password", "worker", worker.id, by="cli")
     click.echo(f"password of {username} reset")
     if generate_password:
         click.echo(f"password: {password}")
@@ -250,7 +250,7 @@ def deactivate_worker(username: str) -> None:
         for case in held:
             case.assignee_id = None
             session.add(CaseEvent(case_id=case.id, kind=CaseEvent.TRANSFERRED, detail={"to": None}))
-        auth.audit(session, None, "deactivate_worker", "worker", worker.id, by="cli")
+        access.audit(session, None, "deactivate_worker", "worker", worker.id, by="cli")
     click.echo(f"{username} deactivated; {len(held)} cases back in the queue")
 
 
@@ -265,7 +265,7 @@ def export_family(phone: str | None, case_id: int | None, output) -> None:
     with Session.begin() as session:
         contact = _family(session, vault, phone, case_id)
         data = family_data.export(session, vault, contact)
-        auth.audit(session, None, "export_family", "family", contact.id, by="cli")
+        access.audit(session, None, "export_family", "family", contact.id, by="cli")
     json.dump(data, output, ensure_ascii=False, indent=2)
     output.write("\n")
 
@@ -285,7 +285,7 @@ def erase_family(phone: str | None, case_id: int | None, yes: bool) -> None:
         if not yes:
             click.confirm("Erase every message, note and the number of this family?", abort=True)
         emptied = family_data.erase(session, contact)
-        auth.audit(session, None, "erase_family", "family", contact.id, by="cli")
+        access.audit(session, None, "erase_family", "family", contact.id, by="cli")
     click.echo(
         f"erased: {emptied['messages']} messages, {emptied['cases']} cases, "
         f"{emptied['events']} case events"

@@ -6,9 +6,10 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from webhooks import metrics, spool
-from webhooks.db import Session
-from webhooks.tasks import huey
+from webhooks.core import metrics
+from webhooks.core.db import Session
+from webhooks.jobs.tasks import huey
+from webhooks.messaging import spool
 
 bp = Blueprint("health", __name__)
 

@@ -3,11 +3,11 @@
 import gc
 from dataclasses import dataclass
 
-from webhooks.config import Settings
-from webhooks.crypto import PhoneVault
-from webhooks.db import init_engine
-from webhooks.providers import SmsProvider, make_provider
-from webhooks.rasa import RasaClient
+from webhooks.core.config import Settings
+from webhooks.core.crypto import PhoneVault
+from webhooks.core.db import init_engine
+from webhooks.core.rasa import RasaClient
+from webhooks.sms.providers import SmsProvider
 
 
 @dataclass
@@ -53,3 +53,13 @@ def settle() -> None:
     Otherwise each full collection walks them all: 100 to 200 ms with every thread of the
     process waiting, about once per thousand texts under a flood, against 2 ms after this."""
     gc.freeze()
+
+
+def make_provider(settings: Settings) -> SmsProvider:
+    if settings.sms_provider == "twilio":
+        from webhooks.sms.providers.twilio import TwilioProvider
+
+        return TwilioProvider(settings)
+    from webhooks.sms.providers.console import ConsoleProvider
+
+    return ConsoleProvider()

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 # The engine stands alone (it imports neither the app nor the bot): its own list of the
-# languages every text needs, the same as nlu.text.LANGUAGES.
+# languages every text needs, the same as nlu.language.LANGUAGES.
 LANGUAGES = ("zh", "en")
 
 # The order programmes are listed in, everywhere: results, texts, the CLI.

@@ -8,7 +8,7 @@ Create Date: 2026-12-01 03:23:25.835491
 import sqlalchemy as sa
 from alembic import op
 
-import webhooks.db
+import webhooks.core.db
 
 revision = "854f56631eda"
 down_revision = "cb811df7d46a"
@@ -21,7 +21,7 @@ def upgrade() -> None:
         "case_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("worker_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -44,9 +44,9 @@ def upgrade() -> None:
         sa.Column("programme", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("referred_by_id", sa.Integer(), nullable=True),
-        sa.Column("referred_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("outcome_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("follow_up_sent_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("referred_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("outcome_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("follow_up_sent_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["support_case.id"], name=op.f("fk_referral_case_id_support_case")
         ),
@@ -68,7 +68,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("family_contact", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("erased_at", webhooks.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("erased_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True)
         )
 
     with op.batch_alter_table("message", schema=None) as batch_op:
@@ -81,10 +81,12 @@ def upgrade() -> None:
     with op.batch_alter_table("support_case", schema=None) as batch_op:
         batch_op.add_column(sa.Column("opened_by_id", sa.Integer(), nullable=True))
         batch_op.add_column(
-            sa.Column("escalated_at", webhooks.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("escalated_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
-            sa.Column("follow_up_asked_at", webhooks.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "follow_up_asked_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True
+            )
         )
         batch_op.create_index(
             batch_op.f("ix_support_case_assignee_id"), ["assignee_id"], unique=False

@@ -8,7 +8,7 @@ Create Date: 2026-12-01 03:12:33.547706
 import sqlalchemy as sa
 from alembic import op
 
-import webhooks.db
+import webhooks.core.db
 
 revision = "cb811df7d46a"
 down_revision = None
@@ -38,8 +38,8 @@ def upgrade() -> None:
         sa.Column("phone_hash", sa.String(length=64), nullable=False),
         sa.Column("region_id", sa.Integer(), nullable=True),
         sa.Column("opted_out", sa.Boolean(), nullable=False),
-        sa.Column("opted_out_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opted_out_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["region_id"], ["region.id"], name=op.f("fk_family_contact_region_id_region")
         ),
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("phone_ciphertext", sa.Text(), nullable=True),
         sa.Column("phone_hash", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["region_id"], ["region.id"], name=op.f("fk_worker_region_id_region")
         ),
@@ -68,7 +68,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("worker_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("subject_type", sa.String(length=32), nullable=False),
@@ -89,8 +89,8 @@ def upgrade() -> None:
         sa.Column("web_token_hash", sa.String(length=64), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("more_text", sa.Text(), nullable=True),
-        sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_activity_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_activity_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["family_contact.id"],
@@ -122,9 +122,9 @@ def upgrade() -> None:
         sa.Column("error", sa.String(length=200), nullable=True),
         sa.Column("danger", sa.Boolean(), nullable=False),
         sa.Column("holding_reply_sent", sa.Boolean(), nullable=False),
-        sa.Column("created_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversation.id"],
@@ -157,9 +157,9 @@ def upgrade() -> None:
         sa.Column("programmes", sa.JSON(), nullable=False),
         sa.Column("region_id", sa.Integer(), nullable=True),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
-        sa.Column("opened_at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("first_reply_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("resolved_at", webhooks.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("opened_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("first_reply_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["worker.id"], name=op.f("fk_support_case_assignee_id_worker")
         ),
@@ -183,7 +183,7 @@ def upgrade() -> None:
         "delivery_attempt",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=False),
-        sa.Column("at", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("error", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(

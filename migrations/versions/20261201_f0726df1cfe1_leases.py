@@ -8,7 +8,7 @@ Create Date: 2026-12-01 03:37:43.013900
 import sqlalchemy as sa
 from alembic import op
 
-import webhooks.db
+import webhooks.core.db
 
 revision = "f0726df1cfe1"
 down_revision = "854f56631eda"
@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "lease",
         sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("until", webhooks.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("until", webhooks.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_lease")),
     )
     # ### end Alembic commands ###

@@ -8,7 +8,7 @@ Create Date: 2026-12-05 22:42:39.658432
 import sqlalchemy as sa
 from alembic import op
 
-import webhooks.db
+import webhooks.core.db
 
 revision = "228d755dc946"
 down_revision = "f0726df1cfe1"
@@ -22,7 +22,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("support_case", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("danger_question_at", webhooks.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "danger_question_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True
+            )
         )
 
 

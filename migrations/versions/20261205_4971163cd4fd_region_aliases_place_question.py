@@ -8,7 +8,7 @@ Create Date: 2026-12-05 23:31:12.122404
 import sqlalchemy as sa
 from alembic import op
 
-import webhooks.db
+import webhooks.core.db
 
 revision = "4971163cd4fd"
 down_revision = "228d755dc946"
@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("place_asked_at", webhooks.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("place_asked_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("place_choices", sa.JSON(), nullable=True))
         batch_op.add_column(

@@ -31,9 +31,9 @@ os.environ.setdefault("QUEUE_FILE", str(databases.scratch_dir() / "queue.db"))
 
 from webhooks import create_app, services
 from webhooks.cli import alembic_config
-from webhooks.config import Settings
-from webhooks.db import Base, Session
-from webhooks.tasks import huey
+from webhooks.core.config import Settings
+from webhooks.core.db import Base, Session
+from webhooks.jobs.tasks import huey
 
 UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: nothing answers
 
@@ -173,7 +173,7 @@ def signed_in(app, area):
 @pytest.fixture
 def bot(app, rasa_stack):
     """The app's turns answered by the real Rasa server and action server (tests marked stack)."""
-    from webhooks.rasa import RasaClient
+    from webhooks.core.rasa import RasaClient
 
     services = app.extensions["helpline"]
     services.rasa = RasaClient(rasa_stack.rasa_url, services.settings.RASA_TIMEOUT_SECONDS)

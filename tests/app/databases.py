@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import create_engine
 
-from webhooks.db import Session
+from webhooks.core.db import Session
 
 POSTGRES_ADMIN = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -15,10 +15,10 @@ import yaml
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from webhooks import cases, routing
-from webhooks.conversations import sms_conversation
-from webhooks.db import Session
-from webhooks.models import Conversation, Message, Region, Worker
+from webhooks.casework import cases, routing
+from webhooks.core.conversations import sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Conversation, Message, Region, Worker
 
 PASSWORD = "correct horse battery"
 # One hash for everyone, made once with few rounds: signing in is not what these tests time.

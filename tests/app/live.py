@@ -76,7 +76,7 @@ class LiveApp:
         wait_until_serving(self.web, self.url + "/healthz", self.log_dir / "web.log", START_TIMEOUT)
 
     def start_consumer(self) -> subprocess.Popen:
-        consumer = self._spawn(f"consumer-{len(self.consumers)}", "worker")
+        consumer = self._spawn(f"consumer-{len(self.consumers)}", "queue")
         self.consumers.append(consumer)
         return consumer
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.app.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
-from webhooks.db import Session
-from webhooks.models import AuditEvent, Case, FamilyContact, Message, Region, Worker
+from webhooks.core.db import Session
+from webhooks.core.models import AuditEvent, Case, FamilyContact, Message, Region, Worker
 
 NEW_PASSWORD = "a much longer secret"
 FAMILY = "+8613800000501"

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.app.inbox_helpers import bot_says
-from webhooks import tasks, turns
-from webhooks.db import DATABASE_DOWN, Session, outside_transaction
-from webhooks.models import Case, Conversation, Message
+from webhooks.core.db import DATABASE_DOWN, Session, outside_transaction
+from webhooks.core.models import Case, Conversation, Message
+from webhooks.jobs import tasks
+from webhooks.messaging import turns
 
 pytestmark = pytest.mark.stack
 

@@ -3,10 +3,10 @@
 import dataclasses
 
 from tests.app.inbox_helpers import T1, V1, place_family, staff_texts
-from webhooks import cases
-from webhooks.conversations import sms_conversation
-from webhooks.db import Session
-from webhooks.models import Case, Region
+from webhooks.casework import cases
+from webhooks.core.conversations import sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Case, Region
 
 PHONE = "+8613800000061"
 # What the bot's handoff carries after a screening: facts["region"] is the rules region.

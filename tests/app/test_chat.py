@@ -3,7 +3,7 @@
 import pytest
 
 from tests.app import databases
-from webhooks.texts import text
+from webhooks.core.texts import text
 
 API = "/chat/api/messages"
 

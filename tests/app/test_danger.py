@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from webhooks.db import Session
-from webhooks.models import Case, CaseEvent, Conversation, Message
+from webhooks.core.db import Session
+from webhooks.core.models import Case, CaseEvent, Conversation, Message
+from webhooks.core.texts import text
 from webhooks.safety import screen
-from webhooks.texts import text
 
 PHONE = "+8613800000021"
 
@@ -62,7 +62,7 @@ def test_repeated_danger_is_added_to_the_case_without_repeating_the_text(sms):
 def test_danger_during_human_mode_raises_the_open_case_to_urgent(sms):
     sms.text(PHONE, "你好")
     with Session.begin() as session:
-        from webhooks import cases
+        from webhooks.casework import cases
 
         conversation = session.get(Conversation, sms.thread(PHONE)[0].conversation_id)
         cases.open_case(session, conversation, reason="requested")

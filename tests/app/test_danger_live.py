@@ -12,11 +12,11 @@ from tests.app.live import LiveApp
 from tests.app.test_live_channel import answered, thread_of
 from tests.app.waiting import eventually
 from webhooks import services
-from webhooks.config import Settings
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Case, Conversation, DeliveryAttempt, FamilyContact, Message, Worker
-from webhooks.texts import text
+from webhooks.core.config import Settings
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Case, Conversation, DeliveryAttempt, FamilyContact, Message, Worker
+from webhooks.core.texts import text
 
 pytestmark = pytest.mark.stack
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.inbox_helpers import V1, V2, V3, open_case
-from webhooks import referrals
-from webhooks.db import Session
-from webhooks.models import Case, Region
+from webhooks.casework import referrals
+from webhooks.core.db import Session
+from webhooks.core.models import Case, Region
 
 
 @pytest.fixture

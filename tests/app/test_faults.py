@@ -25,15 +25,17 @@ from tests.app import replicas as shared
 from tests.app.live import LiveApp
 from tests.app.tcp_proxy import TcpProxy
 from tests.app.waiting import eventually
-from webhooks import inbound, leases, services, spool
-from webhooks.config import Settings
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Lease, Message
+from webhooks import services
+from webhooks.core.config import Settings
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Lease, Message
+from webhooks.jobs import leases
+from webhooks.messaging import inbound, spool
 
 FAMILIES, TEXTS = 12, 8  # a flood of 96 texts per test, posted by 8 senders at once
 # Long enough that texts pile up in the spool and work in progress is cut mid-way; shorter than
-# a text stays in its sender's hands (webhooks.outbound.IN_FLIGHT), so none may go twice.
+# a text stays in its sender's hands (webhooks.messaging.outbound.IN_FLIGHT), so none may go twice.
 OUTAGE_SECONDS = 35
 # Answers wait at most for the minute sweep that restarts lost jobs, plus the turns themselves.
 ANSWER_TIMEOUT = 240

@@ -10,8 +10,9 @@ import pytest
 
 from tests.app.conftest import UNREACHABLE_RASA
 from tests.app.inbox_helpers import StaffClient
-from webhooks import config, create_app
-from webhooks.config import ConfigError, Settings
+from webhooks import create_app
+from webhooks.core import config
+from webhooks.core.config import ConfigError, Settings
 
 
 def test_the_chat_page_has_the_staff_pages_headers_and_no_inline_script(client):

@@ -10,7 +10,7 @@ from tests.app.test_live_channel import answered
 from tests.app.test_rasa_replicas import FakeReplica
 from tests.app.waiting import eventually
 from webhooks import create_app
-from webhooks.rasa import BotReply
+from webhooks.core.rasa import BotReply
 
 
 def sample(exposition: str, name: str, **labels) -> float:

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from webhooks.db import Session
-from webhooks.models import Conversation, Region, Worker
+from webhooks.core.db import Session
+from webhooks.core.models import Conversation, Region, Worker
 
 REGIONS = """code,name,level,parent,aliases
 CN-52-x,某县,county,,

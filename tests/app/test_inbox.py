@@ -21,11 +21,11 @@ from tests.app.inbox_helpers import (
     place_family,
     staff_texts,
 )
-from webhooks import cases, referrals
-from webhooks.db import Session, utcnow
-from webhooks.models import AuditEvent, Case, Conversation, Message
+from webhooks.casework import cases, referrals
+from webhooks.core.db import Session, utcnow
+from webhooks.core.models import AuditEvent, Case, Conversation, Message
+from webhooks.core.texts import text
 from webhooks.services import current
-from webhooks.texts import text
 
 FAMILY = "+8613800000101"
 

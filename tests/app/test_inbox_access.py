@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.inbox_helpers import V1, V2, StaffClient, open_case
-from webhooks import referrals
-from webhooks.db import Session
-from webhooks.models import AuditEvent, Case, CaseEvent, Message, Worker
+from webhooks.casework import referrals
+from webhooks.core.db import Session
+from webhooks.core.models import AuditEvent, Case, CaseEvent, Message, Worker
 
 FAMILY = "+8613800000201"
 

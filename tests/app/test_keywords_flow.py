@@ -2,8 +2,8 @@
 
 import pytest
 
-from webhooks.models import Message
-from webhooks.texts import text
+from webhooks.core.models import Message
+from webhooks.core.texts import text
 
 PHONE = "+8613800000002"
 

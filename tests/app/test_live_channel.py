@@ -10,9 +10,9 @@ import requests
 from sqlalchemy import select
 
 from tests.app.waiting import eventually
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Message
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Message
 
 pytestmark = pytest.mark.stack
 

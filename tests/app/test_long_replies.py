@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from webhooks import tasks
-from webhooks.conversations import find_sms_conversation, stage_replies
-from webhooks.db import Session
-from webhooks.models import Message
+from webhooks.core.conversations import find_sms_conversation, stage_replies
+from webhooks.core.db import Session
+from webhooks.core.models import Message
+from webhooks.core.texts import text
+from webhooks.jobs import tasks
 from webhooks.sms.segments import count_segments
-from webhooks.texts import text
 
 PHONE = "+8613800000051"
 STEP_EN = "Step {}: take the household book and the child's ID to the township office."

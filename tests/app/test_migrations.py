@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, inspect
 
 from tests.app import databases
 from webhooks.cli import alembic_config
-from webhooks.db import Base
+from webhooks.core.db import Base
 
 
 def test_revisions_match_the_models_and_downgrade_cleanly():

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.inbox_helpers import StaffClient, add_worker, demo_county, staff_texts
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Case, CaseEvent, FamilyContact, Worker
-from webhooks.placement import candidates, full_name
-from webhooks.texts import text
+from webhooks.casework.placement import candidates, full_name
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Case, CaseEvent, FamilyContact, Worker
+from webhooks.core.texts import text
 
 PHONE = "+8613800000077"
 
@@ -231,8 +231,9 @@ def test_a_web_chat_family_is_asked_and_placed_alike(client, county):
 def screened(sms, phone=PHONE) -> None:
     """The bot's result has just gone out and the family was asked where they live, as
     turns does when the action server sends its "screened" payload."""
-    from webhooks import tasks, turns
-    from webhooks.rasa import BotReply
+    from webhooks.core.rasa import BotReply
+    from webhooks.jobs import tasks
+    from webhooks.messaging import turns
 
     sms.text(phone, "你好")  # a conversation; Rasa does not answer in this fixture
     with Session.begin() as session:

@@ -1,7 +1,7 @@
 """The embedded queue, as `make run` and `make bench` start it on a new clone."""
 
-from webhooks.config import Settings
-from webhooks.queue import make_huey
+from webhooks.core.config import Settings
+from webhooks.core.queue import make_huey
 
 
 def test_the_sqlite_queue_makes_its_folder_on_a_new_clone(tmp_path):

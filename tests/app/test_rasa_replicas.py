@@ -14,8 +14,8 @@ import pytest
 
 from tests.app import replicas as shared
 from tests.app.stack import free_port
-from webhooks.config import Settings
-from webhooks.rasa import RasaClient, RasaUnavailable
+from webhooks.core.config import Settings
+from webhooks.core.rasa import RasaClient, RasaUnavailable
 
 
 class FakeReplica:

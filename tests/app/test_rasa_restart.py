@@ -4,8 +4,8 @@ import pytest
 
 from tests.app.test_live_channel import answered, thread_of
 from tests.app.waiting import eventually
-from webhooks.models import Message
-from webhooks.texts import text
+from webhooks.core.models import Message
+from webhooks.core.texts import text
 
 pytestmark = pytest.mark.stack
 

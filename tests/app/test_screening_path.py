@@ -54,8 +54,8 @@ def test_an_aid_story_about_an_arrest_raises_no_alarm_through_the_bot(bot_sms):
     """Issue 26: such stories read as danger to the bot's intent classifier. Through the whole
     path (the app's screen, then Rasa) the family gets no emergency text and no case, and
     answering the bot's danger question with 2 goes on to the screening."""
-    from webhooks.db import Session
-    from webhooks.models import Case, Message
+    from webhooks.core.db import Session
+    from webhooks.core.models import Case, Message
 
     phone = "+8613800000092"
     bot_sms.text(phone, "孩子爸被公安带走了 判了 孩子跟我住")  # the bot read it as danger today

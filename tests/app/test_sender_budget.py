@@ -7,8 +7,8 @@ import pytest
 from huey import SqliteHuey
 from huey.exceptions import RateLimitExceeded
 
-from webhooks import sender_budget
-from webhooks.sender_budget import SenderBudget
+from webhooks.sms import sender_budget
+from webhooks.sms.sender_budget import SenderBudget
 
 
 @pytest.fixture

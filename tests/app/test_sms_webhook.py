@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from webhooks.db import Session
-from webhooks.models import FamilyContact, Message
+from webhooks.core.db import Session
+from webhooks.core.models import FamilyContact, Message
 
 PHONE = "+8613800000001"
 

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.doubles import FakeTwilioApi
-from webhooks.config import Settings
-from webhooks.db import Session
-from webhooks.models import DeliveryAttempt, Message
-from webhooks.providers import PermanentFailure, TemporaryFailure
-from webhooks.providers.twilio import TwilioProvider
+from webhooks.core.config import Settings
+from webhooks.core.db import Session
+from webhooks.core.models import DeliveryAttempt, Message
+from webhooks.sms.providers import PermanentFailure, TemporaryFailure
+from webhooks.sms.providers.twilio import TwilioProvider
 
 PHONE = "+8613800000031"
 
@@ -76,7 +76,7 @@ def test_reply_goes_out_through_twilio_and_delivery_is_recorded(sms, twilio_api)
 
 
 def test_temporary_failure_is_retried_and_every_attempt_recorded(sms, twilio_api):
-    from webhooks import tasks
+    from webhooks.jobs import tasks
 
     twilio_api.outcomes = [(429, 20429), (503, 20503)]
     sms.text(PHONE, "HELP")
@@ -111,8 +111,8 @@ def test_forged_status_callback_is_refused(sms, twilio_api):
 def test_a_reply_beyond_the_senders_rate_waits_in_the_queue(app, sms, twilio_api):
     import dataclasses
 
-    from webhooks import tasks
-    from webhooks.conversations import find_sms_conversation, stage_replies
+    from webhooks.core.conversations import find_sms_conversation, stage_replies
+    from webhooks.jobs import tasks
 
     services = app.extensions["helpline"]
     services.settings = dataclasses.replace(services.settings, SEND_RATE_SEGMENTS_PER_SECOND=2)
@@ -144,10 +144,10 @@ def test_a_text_another_job_is_sending_is_not_sent_twice(app, sms, twilio_api):
 
     from sqlalchemy import update
 
-    from webhooks import tasks
-    from webhooks.conversations import find_sms_conversation, stage_replies
-    from webhooks.db import utcnow
-    from webhooks.outbound import IN_FLIGHT
+    from webhooks.core.conversations import find_sms_conversation, stage_replies
+    from webhooks.core.db import utcnow
+    from webhooks.jobs import tasks
+    from webhooks.messaging.outbound import IN_FLIGHT
 
     services = app.extensions["helpline"]
     sms.text(PHONE, "HELP")  # creates the conversation; its reply goes out

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webhooks.models import Message
+from webhooks.core.models import Message
 
 PHONE = "+8613800000041"
 form_values = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
@@ -96,7 +96,7 @@ def test_a_failing_statement_never_shows_a_familys_words(app):
     """Tracebacks are logged: they must not carry the SQL parameters (message text, notes)."""
     from sqlalchemy.exc import IntegrityError
 
-    from webhooks.db import Session
+    from webhooks.core.db import Session
 
     words = "孩子他爸打孩子 secret words"
     with pytest.raises(IntegrityError) as failure, Session.begin() as session:

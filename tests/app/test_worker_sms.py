@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.app.inbox_helpers import PHONES, V1, V3, bot_says, open_case, place_family, staff_texts
-from webhooks.db import Session
-from webhooks.models import AuditEvent, Case, Message, Worker
-from webhooks.texts import text
+from webhooks.core.db import Session
+from webhooks.core.models import AuditEvent, Case, Message, Worker
+from webhooks.core.texts import text
 
 FAMILY = "+8613800000301"
 WANG = PHONES["wang"]

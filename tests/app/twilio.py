@@ -4,9 +4,9 @@ import uuid
 
 from twilio.request_validator import RequestValidator
 
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Message
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Message
 
 SMS_URL = "http://localhost/sms/twilio"
 STATUS_URL = "http://localhost/sms/twilio/status"

@@ -104,7 +104,7 @@ class Bench:
             found.append(procstats.Process("web", self.app.web.pid))
             found += [procstats.Process("web", p) for p in procstats.children(self.app.web.pid)]
             for consumer in self.app.consumers:
-                found += [procstats.Process("worker", p) for p in _with_children(consumer.pid)]
+                found += [procstats.Process("queue", p) for p in _with_children(consumer.pid)]
         # The simulated families and Twilio: on the same cores here, not in production.
         found.append(procstats.Process("load", os.getpid()))
         found += [procstats.Process("postgres", p) for p in procstats.pids_named("postgres")]
@@ -131,7 +131,7 @@ class Bench:
         def per_text(seconds: float) -> float:
             return round(1000 * seconds / max(run.messages, 1), 2)
 
-        ours = cpu.get("web", 0) + cpu.get("worker", 0)
+        ours = cpu.get("web", 0) + cpu.get("queue", 0)
         rasa = sum(v for k, v in cpu.items() if k.startswith("rasa") or k == "actions")
         result = {
             "name": name,

@@ -60,3 +60,10 @@ def _english(node):
 def test_english_texts_use_the_gsm_alphabet(path):
     texts = list(_english(yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert [text for text in texts if not is_gsm(text)] == []
+
+
+def test_the_engine_needs_texts_in_the_languages_families_write():
+    from actions.eligibility.data import LANGUAGES
+    from nlu.language import LANGUAGES as FAMILY_LANGUAGES
+
+    assert LANGUAGES == FAMILY_LANGUAGES

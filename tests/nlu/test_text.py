@@ -5,8 +5,9 @@ import pytest
 pytest.importorskip("cn2an")  # .venv-rasa only: see bot/requirements-extra.txt
 
 from nlu.entities import EntityIndex, Surface
+from nlu.language import detect_language, language_request, wants_to_stop
 from nlu.numbers import parse_number
-from nlu.text import PinyinIndex, detect_language, language_request, normalise, wants_to_stop
+from nlu.text import PinyinIndex, normalise
 
 WORDS = PinyinIndex(
     ["低保", "怎么", "申请", "孤儿", "补助", "孩子", "爸爸", "坐牢", "了", "娃", "岁"]

@@ -10,9 +10,9 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/, blind-3/) were written from short scenario descriptions by
-writers who had seen neither the rules nor the training data; they are never used to write
-either, only scored here. Exits 1 when a set falls below its floor.
+The blind sets (tests/safety/blind/, blind-2/, blind-3/) were written from short scenario
+descriptions by writers who had seen neither the rules nor the training data; they are never
+used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
 
 from __future__ import annotations

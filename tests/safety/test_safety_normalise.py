@@ -2,7 +2,8 @@
 
 import pytest
 
-from nlu.text import detect_language, split_syllables
+from nlu.language import detect_language
+from nlu.text import split_syllables
 from webhooks.safety.normalise import normalise
 from webhooks.safety.pinyin import syllables
 from webhooks.safety.screen import check, language_of

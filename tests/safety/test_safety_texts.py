@@ -3,7 +3,7 @@
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 import pytest
 
-from webhooks.texts import text
+from webhooks.core.texts import text
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -3,9 +3,9 @@
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 
-from webhooks import inbound, spool
-from webhooks.db import Session
-from webhooks.models import Message
+from webhooks.core.db import Session
+from webhooks.core.models import Message
+from webhooks.messaging import inbound, spool
 from webhooks.sms import signature
 from webhooks.sms.cleaning import PHONE, clean_body
 

@@ -16,10 +16,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from actions.eligibility import programme_ids
-from webhooks import auth, routing
+from webhooks import auth
 from webhooks.auth import Staff
-from webhooks.models import Case, Conversation, FamilyContact, Message, Referral, Region
-from webhooks.referrals import programme_name, programme_names
+from webhooks.casework import access, routing
+from webhooks.casework.referrals import programme_name, programme_names
+from webhooks.core.models import Case, Conversation, FamilyContact, Message, Referral, Region
 
 PERIODS = (7, 30, 90)
 REACHED_AID = Referral.APPROVED
@@ -62,7 +63,7 @@ def areas(session: Session, staff: Staff) -> list[Region]:
     """The regions the person may look at: their own and everything below it."""
     return list(
         session.scalars(
-            select(Region).where(auth.region_scope(staff, Region.id)).order_by(Region.code)
+            select(Region).where(access.region_scope(staff, Region.id)).order_by(Region.code)
         )
     )
 
@@ -77,7 +78,7 @@ def collect(
     def where(column) -> ColumnElement[bool]:
         # The area was checked against the person's own (views._choice) before it got here.
         return (
-            column.in_(routing.subtree_ids(area.id)) if area else auth.region_scope(staff, column)
+            column.in_(routing.subtree_ids(area.id)) if area else access.region_scope(staff, column)
         )
 
     children = _children(session, staff, area)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from webhooks import auth
 from webhooks.auth import supervisor_required
+from webhooks.casework import access
+from webhooks.core.db import Session, utcnow
+from webhooks.core.models import Region
+from webhooks.core.parsing import whole_number
 from webhooks.dashboard import bp, stats
-from webhooks.db import Session, utcnow
-from webhooks.models import Region
-from webhooks.parsing import whole_number
 
 CHART_WIDTH, CHART_HEIGHT, LABEL_ROOM = 600, 150, 16
 CSV_COLUMNS = (
@@ -63,7 +64,7 @@ def export():
     with Session.begin() as session:
         area, days = _choice(session)
         data = _collect(session, area, days)
-        auth.audit(
+        access.audit(
             session,
             current_user.id,
             "export_dashboard",
@@ -115,7 +116,7 @@ def _choice(session) -> tuple[Region | None, int]:
     if region is None:
         abort(400)
     area = session.scalar(
-        select(Region).where(Region.id == region, auth.region_scope(current_user, Region.id))
+        select(Region).where(Region.id == region, access.region_scope(current_user, Region.id))
     )
     if area is None:
         auth.record_denied(current_user.id, "region", region)

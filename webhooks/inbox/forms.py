@@ -5,8 +5,8 @@ from wtforms import IntegerField, PasswordField, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Length
 
 from actions.eligibility import programme_ids
-from webhooks.cases import REPLY_MAX_CHARS
-from webhooks.models import Referral
+from webhooks.casework.cases import REPLY_MAX_CHARS
+from webhooks.core.models import Referral
 
 NOTE_MAX_CHARS = 2000
 

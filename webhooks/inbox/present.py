@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from actions.eligibility import InvalidFact, screen
 from actions.eligibility import data as eligibility_data
-from webhooks.crypto import mask_phone
-from webhooks.models import Case, CaseEvent, Conversation, Message, Referral, Worker
-from webhooks.referrals import programme_name, programme_names
+from webhooks.casework.referrals import programme_name, programme_names
+from webhooks.core.crypto import mask_phone
+from webhooks.core.models import Case, CaseEvent, Conversation, Message, Referral, Worker
 
 AUTHORS = {
     Message.FAMILY: "家庭 Family",

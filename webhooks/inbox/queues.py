@@ -3,8 +3,9 @@
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from webhooks.auth import Staff, visible_cases
-from webhooks.models import Case, Conversation, FamilyContact, Message
+from webhooks.auth import Staff
+from webhooks.casework.access import visible_cases
+from webhooks.core.models import Case, Conversation, FamilyContact, Message
 
 URGENT, UNASSIGNED, MINE, WAITING = "urgent", "unassigned", "mine", "waiting"
 UNPLACED = "unplaced"

@@ -19,13 +19,14 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webhooks import auth, cases, placement, referrals, routing
+from webhooks import auth
 from webhooks.auth import case_or_404, limiter, staff_required
-from webhooks.db import Session
+from webhooks.casework import access, cases, placement, referrals, routing
+from webhooks.core.db import Session
+from webhooks.core.models import Case, CaseEvent, Message, Referral, Worker
+from webhooks.core.parsing import whole_number
+from webhooks.core.texts import both, text
 from webhooks.inbox import bp, forms, present, queues
-from webhooks.models import Case, CaseEvent, Message, Referral, Worker
-from webhooks.parsing import whole_number
-from webhooks.texts import both, text
 
 CANNED_REPLIES = ("canned_received", "canned_call", "canned_documents", "canned_emergency")
 # Checked when the username is unknown, so a wrong name takes as long as a wrong password.
@@ -66,7 +67,7 @@ def login():
             worker = session.scalar(select(Worker).where(Worker.username == form.username.data))
             hashed = worker.password_hash if worker else _DUMMY_HASH
             good = check_password_hash(hashed, form.password.data) and worker and worker.active
-            auth.audit(
+            access.audit(
                 session,
                 worker.id if worker else None,
                 "login" if good else "login_failed",
@@ -154,7 +155,7 @@ def go():
 def case_view(case_id: int):
     with Session.begin() as session:
         case = case_or_404(session, case_id)
-        auth.audit(
+        access.audit(
             session, current_user.id, "open", "case", case.id, conversation=case.conversation_id
         )
         return _render_case(session, case, reveal=False)
@@ -165,7 +166,7 @@ def case_view(case_id: int):
 def show_phone(case_id: int):
     with Session.begin() as session:
         case = case_or_404(session, case_id)
-        auth.audit(
+        access.audit(
             session,
             current_user.id,
             "show_phone",
@@ -290,14 +291,14 @@ def place(case_id: int):
     with Session.begin() as session:
         case = case_or_404(session, case_id)
         form = _valid(forms.PlaceForm())
-        allowed = {r.id: r for r in auth.placeable_regions(session, current_user)}
+        allowed = {r.id: r for r in access.placeable_regions(session, current_user)}
         region = allowed.get(form.region_id.data)
         if region is None:
             flash(both("flash_region_not_allowed"), "error")
             return _back(case_id)
         cases.place(session, case, region, current_user.id)
         flash(both("flash_region_set", region=region.name), "ok")
-        still_visible = auth.find_case(session, current_user, case_id) is not None
+        still_visible = access.find_case(session, current_user, case_id) is not None
     return _back(case_id) if still_visible else redirect(url_for("inbox.index"))
 
 
@@ -359,7 +360,7 @@ def _render_case(session, case: Case, reveal: bool):
         # "城关镇东风村", not "东风村": a county has villages of the same name in two townships.
         regions=[
             {"id": region.id, "name": placement.full_name(region)}
-            for region in auth.placeable_regions(session, current_user)
+            for region in access.placeable_regions(session, current_user)
         ],
         canned=[(key, text(key, conversation.language)) for key in CANNED_REPLIES],
         reply_max=cases.REPLY_MAX_CHARS,

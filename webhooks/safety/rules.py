@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu.text import LANGUAGES
+from nlu.language import LANGUAGES
 from nlu.text import syllables as pinyin_syllables
 from webhooks.safety.normalise import normalise, simplified
 from webhooks.safety.pinyin import syllables

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from nlu.text import detect_language
+from nlu.language import detect_language
 from webhooks.safety.classifier import default_model
 from webhooks.safety.normalise import has_chinese, normalise
 from webhooks.safety.pinyin import syllables
 from webhooks.safety.rules import default_rules
 
-# How sure the screen is, and what the helpline does about it (webhooks/inbound.py):
+# How sure the screen is, and what the helpline does about it (webhooks/messaging/inbound.py):
 SURE = "sure"  # emergency numbers, an urgent case, alerts
 PROBABLE = "probable"  # the same, and one question whose answer sets the case's priority
 DISTRESS = "distress"  # no alarm: a case for a worker instead of the bot answering alone

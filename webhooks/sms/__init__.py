@@ -1,2 +1,3 @@
-"""SMS as a medium: what a received text looks like (cleaning), keywords, segments and Twilio's
-signatures. The webhooks that receive texts are in webhooks/channels/sms.py."""
+"""SMS as a medium: what a received text looks like (cleaning), keywords, segments, Twilio's
+signatures, the providers that send (providers/) and the pace one number may send at
+(sender_budget). The webhooks that receive texts are in webhooks/channels/sms.py."""

@@ -5,7 +5,7 @@ longer knows starts afresh instead of losing the message."""
 from playwright.sync_api import Page, expect
 
 from tests.app import databases
-from webhooks.texts import text
+from webhooks.core.texts import text
 
 
 def open_chat(page: Page, live_server: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.inbox_helpers import PASSWORD, add_worker, demo_county
-from webhooks.texts import text
+from webhooks.core.texts import text
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from contextlib import contextmanager
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import select
 
-from webhooks import inbound
 from webhooks.auth import security_headers
-from webhooks.conversations import new_pseudonym, store_inbound
-from webhooks.db import DATABASE_DOWN, Session
-from webhooks.models import Conversation, Message
-from webhooks.parsing import whole_number
+from webhooks.core.conversations import new_pseudonym, store_inbound
+from webhooks.core.db import DATABASE_DOWN, Session
+from webhooks.core.models import Conversation, Message
+from webhooks.core.parsing import whole_number
+from webhooks.core.texts import LANGUAGES, text
+from webhooks.messaging import inbound
 from webhooks.sms.cleaning import clean_body
-from webhooks.texts import LANGUAGES, text
 
 bp = Blueprint(
     "chat", __name__, url_prefix="/chat", template_folder="templates", static_folder="static"

@@ -6,9 +6,9 @@ import requests
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
-from webhooks.conversations import find_sms_conversation
-from webhooks.db import Session
-from webhooks.models import Message
+from webhooks.core.conversations import find_sms_conversation
+from webhooks.core.db import Session
+from webhooks.core.models import Message
 from webhooks.sms import segments, signature
 from webhooks.sms.cleaning import PHONE
 

@@ -9,7 +9,7 @@ whoever has it.
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from webhooks.models import Region, Worker
+from webhooks.core.models import Region, Worker
 
 WORKER, SUPERVISOR, ADMIN = Worker.ROLES
 # Deeper than any real hierarchy: a loop in the parent links cannot hang a request.
@@ -94,7 +94,7 @@ def supervisors_above(session: Session, region_id: int | None, besides: set[int]
 
 
 def can_answer(session: Session, worker: Worker, region_id: int | None) -> bool:
-    """Whether a case in this region is within the worker's area (see auth.case_scope)."""
+    """Whether a case in this region is within the worker's area (see access.case_scope)."""
     if not worker.active:
         return False
     if worker.role == ADMIN:

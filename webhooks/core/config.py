@@ -9,7 +9,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from dotenv import load_dotenv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INSTANCE = ROOT / "instance"
 DEV_SECRETS_FILE = INSTANCE / "dev-secrets.json"
 ENVIRONMENTS = ("development", "test", "production")

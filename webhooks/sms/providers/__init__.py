@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from webhooks.config import Settings
-
 
 class TemporaryFailure(Exception):
     """Worth retrying later: rate limited, provider error, network trouble."""
@@ -25,13 +23,3 @@ class SmsProvider(Protocol):
     redacted_fields: tuple[str, ...]
 
     def send(self, to: str, body: str, status_callback: str | None = None) -> Sent: ...
-
-
-def make_provider(settings: Settings) -> SmsProvider:
-    if settings.sms_provider == "twilio":
-        from webhooks.providers.twilio import TwilioProvider
-
-        return TwilioProvider(settings)
-    from webhooks.providers.console import ConsoleProvider
-
-    return ConsoleProvider()

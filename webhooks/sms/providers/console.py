@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from webhooks.providers import Sent
+from webhooks.sms.providers import Sent
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
-"""One job at a time per conversation, safe when a worker dies.
+"""One job at a time per conversation, safe when a queue consumer dies.
 
 On PostgreSQL a lease is a session advisory lock on a connection the job keeps for as long as
 it runs: nothing is written, and the server lets go the moment the holder's connection ends,
 killed worker included (or within a minute, through keepalives, when its machine vanished:
-webhooks.db). (It needs session pooling: a pooler in transaction mode, such as
+webhooks.core.db). (It needs session pooling: a pooler in transaction mode, such as
 PgBouncer's, would hand the lock's session to someone else.)
 
 On SQLite a lease is a row naming what is held and until when. Its holder renews it while the
@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, text, update
 from sqlalchemy.exc import IntegrityError
 
-from webhooks.db import DATABASE_DOWN, Session, outside_transaction, utcnow
-from webhooks.models import Lease
+from webhooks.core.db import DATABASE_DOWN, Session, outside_transaction, utcnow
+from webhooks.core.models import Lease
 
 
 class Busy(Exception):

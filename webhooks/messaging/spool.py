@@ -23,7 +23,7 @@ from pathlib import Path
 import redis
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from webhooks.db import DATABASE_DOWN
+from webhooks.core.db import DATABASE_DOWN
 from webhooks.services import Services
 
 log = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def store_once(services: Services, sms: InboundSms, store: Store) -> None:
 
 
 def drain(services: Services, store: Store) -> int:
-    """Store this machine's spooled texts now (the worker's periodic job calls this too)."""
+    """Store this machine's spooled texts now (the queue's periodic job calls this too)."""
     stored = spool_for(services).drain(lambda sms: store_once(services, sms, store))
     if stored:
         log.info("spool: %d texts stored", stored)

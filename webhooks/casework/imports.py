@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from webhooks import staff
-from webhooks.crypto import PhoneVault
-from webhooks.models import Region, Worker
+from webhooks.casework import staff
+from webhooks.core.crypto import PhoneVault
+from webhooks.core.models import Region, Worker
 from webhooks.sms.cleaning import PHONE
 
 REGION_COLUMNS = ("code", "name", "level", "parent", "aliases")

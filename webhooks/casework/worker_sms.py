@@ -7,9 +7,9 @@ import unicodedata
 
 from sqlalchemy.orm import Session
 
-from webhooks import auth, cases, staff
-from webhooks.conversations import store_inbound
-from webhooks.models import Case, Message, Worker
+from webhooks.casework import access, cases, staff
+from webhooks.core.conversations import store_inbound
+from webhooks.core.models import Case, Message, Worker
 from webhooks.services import Services
 from webhooks.sms import keywords
 from webhooks.sms.keywords import Keyword
@@ -56,9 +56,9 @@ def handle(
         staff.text_worker(session, worker, "staff_help")
         return
     case_id, rest = command
-    case = auth.find_case(session, worker, case_id)
+    case = access.find_case(session, worker, case_id)
     if case is None:
-        auth.audit(session, worker.id, "denied", "case", case_id, channel="sms")
+        access.audit(session, worker.id, "denied", "case", case_id, channel="sms")
         staff.text_worker(session, worker, "staff_not_found", case=case_id)
         return
     message.case_id = case.id

@@ -1,12 +1,18 @@
 """Twilio's REST API: the only module that imports twilio.rest."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from webhooks.config import Settings
-from webhooks.providers import PermanentFailure, Sent, TemporaryFailure
+from webhooks.sms.providers import PermanentFailure, Sent, TemporaryFailure
+
+if TYPE_CHECKING:
+    from webhooks.core.config import Settings
 
 # Twilio error codes that no retry can fix: invalid or unreachable numbers, opted out (21610).
 PERMANENT_ERRORS = {21211, 21408, 21602, 21610, 21612, 21614, 30003, 30004, 30005, 30006}

@@ -6,12 +6,12 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 
-from nlu.text import detect_language
-from webhooks import cases, placement
-from webhooks.conversations import stage_notice, stage_replies
-from webhooks.db import Session
-from webhooks.models import Conversation, FamilyContact, Message
-from webhooks.rasa import BotReply, RasaUnavailable
+from nlu.language import detect_language
+from webhooks.casework import cases, placement
+from webhooks.core.conversations import stage_notice, stage_replies
+from webhooks.core.db import Session
+from webhooks.core.models import Conversation, FamilyContact, Message
+from webhooks.core.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
 
 log = logging.getLogger(__name__)

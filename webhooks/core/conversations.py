@@ -6,11 +6,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
-from webhooks.crypto import PhoneVault
-from webhooks.db import utcnow
-from webhooks.models import Conversation, FamilyContact, Message
+from webhooks.core.crypto import PhoneVault
+from webhooks.core.db import utcnow
+from webhooks.core.models import Conversation, FamilyContact, Message
+from webhooks.core.texts import text
 from webhooks.sms import segments
-from webhooks.texts import text
 
 
 def find_sms_conversation(session: Session, vault: PhoneVault, phone: str) -> Conversation | None:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import joinedload
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from webhooks.db import DATABASE_DOWN, Session, utcnow
-from webhooks.models import Conversation, DeliveryAttempt, Message
-from webhooks.providers import PermanentFailure, TemporaryFailure
+from webhooks.core.db import DATABASE_DOWN, Session, utcnow
+from webhooks.core.models import Conversation, DeliveryAttempt, Message
 from webhooks.services import Services
+from webhooks.sms.providers import PermanentFailure, TemporaryFailure
 
 log = logging.getLogger(__name__)
 

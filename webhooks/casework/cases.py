@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from webhooks import placement, referrals, routing, staff
-from webhooks.config import Settings
-from webhooks.conversations import stage_notice, stage_replies
-from webhooks.db import utcnow
-from webhooks.models import Case, CaseEvent, Conversation, Message, Region, Worker
-from webhooks.queue import SEND, after_commit
+from webhooks.casework import placement, referrals, routing, staff
+from webhooks.core.config import Settings
+from webhooks.core.conversations import stage_notice, stage_replies
+from webhooks.core.db import utcnow
+from webhooks.core.models import Case, CaseEvent, Conversation, Message, Region, Worker
+from webhooks.core.queue import SEND, after_commit
 from webhooks.services import current
 from webhooks.sms import segments
 

@@ -6,7 +6,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webhooks.db import Base, UTCDateTime, utcnow
+from webhooks.core.db import Base, UTCDateTime, utcnow
 
 
 class Region(Base):
@@ -66,8 +66,8 @@ class Conversation(Base):
     language: Mapped[str] = mapped_column(String(8), default="zh")
     # What the bot still wanted to say after the turn's segment budget ran out (sent on MORE).
     more_text: Mapped[Optional[str]] = mapped_column(Text)
-    # The family was asked where they live (webhooks/placement.py); the numbered places they
-    # were offered when several fit; whether their answer was read.
+    # The family was asked where they live (webhooks/casework/placement.py); the numbered
+    # places they were offered when several fit; whether their answer was read.
     place_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     place_choices: Mapped[Optional[list[int]]] = mapped_column(JSON)
     place_answered: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -5,18 +5,23 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlu.text import detect_language
-from webhooks import cases, placement, worker_sms
-from webhooks.conversations import sms_conversation, stage_notice, stage_replies, store_inbound
-from webhooks.db import Session as DbSession
-from webhooks.db import utcnow
-from webhooks.models import Case, Conversation, Message
-from webhooks.queue import SEND, SEND_URGENTLY, TURN, after_commit
+from nlu.language import detect_language
+from webhooks.casework import cases, placement, worker_sms
+from webhooks.casework.staff import registered_worker
+from webhooks.core.conversations import (
+    sms_conversation,
+    stage_notice,
+    stage_replies,
+    store_inbound,
+)
+from webhooks.core.db import Session as DbSession
+from webhooks.core.db import utcnow
+from webhooks.core.models import Case, Conversation, Message
+from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
+from webhooks.messaging.spool import InboundSms
 from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, classify
-from webhooks.spool import InboundSms
-from webhooks.staff import registered_worker
 
 
 def receive_sms(services: Services, sms: InboundSms) -> None:

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlu.text import CJK, simplified
-from webhooks.conversations import stage_notice
-from webhooks.db import utcnow
-from webhooks.models import Conversation, Message, Region
+from webhooks.core.conversations import stage_notice
+from webhooks.core.db import utcnow
+from webhooks.core.models import Conversation, Message, Region
 
 # A place's name without what every name of its kind ends in: 东风村 is 东风.
 SUFFIXES = ("社区", "街道", "居委会", "村委会", "镇", "乡", "村", "组", "屯", "寨")

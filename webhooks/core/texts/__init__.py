@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu.text import LANGUAGES
+from nlu.language import LANGUAGES
 
 DEFAULT_LANGUAGE = "zh"
 

@@ -21,8 +21,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event, func, inspect, select
 
-from webhooks.db import Session, utcnow
-from webhooks.models import Case, Message
+from webhooks.core.db import Session, utcnow
+from webhooks.core.models import Case, Message
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.eligibility import programme_ids, programme_info
-from webhooks.config import Settings
-from webhooks.conversations import stage_replies
-from webhooks.db import utcnow
-from webhooks.models import Case, CaseEvent, Conversation, FamilyContact, Message, Referral
-from webhooks.queue import SEND, after_commit
-from webhooks.texts import text
+from webhooks.core.config import Settings
+from webhooks.core.conversations import stage_replies
+from webhooks.core.db import utcnow
+from webhooks.core.models import Case, CaseEvent, Conversation, FamilyContact, Message, Referral
+from webhooks.core.queue import SEND, after_commit
+from webhooks.core.texts import text
 
 log = logging.getLogger(__name__)
 

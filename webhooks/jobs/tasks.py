@@ -1,4 +1,4 @@
-"""The worker's jobs: answer a conversation's waiting messages, send its replies, sweep,
+"""The queue consumer's jobs: answer a conversation's waiting messages, send its replies, sweep,
 escalate overdue cases and follow up referrals."""
 
 import logging
@@ -8,16 +8,19 @@ from huey import crontab
 from huey.exceptions import RateLimitExceeded
 from sqlalchemy import Connection, and_, or_, select
 
-from webhooks import cases, inbound, leases, outbound, queue, referrals, spool, turns
-from webhooks import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
-from webhooks.config import Settings
-from webhooks.db import Session, outside_transaction, utcnow
-from webhooks.models import Message
-from webhooks.providers import TemporaryFailure
-from webhooks.queue import make_huey
-from webhooks.rasa import RasaUnavailable
-from webhooks.sender_budget import SenderBudget
+from webhooks.casework import cases, referrals
+from webhooks.core import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
+from webhooks.core import queue
+from webhooks.core.config import Settings
+from webhooks.core.db import Session, outside_transaction, utcnow
+from webhooks.core.models import Message
+from webhooks.core.queue import make_huey
+from webhooks.core.rasa import RasaUnavailable
+from webhooks.jobs import leases
+from webhooks.messaging import inbound, outbound, spool, turns
 from webhooks.services import current, settle
+from webhooks.sms.providers import TemporaryFailure
+from webhooks.sms.sender_budget import SenderBudget
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ def bind_worker() -> None:
 
 
 # How long a killed worker's lock outlives it on SQLite (a row, renewed while the job runs);
-# on PostgreSQL the lock goes with the worker's connection.
+# on PostgreSQL the lock goes with the consumer's connection.
 LOCK_SECONDS = 30
 # Jobs for emergencies jump the queue.
 URGENT = 100
@@ -111,7 +114,7 @@ def send_soon(conversation_id: int) -> None:
     send_outbound(conversation_id, priority=URGENT)
 
 
-# How the work the domain asks for after a commit is done (webhooks/queue.py).
+# How the work the domain asks for after a commit is done (webhooks/core/queue.py).
 queue.handle(queue.TURN, run_turns)
 queue.handle(queue.SEND, send_outbound)
 queue.handle(queue.SEND_SOON, send_soon)

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from webhooks.conversations import new_pseudonym
-from webhooks.crypto import PhoneVault
-from webhooks.db import utcnow
-from webhooks.models import Case, CaseEvent, Conversation, FamilyContact, Message
+from webhooks.core.conversations import new_pseudonym
+from webhooks.core.crypto import PhoneVault
+from webhooks.core.db import utcnow
+from webhooks.core.models import Case, CaseEvent, Conversation, FamilyContact, Message
 
 ERASED = ""
 

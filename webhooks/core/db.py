@@ -71,7 +71,7 @@ def init_engine(url: str) -> Engine:
 
 def _postgres_keepalives(dbapi_connection, _record) -> None:
     # The server notices within a minute a client whose machine vanished without closing its
-    # connections, and ends their sessions: the advisory locks they hold (webhooks.leases) too.
+    # connections, and ends their sessions: the advisory locks they hold (webhooks.jobs.leases) too.
     dbapi_connection.execute(
         "SELECT set_config('tcp_keepalives_idle', '30', false),"
         " set_config('tcp_keepalives_interval', '10', false),"

@@ -12,8 +12,8 @@ from pathlib import Path
 from huey import PriorityRedisHuey, SqliteHuey
 from sqlalchemy import event
 
-from webhooks.config import Settings
-from webhooks.db import Session
+from webhooks.core.config import Settings
+from webhooks.core.db import Session
 
 # The kinds of work the domain asks for.
 TURN = "turn"  # answer the conversation's waiting messages
@@ -53,7 +53,7 @@ def _enqueue_committed(session) -> None:
         return  # releasing a savepoint commits nothing yet
     for kind, args in session.info.pop("after_commit", []):
         if kind not in _handlers:  # a process that never imported the jobs: say so, loudly
-            raise RuntimeError(f"no handler for {kind!r}: import webhooks.tasks at start-up")
+            raise RuntimeError(f"no handler for {kind!r}: import webhooks.jobs.tasks at start-up")
         _handlers[kind](*args)
 
 

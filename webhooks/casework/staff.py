@@ -10,12 +10,12 @@ import logging
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from webhooks.conversations import new_pseudonym, stage_replies
-from webhooks.crypto import PhoneVault
-from webhooks.models import Conversation, Message, Worker
-from webhooks.queue import SEND_SOON, SEND_URGENTLY, after_commit
+from webhooks.core.conversations import new_pseudonym, stage_replies
+from webhooks.core.crypto import PhoneVault
+from webhooks.core.models import Conversation, Message, Worker
+from webhooks.core.queue import SEND_SOON, SEND_URGENTLY, after_commit
+from webhooks.core.texts import text
 from webhooks.sms import segments
-from webhooks.texts import text
 
 log = logging.getLogger(__name__)
 
