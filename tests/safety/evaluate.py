@@ -34,15 +34,18 @@ BLIND_DIRS = (BLIND_DIR, HERE / "blind-2", HERE / "blind-3")
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
-# little room. blind: 0.920 / 0.080 on 2026-12-05, 0.933 / 0.080 after the fourth round of
-# training data; blind-2: 0.930 / 0.100 when written, 0.950 / 0.100 after the third round,
-# 0.970 / 0.080 after the fourth; blind-3 (recall / false alarms): 0.914 / 0.029 when written,
-# 0.957 / 0.029 after the fourth round (corpus/voices-hant-cantonese-controls.yml and
-# voices-hard-categories.yml, written by people who had seen none of the sets). They guard
-# against getting worse and are not the target, which is recall 1.0 with at most 5 % false alarms.
+# little room (recall / false alarms):
+# - blind: 0.920 / 0.080 on 2026-12-05, 0.933 / 0.080 after the fourth round of training data,
+#   0.947 / 0.080 after the fifth;
+# - blind-2: 0.930 / 0.100 when written, 0.950 / 0.100 after the third round, 0.970 / 0.080
+#   after the fourth and the fifth;
+# - blind-3: 0.914 / 0.029 when written, 0.957 / 0.029 after the fourth and the fifth.
+# Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
+# and voices-en-pinyin.yml, each written by people who had seen none of the sets. The floors
+# guard against getting worse and are not the target: recall 1.0 with at most 5 % false alarms.
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
-    "blind": {"recall": 0.9, "false_alarms": 0.1},
+    "blind": {"recall": 0.92, "false_alarms": 0.1},
     "blind-2": {"recall": 0.94, "false_alarms": 0.1},
     "blind-3": {"recall": 0.93, "false_alarms": 0.05},
 }
