@@ -12,10 +12,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from webhooks.casework import access, family_data, imports, routing, staff
+from webhooks.casework import access, cases, family_data, imports, routing, staff
 from webhooks.core.crypto import normalise_phone
 from webhooks.core.db import Session
-from webhooks.core.models import Case, CaseEvent, Region, Worker
+from webhooks.core.models import Case, Region, Worker
 from webhooks.sms.cleaning import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -240,7 +240,7 @@ def reset_password(username: str, generate_password: bool) -> None:
 @with_appcontext
 @click.argument("username")
 def deactivate_worker(username: str) -> None:
-    """Stop a login and SMS commands; their open cases go back to their area's queue."""
+    """Stop a login and SMS commands; their open cases go back to their area, which is told."""
     with Session.begin() as session:
         worker = _worker(session, username)
         worker.active = False
@@ -248,10 +248,9 @@ def deactivate_worker(username: str) -> None:
             select(Case).where(Case.assignee_id == worker.id, Case.status != Case.RESOLVED)
         ).all()
         for case in held:
-            case.assignee_id = None
-            session.add(CaseEvent(case_id=case.id, kind=CaseEvent.TRANSFERRED, detail={"to": None}))
+            cases.release(session, case)
         access.audit(session, None, "deactivate_worker", "worker", worker.id, by="cli")
-    click.echo(f"{username} deactivated; {len(held)} cases back in the queue")
+    click.echo(f"{username} deactivated; {len(held)} cases back with their area")
 
 
 @click.command("export-family")

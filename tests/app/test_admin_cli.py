@@ -94,11 +94,15 @@ def test_a_deactivated_worker_loses_access_and_their_cases_go_back_to_the_queue(
 ):
     case_id = open_case(app, FAMILY, V1)
     signed_in("wang").post(f"/inbox/cases/{case_id}/claim")
+    told_before = staff_texts(app, "chen")
     result = run(runner, "deactivate-worker", "wang")
-    assert "1 cases back in the queue" in result.output
+    assert "1 cases back with their area" in result.output
     assert StaffClient(app).login("wang").status_code == 200
     listed = signed_in("chen").get("/inbox/api/queues?queue=unassigned").get_json()["cases"]
     assert [row["id"] for row in listed] == [case_id]
+    # the area is told the case needs someone again, on the supervisor's phone
+    [told] = staff_texts(app, "chen")[len(told_before) :]
+    assert f"#{case_id}" in told
 
 
 def test_a_familys_data_is_exported_as_json(app, area, sms, signed_in, runner):

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from webhooks.casework import placement, referrals, routing, staff
+from webhooks.casework import answers, placement, routing, staff
 from webhooks.core.config import Settings
 from webhooks.core.conversations import stage_notice, stage_replies
 from webhooks.core.db import utcnow
-from webhooks.core.models import Case, CaseEvent, Conversation, Message, Region, Worker
+from webhooks.core.models import Case, CaseEvent, Conversation, Message, Referral, Region, Worker
 from webhooks.core.queue import SEND, after_commit
 from webhooks.services import current
 from webhooks.sms import segments
@@ -131,6 +131,13 @@ def claim(session: Session, case: Case, worker_id: int) -> bool:
     return True
 
 
+def release(session: Session, case: Case) -> None:
+    """Its worker left (deactivated): the case goes back to its area, whose workers are told."""
+    case.assignee_id = None
+    _event(session, case, CaseEvent.TRANSFERRED, None, to=None)
+    _alert_new(session, case)
+
+
 def transfer(session: Session, case: Case, by: int, to: Worker) -> None:
     """Give the case to a colleague whose area includes it, and text them about it."""
     if not routing.can_answer(session, to, case.region_id):
@@ -229,24 +236,17 @@ def family_wrote(session: Session, message: Message) -> None:
     )
 
 
-# Whole answers to "is a child in danger right now? 1 yes 2 no".
-DANGER_ANSWERS = {
-    referrals.YES: {"1", "有", "有危险", "危险", "是", "是的", "对", "yes", "y", "you"},
-    referrals.NO: {"2", "没有", "没", "没有危险", "没危险", "不危险", "没事", "no", "n", "meiyou"},
-}
-
-
 def _danger_answered(session: Session, case: Case, message: Message) -> None:
     """The family answered the danger question: yes keeps the case urgent, no makes it normal
     (never closed: a worker still reads it); anything else is left for the worker."""
-    answer = referrals.read_answer(message.body, DANGER_ANSWERS)
-    if answer == referrals.OTHER:
+    answer = answers.read_answer(message.body, answers.DANGER_ANSWERS)
+    if answer == answers.OTHER:
         return
     case.danger_question_at = None
     _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
-    if answer == referrals.NO and case.priority == Case.URGENT:
+    if answer == answers.NO and case.priority == Case.URGENT:
         case.priority = Case.NORMAL
-    key = "danger_confirmed" if answer == referrals.YES else "danger_denied"
+    key = "danger_confirmed" if answer == answers.YES else "danger_denied"
     stage_notice(session, case.conversation, key, reply_to=message)
     placement.ask(session, case.conversation, reply_to=message)
     after_commit(session, SEND, case.conversation_id)
@@ -265,10 +265,10 @@ def _place_answered(session: Session, case: Case, message: Message) -> None:
 
 def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
     conversation = case.conversation
-    answer = referrals.read_answer(message.body)
+    answer = answers.read_answer(message.body)
     _event(session, case, CaseEvent.ANSWERED, None, answer=answer)
-    if answer == referrals.YES:
-        referrals.family_applied(session, case)
+    if answer == answers.YES:
+        _family_applied(case)
         case.status = Case.RESOLVED
         conversation.mode = Conversation.BOT
         stage_notice(session, conversation, "follow_up_thanks", reply_to=message)
@@ -286,6 +286,28 @@ def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
             body=message.body,
         )
     after_commit(session, SEND, conversation.id)
+
+
+def follow_up_asked(session: Session, case: Case, programmes: list[str], now: datetime) -> None:
+    """The family was asked whether they applied: the case waits for their answer."""
+    case.status, case.follow_up_asked_at = Case.FOLLOW_UP, now
+    case.conversation.mode = Conversation.HUMAN
+    _event(session, case, CaseEvent.FOLLOW_UP, None, programmes=programmes)
+
+
+def follow_up_unanswered(session: Session, case: Case) -> None:
+    """No answer in time: the family goes back to the bot, the referrals stay as they were."""
+    case.status = Case.RESOLVED
+    case.conversation.mode = Conversation.BOT
+    _event(session, case, CaseEvent.ANSWERED, None, answer=None)
+
+
+def _family_applied(case: Case) -> None:
+    """The family said they applied: every referral they were asked about moves on."""
+    now = utcnow()
+    for referral in case.referrals:
+        if referral.status == Referral.REFERRED and referral.follow_up_sent_at is not None:
+            referral.status, referral.outcome_at = Referral.APPLIED, now
 
 
 def escalate_overdue(session: Session, settings: Settings, now: datetime) -> list[int]:
@@ -415,6 +437,13 @@ def _region_for(session: Session, conversation: Conversation) -> int | None:
     code = current().settings.UNPLACED_REGION_CODE
     region = routing.region_by_code(session, code) if code else routing.only_root(session)
     return region.id if region else None
+
+
+def record_event(
+    session: Session, case: Case, kind: str, worker_id: int | None, **detail: Any
+) -> None:
+    """A line in the case's history (referrals record theirs here)."""
+    _event(session, case, kind, worker_id, **detail)
 
 
 def _event(session: Session, case: Case, kind: str, worker_id: int | None, **detail) -> None:

@@ -1,4 +1,5 @@
 """Referrals to aid programmes, what became of them, and the follow-up SMS that asks the family.
+What a referral changes on its case (its history, the FOLLOW_UP status) the case module does.
 
 FOLLOW_UP_DAYS after a referral, a family whose case is resolved is asked whether they applied;
 the case waits in FOLLOW_UP (human mode) for the answer: "yes" records the application, "no"
@@ -6,13 +7,13 @@ or a question reopens the case for the worker (cases.family_wrote reads the answ
 """
 
 import logging
-import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.eligibility import programme_ids, programme_info
+from webhooks.casework import cases
 from webhooks.core.config import Settings
 from webhooks.core.conversations import stage_replies
 from webhooks.core.db import utcnow
@@ -22,12 +23,6 @@ from webhooks.core.texts import text
 
 log = logging.getLogger(__name__)
 
-YES, NO, OTHER = "yes", "no", "other"
-# Whole answers to the follow-up question (after NFKC, case folding and trimming punctuation).
-ANSWERS = {
-    YES: {"1", "是", "是的", "对", "已申请", "申请了", "已经申请了", "办了", "yes", "y", "applied"},
-    NO: {"2", "否", "没有", "还没有", "还没", "没", "没申请", "no", "n", "not yet"},
-}
 # The follow-up names at most this many programmes, so it stays one or two SMS segments.
 NAMED_IN_FOLLOW_UP = 3
 FOLLOW_UP_SEGMENTS = 3
@@ -56,13 +51,8 @@ def refer(session: Session, case: Case, programme: str, worker_id: int | None) -
     referral = Referral(case=case, programme=programme, referred_by_id=worker_id)
     session.add(referral)
     session.flush()
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            worker_id=worker_id,
-            kind=CaseEvent.REFERRED,
-            detail={"programme": programme, "referral": referral.id},
-        )
+    cases.record_event(
+        session, case, CaseEvent.REFERRED, worker_id, programme=programme, referral=referral.id
     )
     return referral
 
@@ -71,32 +61,15 @@ def record_outcome(session: Session, referral: Referral, status: str, worker_id:
     if status not in Referral.STATUSES:
         raise ValueError(f"unknown referral status {status!r}")
     referral.status, referral.outcome_at = status, utcnow()
-    session.add(
-        CaseEvent(
-            case_id=referral.case_id,
-            worker_id=worker_id,
-            kind=CaseEvent.OUTCOME,
-            detail={"programme": referral.programme, "status": status, "referral": referral.id},
-        )
+    cases.record_event(
+        session,
+        referral.case,
+        CaseEvent.OUTCOME,
+        worker_id,
+        programme=referral.programme,
+        status=status,
+        referral=referral.id,
     )
-
-
-def read_answer(body: str, answers: dict[str, set[str]] = ANSWERS) -> str:
-    """YES, NO or OTHER (a question, or anything else the worker should read)."""
-    plain = unicodedata.normalize("NFKC", body).casefold().strip()
-    plain = "".join(ch for ch in plain if not unicodedata.category(ch).startswith("P")).strip()
-    for answer, words in answers.items():
-        if plain in words:
-            return answer
-    return OTHER
-
-
-def family_applied(session: Session, case: Case) -> None:
-    """The family said they applied: every referral they were asked about moves on."""
-    now = utcnow()
-    for referral in case.referrals:
-        if referral.status == Referral.REFERRED and referral.follow_up_sent_at is not None:
-            referral.status, referral.outcome_at = Referral.APPLIED, now
 
 
 def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list[int]:
@@ -107,11 +80,11 @@ def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list
         Referral.follow_up_sent_at.is_(None),
         Referral.referred_at <= cut,
     )
-    cases = session.scalars(
+    found = session.scalars(
         select(Case).where(Case.id.in_(due_cases), Case.status == Case.RESOLVED).order_by(Case.id)
     ).all()
     asked = []
-    for case in cases:
+    for case in found:
         conversation = case.conversation
         due = [
             r
@@ -132,15 +105,7 @@ def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list
             programmes=separator.join(names[:NAMED_IN_FOLLOW_UP]),
         )
         stage_replies(session, conversation, [body], FOLLOW_UP_SEGMENTS, author=Message.SYSTEM)
-        case.status, case.follow_up_asked_at = Case.FOLLOW_UP, now
-        conversation.mode = Conversation.HUMAN
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                kind=CaseEvent.FOLLOW_UP,
-                detail={"programmes": [r.programme for r in due]},
-            )
-        )
+        cases.follow_up_asked(session, case, [r.programme for r in due], now)
         after_commit(session, SEND, conversation.id)
         asked.append(case.id)
     if asked:
@@ -151,14 +116,12 @@ def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list
 def expire_follow_ups(session: Session, settings: Settings, now: datetime) -> list[int]:
     """Families who never answered go back to the bot; their referrals stay as they were."""
     cut = now - timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
-    cases = session.scalars(
+    found = session.scalars(
         select(Case).where(Case.status == Case.FOLLOW_UP, Case.follow_up_asked_at <= cut)
     ).all()
-    for case in cases:
-        case.status = Case.RESOLVED
-        case.conversation.mode = Conversation.BOT
-        session.add(CaseEvent(case_id=case.id, kind=CaseEvent.ANSWERED, detail={"answer": None}))
-    return [case.id for case in cases]
+    for case in found:
+        cases.follow_up_unanswered(session, case)
+    return [case.id for case in found]
 
 
 def _unreachable(contact: FamilyContact | None) -> bool:
