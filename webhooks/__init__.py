@@ -31,9 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     from webhooks.channels import simulator
     from webhooks.channels.chat.views import bp as chat_bp
     from webhooks.channels.sms import bp as sms_bp
-    from webhooks.jobs import tasks  # noqa: F401
+    from webhooks.core import queue
+    from webhooks.jobs import tasks
     from webhooks.messaging import inbound, spool
 
+    queue.bind(tasks.huey, settings)
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sms_bp)

@@ -2,36 +2,17 @@
 app and client, a signed-SMS helper, and the real Rasa stack started once per session."""
 
 import os
-import secrets
-import uuid
-
-from cryptography.fernet import Fernet
-
-# Settings are read from the environment when webhooks is imported: set them first.
-os.environ.update(
-    APP_ENV="test",
-    SECRET_KEY=secrets.token_urlsafe(16),
-    TWILIO_AUTH_TOKEN=secrets.token_hex(16),
-    PHONE_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-    PHONE_HASH_KEY=secrets.token_urlsafe(16),
-    SMS_PROVIDER="console",
-    SEND_RATE_SEGMENTS_PER_SECOND="1000",
-    QUEUE_NAME=f"test-{uuid.uuid4().hex[:8]}",
-)
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.app import databases
-from tests.app.live import LiveApp
-from tests.app.stack import RasaStack
-from tests.app.twilio import TwilioSender
-
-os.environ.setdefault("QUEUE_FILE", str(databases.scratch_dir() / "queue.db"))
-
+from tests.support import databases
+from tests.support.live import LiveApp
+from tests.support.settings import SETTINGS, app_settings
+from tests.support.stack import RasaStack
+from tests.support.twilio import TwilioSender
 from webhooks import create_app, services
 from webhooks.cli import alembic_config
-from webhooks.core.config import Settings
 from webhooks.core.db import Base, Session
 from webhooks.jobs.tasks import huey
 
@@ -84,7 +65,7 @@ def live_app(tmp_path_factory, database_url, rasa_stack, redis_url):
         live.start(consumers=2)
         # The tests read what the processes stored through the same database and keys.
         live.services = services.configure(
-            Settings.from_env({"DATABASE_URL": database_url, "RASA_URL": rasa_stack.rasa_url})
+            app_settings(DATABASE_URL=database_url, RASA_URL=rasa_stack.rasa_url)
         )
         yield live
     finally:
@@ -100,7 +81,7 @@ def _empty_tables_after_live_tests(request):
 
 
 def make_app(database_url, rasa_url):
-    app = create_app({"DATABASE_URL": database_url, "RASA_URL": rasa_url})
+    app = create_app({**SETTINGS, "DATABASE_URL": database_url, "RASA_URL": rasa_url})
     app.config["TESTING"] = True
     return app
 
@@ -151,13 +132,13 @@ def bot_sms(bot_app):
 
 
 # --- Worker inbox (issue #6): regions and workers, signed-in clients, the real bot. ----------
-# Helpers live in tests/app/inbox_helpers.py.
+# Helpers live in tests/support/inbox_helpers.py.
 
 
 @pytest.fixture
 def area(app):
     """The inbox tests' regions and workers (see inbox_helpers)."""
-    from tests.app.inbox_helpers import seed_area
+    from tests.support.inbox_helpers import seed_area
 
     return seed_area(app)
 
@@ -165,7 +146,7 @@ def area(app):
 @pytest.fixture
 def signed_in(app, area):
     """signed_in("wang"): a client signed in as that worker, sending CSRF tokens with forms."""
-    from tests.app.inbox_helpers import StaffClient
+    from tests.support.inbox_helpers import StaffClient
 
     return lambda username: StaffClient(app, username)
 

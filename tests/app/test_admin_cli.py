@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.app.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
+from tests.support.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
 from webhooks.core.db import Session
 from webhooks.core.models import AuditEvent, Case, FamilyContact, Message, Region, Worker
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from tests.app.inbox_helpers import bot_says
+from tests.support.inbox_helpers import bot_says
 from webhooks.core.db import DATABASE_DOWN, Session, outside_transaction
 from webhooks.core.models import Case, Conversation, Message
 from webhooks.jobs import tasks

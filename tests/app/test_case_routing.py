@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from tests.app.inbox_helpers import T1, V1, place_family, staff_texts
+from tests.support.inbox_helpers import T1, V1, place_family, staff_texts
 from webhooks.casework import cases
 from webhooks.core.conversations import sms_conversation
 from webhooks.core.db import Session

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app import databases
+from tests.support import databases
 from webhooks.core.texts import text
 
 API = "/chat/api/messages"

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import PHONES, V1, seed_area
-from tests.app.live import LiveApp
 from tests.app.test_live_channel import answered, thread_of
-from tests.app.waiting import eventually
+from tests.support.inbox_helpers import PHONES, V1, seed_area
+from tests.support.live import LiveApp
+from tests.support.settings import app_settings
+from tests.support.waiting import eventually
 from webhooks import services
-from webhooks.core.config import Settings
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Case, Conversation, DeliveryAttempt, FamilyContact, Message, Worker
@@ -157,7 +157,7 @@ def test_the_emergency_reply_goes_ahead_of_every_text_waiting(
     live.start(consumers=2)
     try:
         live.services = services.configure(
-            Settings.from_env({"DATABASE_URL": database_url, "RASA_URL": rasa_stack.rasa_url})
+            app_settings(DATABASE_URL=database_url, RASA_URL=rasa_stack.rasa_url)
         )
         families = [f"+86135000001{n:02d}" for n in range(20)]
         for phone in families:

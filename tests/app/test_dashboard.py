@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import V1, V2, V3, open_case
+from tests.support.inbox_helpers import V1, V2, V3, open_case
 from webhooks.casework import referrals
 from webhooks.core.db import Session
 from webhooks.core.models import Case, Region

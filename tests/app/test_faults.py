@@ -21,12 +21,12 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from tests.app import replicas as shared
-from tests.app.live import LiveApp
-from tests.app.tcp_proxy import TcpProxy
-from tests.app.waiting import eventually
+from tests.support import replicas as shared
+from tests.support.live import LiveApp
+from tests.support.settings import app_settings
+from tests.support.tcp_proxy import TcpProxy
+from tests.support.waiting import eventually
 from webhooks import services
-from webhooks.core.config import Settings
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Lease, Message
@@ -135,7 +135,7 @@ def faulty(request, tmp_path_factory, database_url, rasa_stack, redis_url):
     log_dir = tmp_path_factory.mktemp("faults")
     live = LiveApp(log_dir, app_url, pair.urls[0], redis_url)
     live.env.update(RASA_URLS=",".join(pair.urls), SPOOL_DIR=str(log_dir / "spool"))
-    services.configure(Settings.from_env({"DATABASE_URL": database_url}))
+    services.configure(app_settings(DATABASE_URL=database_url))
     try:
         live.start(consumers=2)
         yield FaultyApp(live, pair, proxy)

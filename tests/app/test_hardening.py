@@ -9,7 +9,8 @@ import stat
 import pytest
 
 from tests.app.conftest import UNREACHABLE_RASA
-from tests.app.inbox_helpers import StaffClient
+from tests.support.inbox_helpers import StaffClient
+from tests.support.settings import SETTINGS
 from webhooks import create_app
 from webhooks.core import config
 from webhooks.core.config import ConfigError, Settings
@@ -33,7 +34,7 @@ def production(**extra):
         "DEMO_WORKER_PASSWORD": "unused",
         "SMS_PROVIDER": "console",
     }
-    return Settings.from_env({"APP_ENV": "production", **secrets, **extra})
+    return Settings.from_env({**SETTINGS, "APP_ENV": "production", **secrets, **extra})
 
 
 def test_production_refuses_to_start_with_metrics_open():
@@ -44,7 +45,9 @@ def test_production_refuses_to_start_with_metrics_open():
 
 
 def test_behind_a_proxy_each_client_has_its_own_login_bucket(database_url, area):
-    app = create_app({"DATABASE_URL": database_url, "RASA_URL": UNREACHABLE_RASA, "PROXY_HOPS": 1})
+    app = create_app(
+        {**SETTINGS, "DATABASE_URL": database_url, "RASA_URL": UNREACHABLE_RASA, "PROXY_HOPS": 1}
+    )
     app.config["TESTING"] = True
     guesser, worker = StaffClient(app), StaffClient(app)
     guesser.client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"

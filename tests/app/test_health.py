@@ -5,10 +5,11 @@ import re
 import pytest
 import requests
 
-from tests.app.live import LiveApp
 from tests.app.test_live_channel import answered
 from tests.app.test_rasa_replicas import FakeReplica
-from tests.app.waiting import eventually
+from tests.support.live import LiveApp
+from tests.support.settings import SETTINGS
+from tests.support.waiting import eventually
 from webhooks import create_app
 from webhooks.core.rasa import BotReply
 
@@ -35,7 +36,7 @@ def test_readyz_is_ready_when_one_rasa_replica_answers(database_url):
     up = FakeReplica("up")
     try:
         app = create_app(
-            {"DATABASE_URL": database_url, "RASA_URLS": f"http://127.0.0.1:9,{up.url}"}
+            {**SETTINGS, "DATABASE_URL": database_url, "RASA_URLS": f"http://127.0.0.1:9,{up.url}"}
         )
         response = app.test_client().get("/readyz")
     finally:
@@ -74,7 +75,7 @@ def test_metrics_count_messages_turns_and_open_cases(app, client, sms):
 
 
 def test_metrics_ask_for_the_token_when_one_is_set(database_url):
-    app = create_app({"DATABASE_URL": database_url, "METRICS_TOKEN": "s3cret"})
+    app = create_app({**SETTINGS, "DATABASE_URL": database_url, "METRICS_TOKEN": "s3cret"})
     client = app.test_client()
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401

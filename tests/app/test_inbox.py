@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import (
+from tests.support.inbox_helpers import (
     T1,
     V1,
     V2,

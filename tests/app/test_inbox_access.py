@@ -4,7 +4,7 @@ regions' data (404, written to the audit log), and every form needs its CSRF tok
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import V1, V2, StaffClient, open_case
+from tests.support.inbox_helpers import V1, V2, StaffClient, open_case
 from webhooks.casework import referrals
 from webhooks.core.db import Session
 from webhooks.core.models import AuditEvent, Case, CaseEvent, Message, Worker

@@ -9,7 +9,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from tests.app.waiting import eventually
+from tests.support.waiting import eventually
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Message

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from tests.app import databases
+from tests.support import databases
 from webhooks.cli import alembic_config
 from webhooks.core.db import Base
 

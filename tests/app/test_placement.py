@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import StaffClient, add_worker, demo_county, staff_texts
+from tests.support.inbox_helpers import StaffClient, add_worker, demo_county, staff_texts
 from webhooks.casework.placement import candidates, full_name
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session

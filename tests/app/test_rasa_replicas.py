@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psycopg
 import pytest
 
-from tests.app import replicas as shared
-from tests.app.stack import free_port
-from webhooks.core.config import Settings
+from tests.support import replicas as shared
+from tests.support.settings import app_settings
+from tests.support.stack import free_port
 from webhooks.core.rasa import RasaClient, RasaUnavailable
 
 
@@ -150,7 +150,7 @@ def test_no_replica_up_means_rasa_unavailable(fakes):
 )
 def test_rasa_urls_falls_back_to_rasa_url(monkeypatch, settings, urls):
     monkeypatch.delenv("RASA_URLS", raising=False)
-    assert Settings.from_env(settings).rasa_urls == urls
+    assert app_settings(**settings).rasa_urls == urls
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.app.test_live_channel import answered, thread_of
-from tests.app.waiting import eventually
+from tests.support.waiting import eventually
 from webhooks.core.models import Message
 from webhooks.core.texts import text
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from tests.doubles import FakeTwilioApi
-from webhooks.core.config import Settings
+from tests.support.doubles import FakeTwilioApi
+from tests.support.settings import app_settings
 from webhooks.core.db import Session
 from webhooks.core.models import DeliveryAttempt, Message
 from webhooks.sms.providers import PermanentFailure, TemporaryFailure
@@ -14,9 +14,7 @@ PHONE = "+8613800000031"
 
 
 def provider(api: FakeTwilioApi) -> TwilioProvider:
-    settings = Settings.from_env(
-        {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_FROM_NUMBER": "+10000000001"}
-    )
+    settings = app_settings(TWILIO_ACCOUNT_SID="AC" + "1" * 32, TWILIO_FROM_NUMBER="+10000000001")
     return TwilioProvider(settings, http_client=api)
 
 
@@ -179,7 +177,7 @@ def test_a_text_sent_as_the_database_goes_away_is_recorded_once_it_is_back(
     rather than leave the text marked as being sent, to go again."""
     import threading
 
-    from tests.app import databases
+    from tests.support import databases
 
     helpline = app.extensions["helpline"]
     real_send = helpline.provider.send

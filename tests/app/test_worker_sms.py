@@ -5,7 +5,15 @@ registered to an active worker can do it."""
 import pytest
 from sqlalchemy import select
 
-from tests.app.inbox_helpers import PHONES, V1, V3, bot_says, open_case, place_family, staff_texts
+from tests.support.inbox_helpers import (
+    PHONES,
+    V1,
+    V3,
+    bot_says,
+    open_case,
+    place_family,
+    staff_texts,
+)
 from webhooks.core.db import Session
 from webhooks.core.models import AuditEvent, Case, Message, Worker
 from webhooks.core.texts import text

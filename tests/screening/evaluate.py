@@ -30,7 +30,7 @@ import requests
 
 from actions.eligibility import data, fact_spec, screen
 from actions.eligibility.questions import GROUP, open_facts
-from tests.app.stack import RasaStack
+from tests.support.stack import RasaStack
 
 ROOT = Path(__file__).resolve().parents[2]
 STORIES = Path(__file__).with_name("stories.jsonl")

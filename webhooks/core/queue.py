@@ -9,7 +9,8 @@ run when the transaction commits.
 from collections.abc import Callable
 from pathlib import Path
 
-from huey import PriorityRedisHuey, SqliteHuey
+from huey import Huey
+from huey.storage import BaseStorage, PriorityRedisStorage, SqliteStorage
 from sqlalchemy import event
 
 from webhooks.core.config import Settings
@@ -25,12 +26,31 @@ KINDS = (TURN, SEND, SEND_SOON, SEND_URGENTLY)
 _handlers: dict[str, Callable[..., object]] = {}
 
 
-def make_huey(settings: Settings):
-    common = {"name": settings.QUEUE_NAME, "results": False, "utc": True}
+class _NotBound(BaseStorage):
+    """The queue's storage until bind(): asking for work fails loudly, nothing is dropped."""
+
+    def enqueue(self, data, priority=None):
+        raise RuntimeError("the queue has no storage yet: queue.bind(huey, settings) first")
+
+
+def make_huey() -> Huey:
+    """The queue the jobs are declared on; bind() gives it the settings' storage."""
+    return Huey("helpline", results=False, utc=True, storage_class=_NotBound)
+
+
+def bind(huey: Huey, settings: Settings) -> Huey:
+    """Store the queue in Redis when REDIS_URL is set (priorities included), else in the
+    SQLite file QUEUE_FILE. Called when the app or the consumer starts, not at import."""
+    huey.name = settings.QUEUE_NAME
     if settings.REDIS_URL:
-        return PriorityRedisHuey(url=settings.REDIS_URL, **common)
-    Path(settings.QUEUE_FILE).parent.mkdir(parents=True, exist_ok=True)  # instance/ on a new clone
-    return SqliteHuey(filename=settings.QUEUE_FILE, **common)
+        huey.storage_class, huey.storage_kwargs = PriorityRedisStorage, {"url": settings.REDIS_URL}
+    else:
+        Path(settings.QUEUE_FILE).parent.mkdir(
+            parents=True, exist_ok=True
+        )  # a new clone's instance/
+        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": settings.QUEUE_FILE}
+    huey.storage = huey.create_storage()  # in memory while huey.immediate (the tests)
+    return huey
 
 
 def handle(kind: str, handler: Callable[..., object]) -> None:

@@ -11,7 +11,6 @@ from sqlalchemy import Connection, and_, or_, select
 from webhooks.casework import cases, referrals
 from webhooks.core import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
 from webhooks.core import queue
-from webhooks.core.config import Settings
 from webhooks.core.db import Session, outside_transaction, utcnow
 from webhooks.core.models import Message
 from webhooks.core.queue import make_huey
@@ -24,7 +23,8 @@ from webhooks.sms.sender_budget import SenderBudget
 
 log = logging.getLogger(__name__)
 
-huey = make_huey(Settings.from_env())
+# Bound to its storage when the app is created or the consumer starts (webhooks/jobs/consumer.py).
+huey = make_huey()
 
 
 @huey.on_startup()

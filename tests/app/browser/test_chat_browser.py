@@ -4,7 +4,7 @@ longer knows starts afresh instead of losing the message."""
 
 from playwright.sync_api import Page, expect
 
-from tests.app import databases
+from tests.support import databases
 from webhooks.core.texts import text
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.app.inbox_helpers import PASSWORD, V1, bot_says, open_case, place_family, staff_texts
+from tests.support.inbox_helpers import PASSWORD, V1, bot_says, open_case, place_family, staff_texts
 from webhooks.core.texts import text
 
 FAMILY = "+8613800000601"

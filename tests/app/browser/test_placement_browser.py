@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.app.inbox_helpers import PASSWORD, add_worker, demo_county
+from tests.support.inbox_helpers import PASSWORD, add_worker, demo_county
 from webhooks.core.texts import text
 
 

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.app import databases
-from tests.app.stack import (
+from tests.support import databases
+from tests.support.stack import (
     ROOT,
     free_port,
     procfile_command,

@@ -10,7 +10,7 @@ import socket
 import struct
 import threading
 
-from tests.app.stack import free_port
+from tests.support.stack import free_port
 
 
 class TcpProxy:

@@ -1,6 +1,5 @@
 """The app as it runs in production: gunicorn and huey consumers as real processes."""
 
-import os
 import signal
 import subprocess
 import uuid
@@ -9,14 +8,15 @@ from pathlib import Path
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.app.stack import (
+from tests.support.settings import SETTINGS, process_env
+from tests.support.stack import (
     ROOT,
     free_port,
     procfile_command,
     stop_processes,
     wait_until_serving,
 )
-from tests.app.twilio import sms_params
+from tests.support.twilio import sms_params
 
 START_TIMEOUT = 60
 
@@ -34,25 +34,24 @@ class LiveApp:
     ):
         self.log_dir = log_dir
         self.port = free_port()
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url,
-            "RASA_URL": rasa_url,
-            "REDIS_URL": redis_url,
-            "QUEUE_NAME": f"live-{uuid.uuid4().hex[:8]}",
-            "QUEUE_FILE": str(log_dir / "queue.db"),
-            # What the Procfile's web and worker lines read.
-            "WEB_HOST": "127.0.0.1",
-            "WEB_PORT": str(self.port),
-            "WEB_WORKERS": "2",
-            "WEB_THREADS": "8",
-            "QUEUE_WORKERS": "4",
+        self.env = process_env(
+            PYTHONPATH=str(ROOT),
+            DATABASE_URL=database_url,
+            RASA_URL=rasa_url,
+            REDIS_URL=redis_url,
+            QUEUE_NAME=f"live-{uuid.uuid4().hex[:8]}",
+            QUEUE_FILE=str(log_dir / "queue.db"),
+            # What the Procfile's web and queue lines read.
+            WEB_HOST="127.0.0.1",
+            WEB_PORT=str(self.port),
+            WEB_WORKERS="2",
+            WEB_THREADS="8",
+            QUEUE_WORKERS="4",
             **settings,
-        }
+        )
         self.web: subprocess.Popen | None = None
         self.consumers: list[subprocess.Popen] = []
-        self.validator = RequestValidator(os.environ["TWILIO_AUTH_TOKEN"])
+        self.validator = RequestValidator(str(SETTINGS["TWILIO_AUTH_TOKEN"]))
 
     @property
     def url(self) -> str:
