@@ -4,12 +4,11 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, payloads, run, slot_events, texts
-
 from actions.eligibility import programme_info
 from actions.menus import ActionClarify, ActionMenuChoice, ActionOutOfScope, menu_number
 from actions.programmes import ActionProgrammeAnswer
 from actions.slots import ValidateSlotMappings
+from tests.support.trackers import make_tracker, payloads, run, slot_events, texts
 
 
 @pytest.mark.parametrize(

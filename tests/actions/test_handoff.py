@@ -4,11 +4,10 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import make_tracker, payloads, run, slot_events, texts
-
 from actions.handoff import ActionDanger, ActionHandoff
 from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult
+from tests.support.trackers import make_tracker, payloads, run, slot_events, texts
 
 HOUSEHOLD = {
     "region": "CN-51-demo",

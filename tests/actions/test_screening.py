@@ -4,13 +4,12 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import START, answering, make_tracker, payloads, run, slot_events, texts
-
 from actions.eligibility import question, result_text, screen
 from actions.eligibility.questions import next_ask
 from actions.reading import read_facts
 from actions.screening import ActionAskScreeningAnswer, ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
+from tests.support.trackers import START, answering, make_tracker, payloads, run, slot_events, texts
 
 FATHER_IN_PRISON = {"entity": "parent_status", "value": "imprisoned", "role": "father"}
 

@@ -5,14 +5,13 @@ import pytest
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
-from trackers import START, answering, make_tracker, run, slot_events, texts
-
 from actions.eligibility import programme_ids
 from actions.eligibility.questions import next_ask
 from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
 from tests.screening.families import PRISON_AND_GONE
+from tests.support.trackers import START, answering, make_tracker, run, slot_events, texts
 
 # Every fact the engine needs for the demo county: nothing is left to ask.
 FINISHED = {**PRISON_AND_GONE, "child": {**PRISON_AND_GONE["child"], "age": 7}}
