@@ -18,7 +18,7 @@ SETTINGS: dict[str, object] = {
     "PHONE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "PHONE_HASH_KEY": secrets.token_urlsafe(16),
     "SMS_PROVIDER": "console",
-    "SEND_RATE_SEGMENTS_PER_SECOND": 1000.0,
+    "SEND_RATE_SEGMENTS_PER_SECOND": 1000,
     "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
     "QUEUE_FILE": str(databases.scratch_dir() / "queue.db"),
 }
