@@ -32,12 +32,34 @@ ENTITY_FACTS = {
 
 
 # Who is writing: a woman naming her husband is the child's mother, and present; a man naming
-# his wife, the father. (A grandparent says 儿子/儿媳, an aunt 姐夫: nlu/lookups/family.yml.)
+# his wife, the father. So is a parent naming the other one as the child's ("孩他爸坐牢了 我一个人
+# 带俩娃" is the mother writing), unless a grandchild, nephew or niece says the writer is not a
+# parent ("孩子他爸坐牢了 俺带着孙子"). (A grandparent says 儿子/儿媳, an aunt 姐夫:
+# nlu/lookups/family.yml and nlu/entities.py.)
 WRITER_IS_MOTHER = re.compile(
-    r"我老公|我男人|我丈夫|俺男人|俺老公|my husband|wo laogong|wo nanren", re.IGNORECASE
+    r"我老公|我男人|我丈夫|俺男人|俺老公|my husband|wo laogong|wo nanren"
+    r"|(孩子?|娃|小孩)(他|的)?(爸|爹)|(他|她)(爸|爹)|hai ?(zi)? ?ta ?ba|wa ta ba|\bta ba\b"
+    r"|^(my )?husband\b|[.,!] *(my )?husband\b",
+    re.IGNORECASE,
 )
 WRITER_IS_FATHER = re.compile(
-    r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo laopo|wo xifu", re.IGNORECASE
+    r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo laopo|wo xifu"
+    r"|(孩子?|娃|小孩)(他|的)?(妈|娘)|(他|她)妈(?!的)|hai ?(zi)? ?ta ?ma|wa ta ma|\bta ma\b"
+    r"|^(my )?wife\b|[.,!] *(my )?wife\b",
+    re.IGNORECASE,
+)
+# The writer telling their own trouble ("我腿不好 孩他妈眼睛看不见 都是二级残疾"): not "present".
+WRITER_NOT_WELL = re.compile(
+    r"(我|俺)(自己|本人|也)?(腿|眼睛?|耳朵|身体|腰|心脏)?(不好|有病|病了|生病|得了|残疾|瘫|看不见|听不见|住院)"
+    r"|都是[^,，。.!！]{0,4}(残|病)"
+    r"|都(有|得了)|\b(i am|i'm|im|i have|i've) (disabled|sick|ill|cancer|in prison)"
+    r"|both (disabled|sick|ill|have)",
+    re.IGNORECASE,
+)
+NOT_A_PARENT_WRITING = re.compile(
+    r"孙|外甥|侄|sunzi|sunnv|sun zi|sun nv|grand(son|daughter|child|kid)|nephew|niece|"
+    r"我(是|们是)?(他|她|孩子)的?(奶奶|爷爷|姥姥|外婆|姥爷|外公|舅|姑|姨|叔|伯)",
+    re.IGNORECASE,
 )
 # A number right after the child ("孙子十岁", "kid 5", "sunzi 13") is the child's age, unless a
 # unit follows that makes it something else (years, grade, people, yuan).
@@ -62,6 +84,27 @@ ALREADY = {
 NOT_SO = re.compile(r"(不是|没有|没|不|非|not|no|never)\s*$")
 ASKING = re.compile(r"^[^,，。.!！]{0,4}(吗|么|不|没|\?|？)")
 LONG_AGO = re.compile(r"去年|前年|几年前|多年前|years? ago|last year")
+# A crisis the family is in now: a disaster or accident told as recent, or debts for treatment.
+# Told without a time ("房子着过火") it is not guessed: it as often tells an old story.
+CRISIS = re.compile(
+    r"着火|火灾|烧没|烧了|房子(塌|倒|垮)|水灾|洪水|地震|泥石流|车祸|出事|摔了|住院|icu|"
+    r"fire|burn|flood|earthquake|accident|collapsed|hospital|fangzi ta|zhao huo|chehuo"
+)
+RECENT = re.compile(
+    r"上个?月|这个?月|上周|上星期|这周|最近|前几天|前两天|昨天|今天|今年|刚刚|春上|"
+    r"last (week|month)|this (week|month|year)|recently|yesterday|just now|days ago|"
+    r"shang ge yue|zuijin|zuotian|qian ji tian"
+)
+DEBT_FOR_CARE = re.compile(
+    r"(借|欠)[^,，。.!！?？]{0,8}(钱|万)|(花了|要花|得花|需要|要)[^,，。.!！?？]{0,6}万|开刀|手术费|"
+    r"very expensive|borrowed|in debt|\bowe\b|qian le hen duo|jie le hen duo"
+)
+# The child's own illness: an illness word whose clause names the child, not a parent.
+CHILD_NAMED = re.compile(
+    r"孩子|娃|小孩|孙子|孙女|外孙|闺女|女儿|儿子|宝宝|"
+    r"\b(kid|child|son|daughter|grandson|granddaughter|baby|haizi|sunzi|sunnv|waisun|nver|erzi)\b"
+)
+_CLAUSE = re.compile(r"[,，。.!！?？;；\n]|(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 # Income said with the number of people is the household's, not each one's.
 PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
 
@@ -90,6 +133,8 @@ def read_facts(
     answered = False
     for entity in entities:
         kind, value = entity.get("entity"), entity.get("value")
+        if kind == "parent_status" and not grouped:
+            household = _childs_illness(household, text, entity)
         if kind == "parent_status":
             role = entity.get("role")
             facts = PARENTS.get(
@@ -132,9 +177,17 @@ def _facts_in_how_families_write(
     """Facts in how families write, which the entities alone would miss or misread: who is
     writing, the child's age right after the child ("孙子十岁", "kid 5"), and income told with
     the family's size ("一个月挣一千来块 四口人" is 250 a person)."""
-    for pattern, parent in ((WRITER_IS_MOTHER, "mother"), (WRITER_IS_FATHER, "father")):
-        if pattern.search(text) and not household.get(parent, {}).get("status"):
-            household = _try_set(household, f"{parent}.status", "present") or household
+    mother_writes, father_writes = WRITER_IS_MOTHER.search(text), WRITER_IS_FATHER.search(text)
+    writer = "mother" if mother_writes and not father_writes else None
+    writer = "father" if father_writes and not mother_writes else writer
+    # What the writer says of themself ("我也病了") stands.
+    if (
+        writer
+        and not NOT_A_PARENT_WRITING.search(text)
+        and not WRITER_NOT_WELL.search(text)
+        and not household.get(writer, {}).get("status")
+    ):
+        household = _try_set(household, f"{writer}.status", "present") or household
     plain = normalise(text).text
     numbers = find_numbers(plain)
     if not household.get("child", {}).get("age"):
@@ -152,6 +205,7 @@ def _facts_in_how_families_write(
                 household = _try_set(household, "child.age", number.value) or household
                 break
     household = _already(household, plain)
+    household = _recent_crisis(household, plain)
     money = [number.value for number in numbers if number.unit == "money"]
     # A household with a child has two people or more: "我一个人带" is no household size.
     counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]
@@ -164,6 +218,27 @@ def _facts_in_how_families_write(
         household = (
             _try_set(updated, "household.monthly_income_per_capita", per_person) or household
         )
+    return household
+
+
+def _recent_crisis(household: dict[str, Any], plain: str) -> dict[str, Any]:
+    """A disaster or accident told as recent, or debts for treatment: a crisis now."""
+    if household.get("household", {}).get("sudden_hardship") is not None:
+        return household
+    recent = CRISIS.search(plain) and RECENT.search(plain) and not LONG_AGO.search(plain)
+    if recent or DEBT_FOR_CARE.search(plain):
+        return _try_set(household, "household.sudden_hardship", True) or household
+    return household
+
+
+def _childs_illness(household: dict[str, Any], text: str, entity: dict[str, Any]) -> dict[str, Any]:
+    """An illness no parent was named for ("闺女得了白血病", "my son has leukemia") is the
+    child's when its clause names the child."""
+    if entity.get("value") != "serious_illness" or entity.get("role"):
+        return household
+    clause = _CLAUSE.split(text[: entity.get("start", 0)])[-1]
+    if CHILD_NAMED.search(clause.lower()):
+        return _try_set(household, "child.serious_illness", True) or household
     return household
 
 

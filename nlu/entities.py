@@ -38,6 +38,20 @@ FUZZY_SCORE = 85
 SPELLING_LETTERS = 5
 SPELLING_SCORE = 80
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
+# Kin words that name a parent only by who is writing: a grandparent's 儿子 is the child's father
+# and 闺女 the mother, an aunt's or uncle's brother or sister likewise; a parent's 儿子 is the
+# child. The writer says which by naming the child as a grandchild, nephew or niece.
+_GRANDCHILD = re.compile(
+    r"孙子|孙女|外孙|孙儿|孙娃|孙孙|sun ?zi|sun ?nv|wai ?sun|grand ?(son|daughter|child|kid)"
+)
+_NEPHEW = re.compile(r"侄子|侄女|侄儿|外甥|zhi ?zi|zhi ?nv|wai ?sheng|nephew|niece")
+_KIN_BY_WRITER = (
+    (_GRANDCHILD, r"儿子|闺女|女儿|\b(?:erzi|guinv|nver|my son|son|my daughter|daughter)\b"),
+    (_NEPHEW, r"(?:我|俺)(?:哥|弟|姐|妹)|\b(?:my brother|my sister|wo ge|wo di|wo jie|wo mei)\b"),
+)
+_MALE_KIN = re.compile(r"儿子|哥|弟|erzi|\bson|brother|\bge\b|\bdi\b")
+# A status that names both parents itself: "父母双亡", "both parents died".
+_BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma")
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,7 @@ class EntityIndex:
             if not _overlaps(taken, start, end):
                 found.append((start, end, surface.entity, surface.value))
                 taken.append((start, end))
+        found += _kin_by_writer(text, taken)
         for entity, patterns in self.patterns.items():
             for pattern in patterns:
                 for match in pattern.finditer(text):
@@ -137,9 +152,10 @@ class EntityIndex:
             if not text.startswith(surface.text, position):
                 continue
             end = position + len(surface.text)
-            if not _IS_CJK.match(surface.text[0]) and position and text[position - 1].isalnum():
+            # ("在ICU" holds the word ICU: a Chinese character is no letter of a Latin word.)
+            if not _IS_CJK.match(surface.text[0]) and position and _latin(text[position - 1]):
                 continue
-            if not _IS_CJK.match(surface.text[-1]) and end < len(text) and text[end].isalnum():
+            if not _IS_CJK.match(surface.text[-1]) and end < len(text) and _latin(text[end]):
                 continue
             return surface
         return None
@@ -204,6 +220,10 @@ class EntityIndex:
         return None
 
 
+def _latin(char: str) -> bool:
+    return char.isalnum() and not _IS_CJK.match(char)
+
+
 def _sound(word: str) -> list[str]:
     """The word's toneless syllables, with the sounds many people do not tell apart blurred."""
     return [pinyin_key([syllable]) for syllable in lazy_pinyin(word)]
@@ -211,6 +231,23 @@ def _sound(word: str) -> list[str]:
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < other_end and other_start < end for other_start, other_end in taken)
+
+
+def _kin_by_writer(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, Any]]:
+    """Parents named by kinship when the writer is a grandparent, aunt or uncle."""
+    found: list[tuple[int, int, str, Any]] = []
+    for named, kin in _KIN_BY_WRITER:
+        marks = [match.span() for match in named.finditer(text)]
+        if not marks:
+            continue
+        for match in re.finditer(kin, text):
+            start, end = match.span()
+            if _overlaps(taken, start, end) or _overlaps(marks, start, end):
+                continue  # already an entity, or part of 孙女儿 / grandson
+            value = "father" if _MALE_KIN.search(match.group()) else "mother"
+            found.append((start, end, PARENT, value))
+            taken.append((start, end))
+    return found
 
 
 def _give_parents_their_status(
@@ -234,6 +271,9 @@ def _give_parents_their_status(
         same_clause = [other for other in parents if clause_of[found[other][0]] == clause_of[start]]
         before = [other for other in same_clause if found[other][0] < start]
         earlier = [other for other in parents if found[other][0] < start]
+        if _BOTH_PARENTS.search(text[start : found[index][1]]):
+            entities[index]["role"] = "both"
+            continue
         if before:
             chosen = before[-1]
         elif same_clause:

@@ -206,7 +206,8 @@ class PinyinIndex:
                 for length in range(min(RESPELL_LONGEST, len(word) - position), 1, -1):
                     written = word[position : position + length]
                     if written in self.known:
-                        break  # a word as it is: leave it
+                        position += length - 1  # a word as it is: leave it, and its characters
+                        break
                     meant = self.words.get("".join(sounds[position : position + length]))
                     if meant and len(meant) == length and set(meant) & set(written):
                         chars[start + position : start + position + length] = meant

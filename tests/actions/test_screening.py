@@ -122,7 +122,8 @@ def test_the_request_that_starts_the_screening_gives_its_facts():
     assert slots["screening_fact"] == next_ask(slots["household"])
     assert slots["requested_slot"] == "screening_answer"
     assert texts(dispatcher) == [
-        "记下了：爸爸服刑。说错了直接告诉我。" + say("screening.start", "zh")
+        # "孩子他爸" is how a mother names her husband: she is writing, and at home
+        "记下了：爸爸服刑，妈妈在家或打工。说错了直接告诉我。" + say("screening.start", "zh")
     ]
 
 

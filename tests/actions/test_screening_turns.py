@@ -232,7 +232,7 @@ def test_a_story_told_before_the_screening_started_counts():
     [
         ("俺家吃低保 孙子上初二", {"receives_dibao": True}),
         ("家里是脱贫户 娃他爸坐牢了", {"registered_poor": True}),
-        ("our house burn down last week. 3 kids", {}),  # asked, not guessed
+        ("our house burned down. 3 kids", {}),  # no time told: asked, not guessed
         ("能领低保吗", {}),  # a question, not a statement
         ("我们不是低保户", {}),
     ],
@@ -242,3 +242,68 @@ def test_aid_the_family_already_gets_is_read(text, facts):
     household = slot_events(events)["household"].get("household", {})
     assert {name: household[name] for name in facts} == facts
     assert set(household) - {"size", "monthly_income_per_capita"} == set(facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "father_status", "writer"),
+    [
+        ("孩他爸前年在工地摔死了 我一个人带俩娃", "deceased", "mother"),
+        ("娃他妈嫁过来没几年就跑了 俺一个人带", None, "father"),
+        ("hai ta ba qunian bing si le wo dai san ge wa", "deceased", "mother"),
+        ("husband in drug rehab 2 year. me alone with baby", "drug_rehab", "mother"),
+    ],
+)
+def test_a_parent_naming_the_other_parent_is_the_one_writing(text, father_status, writer):
+    entities = [status(father_status, "father")] if father_status else []
+    events, _ = run(ValidateScreeningForm(), starting(text, START, entities=entities))
+    household = slot_events(events)["household"]
+    assert household[writer] == {"status": "present"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["孩子他爸坐牢了 俺带着孙子", "孩子他爸坐牢了 孩子他妈也不管", "我是孩子的奶奶 他爸坐牢了"],
+)
+def test_a_grandparent_or_either_parent_named_is_no_writer(text):
+    events, _ = run(
+        ValidateScreeningForm(), starting(text, START, entities=[status("imprisoned", "father")])
+    )
+    assert "mother" not in slot_events(events)["household"]
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("闺女得了白血病在华西住院 孩他爸在外头打工", 5),
+        ("my son has leukemia found last month", 11),
+    ],
+)
+def test_an_illness_no_parent_is_named_for_is_the_childs(text, start):
+    illness = {**status("serious_illness", None), "start": start}
+    events, _ = run(ValidateScreeningForm(), starting(text, START, entities=[illness]))
+    household = slot_events(events)["household"]
+    assert household["child"]["serious_illness"] is True
+    assert "serious_illness" not in (household.get("father", {}).get("status"),)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("家里上个月着火房子烧没了 有救助没", True),
+        ("our house burn down last week. 3 kids", True),
+        ("孙子心脏病要开刀 医生说要十几万", True),
+        ("前年房子着过火 现在想问低保", None),
+        ("家里有存款十几万 能领低保吗", None),
+    ],
+)
+def test_a_crisis_told_as_recent_is_read_and_an_old_one_is_not(text, crisis):
+    events, _ = run(ValidateScreeningForm(), starting(text, START))
+    household = slot_events(events)["household"]
+    assert household.get("household", {}).get("sudden_hardship") is crisis
+
+
+def test_a_writer_telling_their_own_trouble_is_not_taken_as_well():
+    text = "我腿不好 孩他妈眼睛看不见 都是二级残疾 俺家吃低保"
+    tracker = starting(text, START, entities=[status("severe_disability", "mother")])
+    events, _ = run(ValidateScreeningForm(), tracker)
+    assert "father" not in slot_events(events)["household"]  # asked, not "present"

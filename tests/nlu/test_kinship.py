@@ -52,3 +52,29 @@ def test_kinship_is_read_from_the_writers_side(text, expected):
 
 def test_went_away_is_asked_not_taken_as_died():
     assert "deceased" not in statuses("孩子他爸走了").values()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("儿子前年得癌死了 媳妇改嫁了 孙子十岁俺带着", {"father": "deceased"}),
+        ("erzi ai zheng wanqi xifu pao le sunzi 15", {"father": "serious_illness",
+                                                     "mother": "lost_contact"}),
+        ("闺女坐牢了 外孙女跟着我", {"mother": "imprisoned"}),
+        ("我哥去年死了 侄子跟着我", {"father": "deceased"}),
+        ("my son died, his wife left, my grandson is 9", {"father": "deceased"}),
+    ],
+)  # fmt: skip
+def test_a_grandparents_son_or_daughter_is_the_childs_parent(text, expected):
+    found = statuses(text)
+    assert {role: found.get(role) for role in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["我儿子病了 能领啥", "儿子上初中了 他爸坐牢了"])
+def test_a_parents_son_is_the_child(text):
+    assert "serious_illness" not in statuses(text).values() or "father" not in statuses(text)
+    assert statuses(text).get(None) != "imprisoned"
+
+
+def test_a_status_naming_both_parents_is_both_parents():
+    assert statuses("這個小孩父母雙亡 住在遠房叔叔家") == {"both": "deceased"}
