@@ -142,6 +142,8 @@ def read_facts(
             )
         elif kind == "income" and asked != INCOME and not PER_PERSON.search(text.lower()):
             facts = ()  # the household's income, not each one's: see _facts_in_how_families_write
+        elif kind == "disability" and _parents(text, entities, entity):
+            facts = ()  # "孩他妈眼睛看不见": the mother's, not the child's
         elif kind in ENTITY_FACTS:
             facts = (ENTITY_FACTS[kind],)
         elif (
@@ -240,6 +242,16 @@ def _childs_illness(household: dict[str, Any], text: str, entity: dict[str, Any]
     if CHILD_NAMED.search(clause.lower()):
         return _try_set(household, "child.serious_illness", True) or household
     return household
+
+
+def _parents(text: str, entities: list[dict[str, Any]], entity: dict[str, Any]) -> bool:
+    """Whether a parent is named in the entity's clause before it, and no child after that."""
+    start = entity.get("start", 0)
+    named = [e for e in entities if e.get("entity") == "parent" and e.get("end", 0) <= start]
+    if not named:
+        return False
+    between = text[named[-1]["end"] : start]
+    return not _CLAUSE.search(between) and not CHILD_NAMED.search(between.lower())
 
 
 def _already(household: dict[str, Any], plain: str) -> dict[str, Any]:

@@ -307,3 +307,20 @@ def test_a_writer_telling_their_own_trouble_is_not_taken_as_well():
     tracker = starting(text, START, entities=[status("severe_disability", "mother")])
     events, _ = run(ValidateScreeningForm(), tracker)
     assert "father" not in slot_events(events)["household"]  # asked, not "present"
+
+
+def test_a_disability_told_of_a_parent_is_not_the_childs():
+    text = "孩他妈眼睛看不见 儿子上高三"
+    entities = [
+        {"entity": "parent", "value": "mother", "start": 0, "end": 3},
+        {"entity": "disability", "value": "visual", "start": 3, "end": 8},
+    ]
+    events, _ = run(ValidateScreeningForm(), starting(text, START, entities=entities))
+    assert "disability" not in slot_events(events)["household"].get("child", {})
+
+
+def test_a_childs_disability_is_the_childs():
+    text = "孙女耳朵听不见 她妈跑了"
+    entities = [{"entity": "disability", "value": "hearing", "start": 2, "end": 7}]
+    events, _ = run(ValidateScreeningForm(), starting(text, START, entities=entities))
+    assert slot_events(events)["household"]["child"]["disability"] == "hearing"
