@@ -141,6 +141,11 @@ class Settings:
     def encryption_keys(self) -> list[str]:
         return [k.strip() for k in self.PHONE_ENCRYPTION_KEYS.split(",") if k.strip()]
 
+    def sending_line(self, line: str | None) -> str | None:
+        """The line (a number of several) a conversation's texts leave from; None: the one
+        sender. Every provider so far has one sender."""
+        return None
+
     @property
     def sender_id(self) -> str:
         """Who outbound SMS come from, for the per-sender rate limit."""

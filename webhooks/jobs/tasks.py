@@ -121,7 +121,8 @@ queue.handle(queue.SEND_SOON, send_soon)
 queue.handle(queue.SEND_URGENTLY, send_urgently)
 
 
-def sender_budget() -> SenderBudget:
+def sender_budget(line: str | None = None) -> SenderBudget:
+    """The budget of the number texts leave from: the one sender, or a line of several."""
     settings = current().settings
     return SenderBudget(huey, settings.sender_id, settings.SEND_RATE_SEGMENTS_PER_SECOND)
 
@@ -130,10 +131,9 @@ def _send_queued(connection: Connection, conversation_id: int, urgent: bool = Fa
     """An urgent job sends every text of its conversation in the urgent lane: what follows
     the emergency text (the place question) is part of the same emergency."""
     services = current()
-    budget = sender_budget()
 
-    def take(segments: int, urgent_text: bool) -> None:
-        budget.take(segments, urgent or urgent_text)
+    def take(segments: int, urgent_text: bool, line: str | None) -> None:
+        sender_budget(line).take(segments, urgent or urgent_text)
 
     try:
         with conversation_lock(connection, "send", conversation_id):
