@@ -34,8 +34,10 @@ def receive_sms(services: Services, sms: InboundSms) -> None:
             return
         conversation = sms_conversation(session, services.vault, sms.phone)
         message = store_inbound(session, conversation, sms.body, provider_sid=sms.sid)
-        # None: Twilio retried a message we already have, and it gets nothing more.
+        # None: the provider retried a message we already have, and it gets nothing more.
         if message is not None:
+            if sms.line:  # the gateway line the family texted: replies leave from it
+                conversation.line = sms.line
             route(session, services, message, has_media=sms.has_media)
 
 
