@@ -1,18 +1,21 @@
 """Texts from mainland numbers through Android phones (SMS Gateway for Android): the phones'
 signed webhooks in, the same path as a Twilio text, replies out through each family's own line
-to a local server that answers as the phone's API does, delivery reports, the SIM's allowance."""
+to a local server that answers as the phone's API does, delivery reports, the SIM's allowance,
+and a phone gone quiet on /readyz and the dashboard."""
 
 import json
 import logging
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.support.android import SIGNING_KEYS, GatewayPhone, envelope, sign
+from tests.support.inbox_helpers import StaffClient, seed_area
 from webhooks.core.conversations import find_sms_conversation, stage_replies
-from webhooks.core.db import Session
+from webhooks.core.db import Session, utcnow
 from webhooks.core.models import (
     Case,
     Conversation,
@@ -359,6 +362,44 @@ def test_a_sims_daily_allowance_holds_replies_but_not_the_emergency_numbers(
     [held] = outbound(phones["t1"], THIRD)
     tasks.send_outbound.call_local(held.conversation_id)  # its job's retry, the next day
     assert gateways["t1"].texts[-1] == (THIRD, HELP)
+
+
+# --- A phone gone quiet -------------------------------------------------------------------
+
+
+def test_readyz_shows_each_line_and_which_are_silent(android_app, phones):
+    client = android_app.test_client()
+    assert phones["t1"].ping().status_code == 204
+    body = client.get("/readyz").json
+    assert body["gateways"]["t1"]["silent"] is False
+    assert body["gateways"]["t1"]["health"] == "pass"
+    assert body["gateways"]["t2"] == {"silent": True, "last_seen": None, "health": None}
+    assert body["silent_gateways"] == ["t2"]
+    # The phone's own health verdict is kept; a quiet line does not take the web process out
+    # of the load balancer (the other lines, the web chat and the inbox still need it).
+    assert set(body["checks"]) == {"database", "queue", "rasa"}
+
+    with Session.begin() as session:
+        long_ago = utcnow() - timedelta(minutes=31)  # ANDROID_SILENT_MINUTES is 30
+        session.execute(update(GatewayLine).values(last_seen_at=long_ago))
+    assert client.get("/readyz").json["silent_gateways"] == ["t1", "t2"]
+    phones["t2"].text(PHONE, "帮助")  # any signed event is a sign of life
+    assert client.get("/readyz").json["silent_gateways"] == ["t1"]
+
+
+def test_a_phone_that_says_it_is_failing_is_shown(android_app, phones):
+    phones["t1"].ping()
+    phones["t1"].ping("fail")  # battery below 10%, or no connection: written at once
+    assert android_app.test_client().get("/readyz").json["gateways"]["t1"]["health"] == "fail"
+
+
+def test_the_dashboard_shows_a_silent_line(android_app, phones):
+    seed_area(android_app)
+    phones["t1"].ping()
+    page = StaffClient(android_app, "chen").page("/dashboard/")
+    assert 'id="gateway-t1"' in page and 'id="gateway-t2"' in page
+    assert "失联 silent" in page.split('id="gateway-t2"')[1].split("</tr>")[0]
+    assert "失联 silent" not in page.split('id="gateway-t1"')[1].split("</tr>")[0]
 
 
 # --- Privacy --------------------------------------------------------------------------------
