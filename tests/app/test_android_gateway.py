@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.support.android import SIGNING_KEYS, GatewayPhone, envelope, sign
-from tests.support.inbox_helpers import StaffClient, seed_area
+from tests.support.inbox_helpers import PHONES, StaffClient, seed_area
 from webhooks.core.conversations import find_sms_conversation, stage_replies
 from webhooks.core.db import Session, utcnow
 from webhooks.core.models import (
@@ -233,6 +233,14 @@ def test_each_family_is_answered_from_the_number_it_texted(phones, gateways):
     with Session() as session:
         lines = session.scalars(select(Conversation.line).order_by(Conversation.id))
         assert list(lines) == ["t2", "t2"]
+
+
+def test_a_worker_texting_a_line_is_answered_from_it(android_app, phones, gateways):
+    seed_area(android_app)
+    wang = PHONES["wang"]
+    phones["t2"].text(wang, "你好")  # not a command: the worker is told how to answer by SMS
+    assert [phone for phone, _ in gateways["t2"].texts] == [wang]
+    assert gateways["t1"].texts == []
 
 
 def test_a_gateway_failing_twice_sends_each_text_once_and_in_order(phones, gateways):
