@@ -16,7 +16,7 @@ from webhooks.core.models import Message
 from webhooks.messaging import inbound, outbound, spool
 from webhooks.sms import android_signature
 from webhooks.sms.cleaning import clean_body, mainland_e164
-from webhooks.sms.providers.android import provider_sid
+from webhooks.sms.providers import gateway_sid
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def _text(services, line: str, event_id: str, payload: dict) -> Response:
         return received()
     words = payload.get("message")
     body = clean_body(words if isinstance(words, str) else "")
-    sms = spool.InboundSms(provider_sid(event_id), phone, body, line=line)
+    sms = spool.InboundSms(gateway_sid(event_id), phone, body, line=line)
     if not spool.accept(services, sms, inbound.receive_sms):
         return Response("the helpline cannot take messages right now\n", 503)  # retried
     return received()
@@ -99,7 +99,7 @@ def _delivery(kind: str, payload: dict) -> Response:
         with Session.begin() as session:
             outbound.report_delivery(
                 session,
-                provider_sid(message_id),
+                gateway_sid(message_id),
                 DELIVERY[kind],
                 reason if isinstance(reason, str) else None,
             )

@@ -17,6 +17,12 @@ class Sent:
     provider_sid: str
 
 
+def gateway_sid(gateway_id: str) -> str:
+    """How an Android gateway's ids (a text we sent, an event it posted) are stored as
+    Message.provider_sid; here, so the webhooks need not import the gateway's client."""
+    return "android:" + gateway_id
+
+
 class SmsProvider(Protocol):
     name: str
     # Request fields this provider posts to us that must never reach a log line.

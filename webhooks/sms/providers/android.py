@@ -18,7 +18,7 @@ from android_sms_gateway import APIClient, Message, TextMessage
 from android_sms_gateway.errors import APIError
 from android_sms_gateway.http import RequestsHttpClient
 
-from webhooks.sms.providers import PermanentFailure, Sent, TemporaryFailure
+from webhooks.sms.providers import PermanentFailure, Sent, TemporaryFailure, gateway_sid
 
 if TYPE_CHECKING:
     from webhooks.core.config import AndroidGateway
@@ -33,7 +33,6 @@ ALREADY_ACCEPTED = 409
 # Worth trying again: the phone or its server is busy or down (5xx), asks us to slow down
 # (429), or refuses our credentials (401, 403) or path (404), which the operator can fix.
 RETRIED = {401, 403, 404, 408, 429}
-PREFIX = "android:"
 
 
 class _TimedSession(requests.Session):
@@ -46,11 +45,6 @@ class _TimedSession(requests.Session):
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, url, **kwargs)
-
-
-def provider_sid(gateway_id: str) -> str:
-    """How a gateway's message id is stored as Message.provider_sid."""
-    return PREFIX + gateway_id
 
 
 class AndroidGatewayProvider:
@@ -101,7 +95,7 @@ class AndroidGatewayProvider:
             status = exc.status_code or 0
             if status == ALREADY_ACCEPTED:
                 log.info("gateway %s already had text %s: counted as sent", line, key)
-                return Sent(provider_sid=provider_sid(key))
+                return Sent(provider_sid=gateway_sid(key))
             if status >= 500 or status in RETRIED:
                 raise TemporaryFailure(f"android gateway {line}: HTTP {status}") from exc
             raise PermanentFailure(f"android gateway {line}: HTTP {status}") from exc
@@ -113,4 +107,4 @@ class AndroidGatewayProvider:
             # An answer that is not the gateway's (a captive portal, a proxy's page): whether
             # the phone took the text is unknown, and a retry with the same id settles it.
             raise TemporaryFailure(f"android gateway {line}: unreadable answer") from exc
-        return Sent(provider_sid=provider_sid(key))
+        return Sent(provider_sid=gateway_sid(key))
