@@ -108,4 +108,7 @@ def _delivery(kind: str, payload: dict) -> Response:
 
 def _heartbeats() -> Heartbeats:
     """This app's record of what it last wrote per line."""
-    return current_app.extensions.setdefault("gateway_heartbeats", Heartbeats())
+    heartbeats = current_app.extensions.get("gateway_heartbeats")
+    if heartbeats is None:
+        heartbeats = current_app.extensions.setdefault("gateway_heartbeats", Heartbeats())
+    return heartbeats
