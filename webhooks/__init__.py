@@ -1,4 +1,5 @@
-"""The helpline's web application: Twilio webhooks, web chat, simulator and worker pages."""
+"""The helpline's web application: SMS webhooks (Twilio, Android gateways), web chat, simulator
+and worker pages."""
 
 import logging
 
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     # tasks: the jobs that carry out the work the domain asks for after a commit.
     from webhooks import auth, cli, dashboard, health, inbox, safety
     from webhooks.channels import simulator
+    from webhooks.channels.android import bp as android_bp
     from webhooks.channels.chat.views import bp as chat_bp
     from webhooks.channels.sms import bp as sms_bp
     from webhooks.core import queue
@@ -39,11 +41,14 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sms_bp)
+    app.register_blueprint(android_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(dashboard.bp)
-    # Twilio's signature and the chat token protect these; CSRF protects every form.
+    # Twilio's and the gateways' signatures and the chat token protect these; CSRF protects
+    # every form.
     auth.csrf.exempt(sms_bp)
+    auth.csrf.exempt(android_bp)
     auth.csrf.exempt(chat_bp)
     if settings.sms_provider == "console" and settings.APP_ENV != "production":
         app.register_blueprint(simulator.bp)

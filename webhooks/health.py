@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from webhooks.core import metrics
+from webhooks.core import gateway_lines, metrics
 from webhooks.core.db import Session
 from webhooks.jobs.tasks import huey
 from webhooks.messaging import spool
@@ -22,7 +22,13 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Ready when the database, the queue and at least one Rasa replica answer."""
+    """Ready when the database, the queue and at least one Rasa replica answer.
+
+    With Android gateways, each line and whether it reported within ANDROID_SILENT_MINUTES.
+    A silent phone does not make this process unready: the load balancer would take it out,
+    and with it the other phones' webhooks, the web chat and the inbox; monitoring reads
+    `silent_gateways` instead.
+    """
     services = current_app.extensions["helpline"]
     rasa = services.rasa.reachable()
     checks = {
@@ -31,7 +37,29 @@ def readyz():
         "rasa": any(rasa.values()),
     }
     body = {"ready": all(checks.values()), "checks": checks, "rasa_replicas": rasa}
+    if services.settings.gateway_lines and checks["database"]:
+        body.update(_gateways(services.settings))
     return jsonify(body), 200 if body["ready"] else 503
+
+
+def _gateways(settings) -> dict:
+    try:
+        with Session() as session:
+            lines = gateway_lines.states(session, settings)
+    except Exception:  # readiness answers whatever fails; the log says why
+        current_app.logger.warning("gateway lines could not be read", exc_info=True)
+        return {"gateways": None, "silent_gateways": None}
+    return {
+        "gateways": {
+            state.line: {
+                "silent": state.silent,
+                "last_seen": state.last_seen_at.isoformat() if state.last_seen_at else None,
+                "health": state.health,
+            }
+            for state in lines
+        },
+        "silent_gateways": [state.line for state in lines if state.silent],
+    }
 
 
 @bp.get("/metrics")

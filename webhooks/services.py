@@ -3,7 +3,7 @@
 import gc
 from dataclasses import dataclass
 
-from webhooks.core.config import Settings
+from webhooks.core.config import ANDROID, Settings
 from webhooks.core.crypto import PhoneVault
 from webhooks.core.db import init_engine
 from webhooks.core.rasa import RasaClient
@@ -60,6 +60,10 @@ def make_provider(settings: Settings) -> SmsProvider:
         from webhooks.sms.providers.twilio import TwilioProvider
 
         return TwilioProvider(settings)
+    if settings.sms_provider == ANDROID:
+        from webhooks.sms.providers.android import AndroidGatewayProvider
+
+        return AndroidGatewayProvider(settings.gateway_lines)
     from webhooks.sms.providers.console import ConsoleProvider
 
     return ConsoleProvider()

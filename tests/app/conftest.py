@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.support import databases
+from tests.support.android import GatewayPhone, gateways_file
+from tests.support.doubles import FakeGateway
 from tests.support.live import LiveApp
 from tests.support.settings import SETTINGS, app_settings
 from tests.support.stack import RasaStack
@@ -80,8 +82,8 @@ def _empty_tables_after_live_tests(request):
         empty_tables(request.getfixturevalue("database_url"))
 
 
-def make_app(database_url, rasa_url):
-    app = create_app({**SETTINGS, "DATABASE_URL": database_url, "RASA_URL": rasa_url})
+def make_app(database_url, rasa_url, **settings):
+    app = create_app({**SETTINGS, "DATABASE_URL": database_url, "RASA_URL": rasa_url, **settings})
     app.config["TESTING"] = True
     return app
 
@@ -98,9 +100,9 @@ def bot_app(database_url, rasa_stack):
     yield from _app_with(database_url, rasa_stack.rasa_url)
 
 
-def _app_with(database_url, rasa_url):
+def _app_with(database_url, rasa_url, **settings):
     huey.immediate = True
-    app = make_app(database_url, rasa_url)
+    app = make_app(database_url, rasa_url, **settings)
     yield app
     huey.immediate = False
     Session.kw["bind"].dispose()  # each test's app has its own engine: close its connections
@@ -113,6 +115,34 @@ def empty_tables(url):
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(text(f'DELETE FROM "{table.name}"'))
     engine.dispose()
+
+
+@pytest.fixture
+def gateways():
+    """Two Android phones' gateway APIs (lines t1 and t2) on local ports."""
+    started = {"t1": FakeGateway(), "t2": FakeGateway()}
+    yield started
+    for gateway in started.values():
+        gateway.stop()
+
+
+@pytest.fixture
+def android_app(database_url, gateways, tmp_path):
+    """The app texting through the two gateways (t1 first); jobs run at once, Rasa never
+    answers."""
+    spec = gateways_file(tmp_path, gateways)
+    yield from _app_with(
+        database_url,
+        UNREACHABLE_RASA,
+        SMS_PROVIDER="android-gateway",
+        ANDROID_GATEWAYS=str(spec),
+    )
+
+
+@pytest.fixture
+def phones(android_app):
+    """The two lines' phones, posting signed webhooks to the app."""
+    return {line: GatewayPhone(android_app, line) for line in ("t1", "t2")}
 
 
 @pytest.fixture

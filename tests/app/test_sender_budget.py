@@ -52,3 +52,69 @@ def test_release_never_counts_below_nothing(budget):
     budget.release()
     budget.reserve()
     assert budget.urgent_waiting()
+
+
+# --- A SIM's minute and day (SMS Gateway for Android) -------------------------------------
+
+
+@pytest.fixture
+def sim(tmp_path, monkeypatch):
+    """A SIM allowed 3 parts a minute and 5 a day, on a clock the test moves."""
+    huey = SqliteHuey(filename=str(tmp_path / "queue.db"), results=False, name="sim-test")
+    now = [1_800_000_000.0]  # a minute's start
+    monkeypatch.setattr(sender_budget, "clock", lambda: now[0])
+    budget = SenderBudget(huey, "android-t1", 1000, per_minute=3, per_day=5)
+    budget.move = lambda seconds: now.__setitem__(0, now[0] + seconds)
+    return budget
+
+
+def test_a_sims_minute_allowance_holds_texts_until_the_next_minute(sim):
+    sim.take(2)
+    with pytest.raises(RateLimitExceeded) as held:
+        sim.take(2)  # a two-part text does not fit in the one part left
+    assert 0 < held.value.delay <= 60
+    sim.take(1)
+    sim.move(60)
+    sim.take(2)
+
+
+def test_a_text_held_back_uses_none_of_the_days_allowance(sim):
+    sim.take(3)
+    for _ in range(5):  # the job's retries, all within the minute
+        with pytest.raises(RateLimitExceeded):
+            sim.take(1)
+    sim.move(60)
+    sim.take(2)  # the day's 5th part: the retries above counted nothing
+    sim.move(60)
+    with pytest.raises(RateLimitExceeded):
+        sim.take(1)
+
+
+def test_the_day_turns_at_local_midnight(tmp_path, monkeypatch):
+    huey = SqliteHuey(filename=str(tmp_path / "queue.db"), results=False, name="day-test")
+    beijing = 8 * 3600
+    local_midnight = 1_800_000_000 - (1_800_000_000 + beijing) % 86400 + 86400
+    budget = SenderBudget(huey, "android-t1", 1000, per_day=1, utc_offset=beijing)
+    monkeypatch.setattr(sender_budget, "clock", lambda: local_midnight - 1)
+    budget.take(1)
+    with pytest.raises(RateLimitExceeded):
+        budget.take(1)
+    monkeypatch.setattr(sender_budget, "clock", lambda: local_midnight)
+    budget.take(1)
+
+
+def test_an_urgent_text_goes_past_the_days_allowance_and_counts(sim):
+    sim.take(3)
+    sim.move(60)
+    sim.take(2)  # the day is spent
+    with pytest.raises(RateLimitExceeded):
+        sim.take(1)
+    sim.take(1, urgent=True)  # the emergency numbers still go
+    sim.move(24 * 3600)
+    sim.take(3)
+
+
+def test_a_text_longer_than_the_minutes_allowance_goes_alone(sim):
+    sim.take(4)  # rather than never
+    with pytest.raises(RateLimitExceeded):
+        sim.take(1)

@@ -1,11 +1,17 @@
-"""The one test double: Twilio's REST API, which cannot be reached from here.
+"""The test doubles, one per network service that cannot be reached from here.
 
-It stands in for the network under the real twilio library (as its http_client), so the
-provider code, the library's request building and its error parsing all run for real.
+Twilio's REST API stands in for the network under the real twilio library (as its
+http_client), so the provider code, the library's request building and its error parsing all
+run for real. SMS Gateway for Android's API is a real HTTP server on a local port (the phone is
+the only part that cannot run here), so the provider, the android-sms-gateway client and
+requests all run for real against it.
 """
 
+import base64
 import json
+import threading
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 from twilio.http import HttpClient
@@ -43,3 +49,106 @@ class FakeTwilioApi(HttpClient):
     @property
     def sent_bodies(self) -> list[str]:
         return [r.data.get("Body") for r in self.requests]
+
+
+@dataclass
+class GatewayRequest:
+    """One POST /messages as the fake phone saw it, and what it answered."""
+
+    payload: dict
+    status: int
+
+    @property
+    def phone(self) -> str:
+        return self.payload["phoneNumbers"][0]
+
+    @property
+    def text(self) -> str:
+        return self.payload["textMessage"]["text"]
+
+
+class FakeGateway:
+    """SMS Gateway for Android's local server on 127.0.0.1: POST /messages with Basic auth.
+
+    It answers 202 with the message's state, 409 to an id it already took (as the app's
+    database does), 400 to a number that is not E.164, 401 to wrong credentials; `fail(...)`
+    scripts the next answers: an HTTP status, or "lost" (the text is taken, the answer is a 500,
+    as when the connection broke after the phone had it).
+    """
+
+    def __init__(self, login: str = "sms", password: str = "gateway-password"):
+        self.login, self.password = login, password
+        self.requests: list[GatewayRequest] = []
+        self.taken: dict[str, GatewayRequest] = {}  # by id, in the order the phone took them
+        self._outcomes: list[int | str] = []
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.port = self.server.server_address[1]
+        # A short poll: stopping the server waits for it.
+        serve, poll = self.server.serve_forever, {"poll_interval": 0.05}
+        threading.Thread(target=serve, kwargs=poll, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def fail(self, *outcomes: int | str) -> None:
+        self._outcomes.extend(outcomes)
+
+    @property
+    def texts(self) -> list[tuple[str, str]]:
+        """(phone, words) of every text the phone took, in order: what it sends."""
+        return [(r.phone, r.text) for r in self.taken.values()]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _answer(self, authorization: str, path: str, payload: dict) -> tuple[int, dict]:
+        expected = base64.b64encode(f"{self.login}:{self.password}".encode()).decode()
+        if path.split("?")[0] != "/messages":
+            return 404, {"message": "Not Found"}
+        if authorization != f"Basic {expected}":
+            return 401, {"message": "Unauthorized"}
+        with self._lock:
+            outcome = self._outcomes.pop(0) if self._outcomes else "take"
+            message_id = payload.get("id")
+            if isinstance(outcome, int):
+                status = outcome
+            elif message_id in self.taken:
+                status = 409
+            elif not all(p.startswith("+") for p in payload["phoneNumbers"]):
+                status = 400
+            else:
+                status = 202
+                self.taken[message_id] = GatewayRequest(payload, status)
+                if outcome == "lost":
+                    status = 500
+            self.requests.append(GatewayRequest(payload, status))
+        if status != 202:
+            return status, {"message": f"error {status}"}
+        recipients = [{"phoneNumber": p, "state": "Pending"} for p in payload["phoneNumbers"]]
+        state = {"id": message_id, "state": "Pending", "recipients": recipients}
+        return 202, {**state, "isHashed": False, "isEncrypted": False, "states": {}}
+
+    def _handler(self):
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                status, answer = gateway._answer(
+                    self.headers.get("Authorization", ""), self.path, payload
+                )
+                body = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler

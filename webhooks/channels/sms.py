@@ -1,26 +1,15 @@
 """Twilio's SMS webhooks: a family's text in, and delivery reports for what we sent."""
 
 from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy import select
 
 from webhooks.core.db import Session
-from webhooks.core.models import Message
-from webhooks.messaging import inbound, spool
+from webhooks.messaging import inbound, outbound, spool
 from webhooks.sms import signature
 from webhooks.sms.cleaning import PHONE, clean_body
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-# Twilio's delivery states, in the order they happen; a late report never moves one back.
-STATUS_ORDER = {
-    "queued": 0,
-    "sending": 1,
-    "sent": 2,
-    "delivered": 3,
-    "undelivered": 3,
-    "failed": 3,
-}
 
 
 def twiml() -> Response:
@@ -57,15 +46,8 @@ def twilio_status():
     _checked_request()
     sid = request.form.get("MessageSid", "")
     status = request.form.get("MessageStatus", "")
-    if status not in STATUS_ORDER:
+    if status not in outbound.DELIVERY_ORDER:
         return Response("unknown MessageStatus\n", 400)
     with Session.begin() as session:
-        message = session.scalar(select(Message).where(Message.provider_sid == sid))
-        if message is None or message.direction != Message.OUT:
-            return twiml()
-        # Forward only: an outcome (delivered, undelivered, failed) is final, so a late or
-        # replayed callback cannot turn "delivered" into "failed".
-        if STATUS_ORDER[status] > STATUS_ORDER.get(message.status, 0):
-            message.status = status
-            message.error = request.form.get("ErrorCode") or message.error
+        outbound.report_delivery(session, sid, status, request.form.get("ErrorCode"))
     return twiml()

@@ -1,9 +1,11 @@
 """Settings for every process, read from the environment (and .env) in this one place."""
 
+import functools
 import json
 import os
+import re
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -14,6 +16,8 @@ INSTANCE = ROOT / "instance"
 DEV_SECRETS_FILE = INSTANCE / "dev-secrets.json"
 ENVIRONMENTS = ("development", "test", "production")
 SECRET_NAMES = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "PHONE_ENCRYPTION_KEYS", "PHONE_HASH_KEY")
+ANDROID = "android-gateway"
+PROVIDERS = ("twilio", ANDROID, "console")
 
 
 class ConfigError(RuntimeError):
@@ -48,11 +52,20 @@ class Settings:
     PROXY_HOPS: int = 0
     # The URL Twilio signed, when the app sits behind a proxy; empty: the request's own URL.
     PUBLIC_BASE_URL: str = ""
-    SMS_PROVIDER: str = ""  # twilio | console; empty: twilio when its settings are complete
+    # twilio | android-gateway | console; empty: twilio when its settings are complete.
+    SMS_PROVIDER: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
     TWILIO_FROM_NUMBER: str = ""
     TWILIO_MESSAGING_SERVICE_SID: str = ""
+    # SMS_PROVIDER=android-gateway: a JSON file naming each phone (line) that relays texts, with
+    # its API's URL, credentials and webhook signing key (README, Texts from mainland numbers).
+    ANDROID_GATEWAYS: str = ""
+    # What one SIM may send (SMS parts), so the carrier does not take it for a spammer's.
+    ANDROID_SEND_PER_MINUTE: int = 10
+    ANDROID_SEND_PER_DAY: int = 300
+    # A line that reported nothing (not even its ping) for this long is "silent" on /readyz.
+    ANDROID_SILENT_MINUTES: int = 30
     # Fernet keys, comma-separated, newest first: old keys still decrypt after a rotation.
     PHONE_ENCRYPTION_KEYS: str = ""
     PHONE_HASH_KEY: str = ""
@@ -113,8 +126,15 @@ class Settings:
                 "production needs METRICS_TOKEN (or METRICS_OPEN=1 behind a firewall): "
                 "/metrics and /readyz show case counts and internal addresses"
             )
-        if self.sms_provider not in ("twilio", "console"):
-            raise ConfigError(f"SMS_PROVIDER must be twilio or console, not {self.SMS_PROVIDER!r}")
+        if self.sms_provider not in PROVIDERS:
+            raise ConfigError(
+                f"SMS_PROVIDER must be one of {', '.join(PROVIDERS)}, not {self.SMS_PROVIDER!r}"
+            )
+        if self.sms_provider == ANDROID and not self.gateway_lines:
+            raise ConfigError(
+                "SMS_PROVIDER=android-gateway needs ANDROID_GATEWAYS: a JSON file with one phone "
+                "or more (README, Texts from mainland numbers)"
+            )
         if self.sms_provider == "twilio" and not self.twilio_complete:
             raise ConfigError(
                 "SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
@@ -141,10 +161,103 @@ class Settings:
     def encryption_keys(self) -> list[str]:
         return [k.strip() for k in self.PHONE_ENCRYPTION_KEYS.split(",") if k.strip()]
 
+    @functools.cached_property
+    def gateway_lines(self) -> dict[str, "AndroidGateway"]:
+        """The Android gateways by line, in the file's order (the first is the default); empty
+        unless they are the provider. Read once per Settings."""
+        if self.sms_provider != ANDROID or not self.ANDROID_GATEWAYS:
+            return {}
+        return read_gateways(Path(self.ANDROID_GATEWAYS))
+
+    def sending_line(self, line: str | None) -> str | None:
+        """The line a conversation's texts leave from: the one its family texted, or the first
+        when it has none (a family from before, a worker's phone) or it is gone from the file.
+        None: the provider has one sender."""
+        lines = self.gateway_lines
+        if not lines:
+            return None
+        return line if line in lines else next(iter(lines))
+
     @property
     def sender_id(self) -> str:
         """Who outbound SMS come from, for the per-sender rate limit."""
         return self.TWILIO_MESSAGING_SERVICE_SID or self.TWILIO_FROM_NUMBER or "console"
+
+
+@dataclass(frozen=True)
+class AndroidGateway:
+    """One phone running SMS Gateway for Android: where its API is and the keys it uses. The
+    secrets stay out of repr, so no log line or traceback shows them."""
+
+    line: str
+    url: str
+    login: str
+    password: str = field(repr=False)
+    signing_key: str = field(repr=False)
+    # Cloud or private-server mode with several phones on one account: which one sends.
+    device_id: str | None = None
+    # A dual-SIM phone: which SIM sends (1-based); None: the phone's own choice.
+    sim: int | None = None
+
+
+# A line's name is part of its webhook's URL and is stored on conversations (32 characters).
+LINE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+# The app makes up an 8-character key; a short key can be guessed from signed requests.
+MIN_SIGNING_KEY = 16
+
+
+def read_gateways(path: Path) -> dict[str, AndroidGateway]:
+    """{"t1": {"url": ..., "login": ..., "password": ..., "signing_key": ...}, ...}; every
+    mistake is a ConfigError naming the line and the field, never a secret's value."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"ANDROID_GATEWAYS: cannot read {path} ({exc.strerror})") from exc
+    except ValueError as exc:
+        raise ConfigError(f"ANDROID_GATEWAYS: {path} is not JSON ({exc})") from exc
+    if not isinstance(spec, dict) or not spec:
+        raise ConfigError("ANDROID_GATEWAYS: the file must be a JSON object of lines")
+    gateways = {}
+    for line, fields_ in spec.items():
+        if not LINE_NAME.fullmatch(line):
+            raise ConfigError(
+                f"ANDROID_GATEWAYS: line name {line!r}: lowercase letters, digits, - and _, "
+                "at most 32"
+            )
+        if not isinstance(fields_, dict):
+            raise ConfigError(f"ANDROID_GATEWAYS: line {line}: expected an object")
+        missing = [
+            name
+            for name in ("url", "login", "password", "signing_key")
+            if not isinstance(fields_.get(name), str) or not fields_[name]
+        ]
+        if missing:
+            raise ConfigError(f"ANDROID_GATEWAYS: line {line} needs {', '.join(missing)}")
+        unknown = set(fields_) - {"url", "login", "password", "signing_key", "device_id", "sim"}
+        if unknown:
+            raise ConfigError(
+                f"ANDROID_GATEWAYS: line {line}: unknown fields {', '.join(sorted(unknown))}"
+            )
+        if len(fields_["signing_key"]) < MIN_SIGNING_KEY:
+            raise ConfigError(
+                f"ANDROID_GATEWAYS: line {line}: signing_key must have at least "
+                f"{MIN_SIGNING_KEY} characters (set a long random one on the phone)"
+            )
+        if not fields_["url"].startswith(("http://", "https://")):
+            raise ConfigError(f"ANDROID_GATEWAYS: line {line}: url must start with http(s)://")
+        sim = fields_.get("sim")
+        if sim is not None and (type(sim) is not int or not 1 <= sim <= 3):
+            raise ConfigError(f"ANDROID_GATEWAYS: line {line}: sim is 1, 2 or 3")
+        gateways[line] = AndroidGateway(
+            line=line,
+            url=fields_["url"].rstrip("/"),
+            login=fields_["login"],
+            password=fields_["password"],
+            signing_key=fields_["signing_key"],
+            device_id=fields_.get("device_id") or None,
+            sim=sim,
+        )
+    return gateways
 
 
 def development_secrets() -> dict[str, str]:

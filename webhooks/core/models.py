@@ -75,6 +75,9 @@ class Conversation(Base):
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     # Staff threads only: the worker whose phone this thread texts.
     worker_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"), unique=True)
+    # The Android gateway line (one phone of several) the family last texted: their replies
+    # leave from it, so they keep one number. None: the one sender (Twilio), or the first line.
+    line: Mapped[Optional[str]] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -293,6 +296,19 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[Optional[int]]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class GatewayLine(Base):
+    """An Android phone relaying texts (webhooks/channels/android.py), one row per line: when it
+    last reported anything, so a phone that went quiet shows on /readyz and the dashboard."""
+
+    __tablename__ = "gateway_line"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_event: Mapped[str] = mapped_column(String(32))
+    # The phone's own verdict in its last ping: pass, warn or fail (battery, signal, failures).
+    health: Mapped[Optional[str]] = mapped_column(String(8))
 
 
 class Lease(Base):

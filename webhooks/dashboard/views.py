@@ -11,6 +11,7 @@ from sqlalchemy import select
 from webhooks import auth
 from webhooks.auth import supervisor_required
 from webhooks.casework import access
+from webhooks.core import gateway_lines
 from webhooks.core.db import Session, utcnow
 from webhooks.core.models import Region
 from webhooks.core.parsing import whole_number
@@ -55,6 +56,7 @@ def index():
             cases_chart=_chart(
                 [(d, f.cases_opened, f.cases_resolved) for d, f in data.per_day.items()]
             ),
+            gateways=_gateways(session),
         )
 
 
@@ -127,6 +129,23 @@ def _choice(session) -> tuple[Region | None, int]:
 def _collect(session, area: Region | None, days: int) -> stats.Dashboard:
     zone = ZoneInfo(current_app.extensions["helpline"].settings.LOCAL_TIMEZONE)
     return stats.collect(session, current_user, area, days, zone, utcnow())
+
+
+def _gateways(session) -> list[dict]:
+    """The Android phones relaying texts, and whether each still reports (times local)."""
+    settings = current_app.extensions["helpline"].settings
+    zone = ZoneInfo(settings.LOCAL_TIMEZONE)
+    return [
+        {
+            "line": state.line,
+            "silent": state.silent,
+            "health": state.health,
+            "last_seen": state.last_seen_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if state.last_seen_at
+            else None,
+        }
+        for state in gateway_lines.states(session, settings)
+    ]
 
 
 def _chart(points: list[tuple]) -> dict:

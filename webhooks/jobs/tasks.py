@@ -3,6 +3,7 @@ escalate overdue cases and follow up referrals."""
 
 import logging
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from huey import crontab
 from huey.exceptions import RateLimitExceeded
@@ -12,7 +13,7 @@ from webhooks.casework import cases, referrals
 from webhooks.core import metrics as _metrics  # noqa: F401  (its listeners count this process's messages)
 from webhooks.core import queue
 from webhooks.core.db import Session, outside_transaction, utcnow
-from webhooks.core.models import Message
+from webhooks.core.models import Conversation, Message
 from webhooks.core.queue import make_huey
 from webhooks.core.rasa import RasaUnavailable
 from webhooks.jobs import leases
@@ -92,21 +93,22 @@ def send_staged(connection: Connection, conversation_id: int) -> None:
 
 
 @huey.task(retries=8, retry_delay=2, retry_backoff=2)
-def send_outbound(conversation_id: int, urgent: bool = False) -> None:
+def send_outbound(conversation_id: int, urgent: bool = False, line: str | None = None) -> None:
     """Send queued replies in order, at no more than the sender's rate (one job at a time per
     conversation, as for turns); temporary failures are retried with backoff. An urgent job
-    (send_urgently) gives back the lane it reserved once its texts have left."""
+    (send_urgently) gives back the lane it reserved on its line once its texts have left."""
     with outside_transaction() as connection:
         _send_queued(connection, conversation_id, urgent)
     if urgent:
-        sender_budget().release()
+        sender_budget(line).release()
 
 
 def send_urgently(conversation_id: int) -> None:
     """Send a conversation's urgent texts (a child in danger) ahead of every other text: the
-    sender's next slot is reserved now, and the job jumps the queue."""
-    sender_budget().reserve()
-    send_outbound(conversation_id, urgent=True, priority=URGENT)
+    next slot of the number they leave from is reserved now, and the job jumps the queue."""
+    line = sending_line(conversation_id)
+    sender_budget(line).reserve()
+    send_outbound(conversation_id, urgent=True, line=line, priority=URGENT)
 
 
 def send_soon(conversation_id: int) -> None:
@@ -121,19 +123,41 @@ queue.handle(queue.SEND_SOON, send_soon)
 queue.handle(queue.SEND_URGENTLY, send_urgently)
 
 
-def sender_budget() -> SenderBudget:
+def sender_budget(line: str | None = None) -> SenderBudget:
+    """The budget of the number texts leave from: the one sender, or a gateway line's SIM with
+    its minute's and day's allowances (days as the carrier counts them, in local time)."""
     settings = current().settings
-    return SenderBudget(huey, settings.sender_id, settings.SEND_RATE_SEGMENTS_PER_SECOND)
+    rate = settings.SEND_RATE_SEGMENTS_PER_SECOND
+    if line is None:
+        return SenderBudget(huey, settings.sender_id, rate)
+    offset = ZoneInfo(settings.LOCAL_TIMEZONE).utcoffset(utcnow()) or timedelta(0)
+    return SenderBudget(
+        huey,
+        f"android-{line}",
+        rate,
+        per_minute=settings.ANDROID_SEND_PER_MINUTE,
+        per_day=settings.ANDROID_SEND_PER_DAY,
+        utc_offset=int(offset.total_seconds()),
+    )
+
+
+def sending_line(conversation_id: int) -> str | None:
+    """The gateway line the conversation's texts leave from (None: the one sender)."""
+    settings = current().settings
+    if not settings.gateway_lines:
+        return None
+    with Session() as session:
+        line = session.scalar(select(Conversation.line).where(Conversation.id == conversation_id))
+    return settings.sending_line(line)
 
 
 def _send_queued(connection: Connection, conversation_id: int, urgent: bool = False) -> None:
     """An urgent job sends every text of its conversation in the urgent lane: what follows
     the emergency text (the place question) is part of the same emergency."""
     services = current()
-    budget = sender_budget()
 
-    def take(segments: int, urgent_text: bool) -> None:
-        budget.take(segments, urgent or urgent_text)
+    def take(segments: int, urgent_text: bool, line: str | None) -> None:
+        sender_budget(line).take(segments, urgent or urgent_text)
 
     try:
         with conversation_lock(connection, "send", conversation_id):

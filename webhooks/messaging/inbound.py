@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from nlu.language import detect_language
 from webhooks.casework import cases, placement, worker_sms
-from webhooks.casework.staff import registered_worker
+from webhooks.casework.staff import registered_worker, staff_thread
 from webhooks.core.conversations import (
     sms_conversation,
     stage_notice,
@@ -30,12 +30,16 @@ def receive_sms(services: Services, sms: InboundSms) -> None:
     with DbSession.begin() as session:
         worker = registered_worker(session, services.vault, sms.phone)
         if worker is not None:  # a worker's own phone: "#123 text" commands, not a family
+            if sms.line:  # their alerts and answers leave from the line they text, too
+                staff_thread(session, worker).line = sms.line
             worker_sms.handle(session, services, worker, sms.body, sms.sid)
             return
         conversation = sms_conversation(session, services.vault, sms.phone)
         message = store_inbound(session, conversation, sms.body, provider_sid=sms.sid)
-        # None: Twilio retried a message we already have, and it gets nothing more.
+        # None: the provider retried a message we already have, and it gets nothing more.
         if message is not None:
+            if sms.line:  # the gateway line the family texted: replies leave from it
+                conversation.line = sms.line
             route(session, services, message, has_media=sms.has_media)
 
 

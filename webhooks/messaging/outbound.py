@@ -3,6 +3,7 @@ to families, and alerts to workers' own phones on their staff threads."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Connection, bindparam, select
@@ -29,11 +30,14 @@ RECORD_PATIENCE_SECONDS = 600
 
 
 def send_pending(
-    services: Services, conversation_id: int, take_segments: Callable[[int, bool], None]
+    services: Services,
+    conversation_id: int,
+    take_segments: Callable[[int, bool, str | None], None],
 ) -> None:
     """Send the conversation's queued messages, urgent ones first, then oldest first.
 
-    take_segments(n, urgent) waits for or refuses (raising) the sender's rate limit. A
+    take_segments(n, urgent, line) waits for or refuses (raising) the rate limit of the number
+    the text leaves from (`line`: the gateway the family texted; None with one sender). A
     temporary provider failure raises TemporaryFailure after recording the attempt, so the job
     retries.
     """
@@ -55,18 +59,44 @@ def send_pending(
             if phone is None:
                 message.status = Message.SUPPRESSED  # erased family, or a worker without a phone
                 continue
-            take_segments(message.segments, message.priority >= Message.URGENT)
+            line = services.settings.sending_line(conversation.line)
+            take_segments(message.segments, message.priority >= Message.URGENT, line)
             message.status = Message.SENDING
             message.attempts += 1
-            message_id, body, attempts = message.id, message.body, message.attempts
-        if not _send(services, message_id, phone, body, attempts):
+            outgoing = _Outgoing(message.id, phone, message.body, line, send_key(message))
+            attempts = message.attempts
+        if not _send(services, outgoing, attempts):
             return  # the caller looks again once it has let go of the lock
 
 
-def _send(services: Services, message_id: int, phone: str, body: str, attempts: int) -> bool:
+@dataclass(frozen=True)
+class _Outgoing:
+    message_id: int
+    phone: str
+    body: str
+    line: str | None
+    key: str
+
+
+def send_key(message: Message) -> str:
+    """The same on every attempt at this text and never another's, even in a database restored
+    from a backup (whose ids come round again): a provider that takes it (the Android gateway)
+    accepts a retried send once. At most 36 characters, the gateway's limit."""
+    created = int(message.created_at.timestamp() * 1_000_000)
+    return f"{message.id}-{created:x}"
+
+
+def _send(services: Services, outgoing: _Outgoing, attempts: int) -> bool:
     """Send one text and record how it went; True while more of the conversation's are queued."""
+    message_id = outgoing.message_id
     try:
-        sent = services.provider.send(phone, body, services.status_callback_url)
+        sent = services.provider.send(
+            outgoing.phone,
+            outgoing.body,
+            services.status_callback_url,
+            line=outgoing.line,
+            key=outgoing.key,
+        )
     except PermanentFailure as exc:
         log.warning("message %s failed for good: %s", message_id, exc)
         return _record(message_id, Message.FAILED, "failed", str(exc))
@@ -94,6 +124,30 @@ def _record(message_id, status, outcome, error=None, provider_sid=None) -> bool:
             message.provider_sid, message.sent_at = provider_sid, utcnow()
         session.add(DeliveryAttempt(message_id=message_id, outcome=outcome, error=error))
         return has_queued(session, message.conversation_id)
+
+
+# Delivery states as providers report them, in the order they happen: a late or replayed report
+# never moves a message back, and an outcome (delivered, undelivered, failed) is final.
+DELIVERY_ORDER = {
+    "queued": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+}
+
+
+def report_delivery(
+    session: OrmSession, provider_sid: str, status: str, error: str | None = None
+) -> None:
+    """A provider's delivery report for a text we sent (unknown ids are ignored): forward only."""
+    message = session.scalar(select(Message).where(Message.provider_sid == provider_sid))
+    if message is None or message.direction != Message.OUT:
+        return
+    if DELIVERY_ORDER[status] > DELIVERY_ORDER.get(message.status, 0):
+        message.status = status
+        message.error = error[:200] if error else message.error
 
 
 def has_queued(reader: OrmSession | Connection, conversation_id: int) -> bool:

@@ -38,12 +38,14 @@ DRAIN_INTERVAL_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class InboundSms:
-    """What the webhook keeps of Twilio's request."""
+    """What the webhook keeps of the provider's request: Twilio's, or an Android gateway's,
+    which says which line (phone) the family texted."""
 
     sid: str
     phone: str
     body: str
     has_media: bool = False
+    line: str | None = None
 
 
 Store = Callable[[Services, InboundSms], None]
@@ -155,6 +157,12 @@ def accept(services: Services, sms: InboundSms, store: Store) -> bool:
         return False
     start_drainer(services, store)
     return True
+
+
+def database_away() -> bool:
+    """This process found the database unreachable moments ago: texts go to the spool, and
+    nothing else worth a connection timeout should try it."""
+    return _outage.active()
 
 
 def store_once(services: Services, sms: InboundSms, store: Store) -> None:

@@ -34,7 +34,15 @@ class TwilioProvider:
             else {"from_": settings.TWILIO_FROM_NUMBER}
         )
 
-    def send(self, to: str, body: str, status_callback: str | None = None) -> Sent:
+    def send(
+        self,
+        to: str,
+        body: str,
+        status_callback: str | None = None,
+        *,
+        line: str | None = None,
+        key: str | None = None,
+    ) -> Sent:
         options = {"status_callback": status_callback} if status_callback else {}
         try:
             message = self._client.messages.create(to=to, body=body, **self._sender, **options)
