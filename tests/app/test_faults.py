@@ -1,10 +1,13 @@
 """Faults during a flood of texts: processes killed with SIGKILL, Redis restarted, PostgreSQL
 unreachable. After each, every text is answered exactly once, in the order the family sent.
+Each runs twice: texts from Twilio, and texts from an Android gateway phone (its API a local
+fake that records what it was handed: each reply must reach it once).
 
 The app runs as in production (gunicorn, two huey consumers, two Rasa replicas on the shared
 stores) and reaches PostgreSQL through a TCP proxy that a test can cut like a network link.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -22,6 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tests.support import replicas as shared
+from tests.support.android import SIGNING_KEYS, envelope, gateways_file, sign
+from tests.support.doubles import FakeGateway
 from tests.support.live import LiveApp
 from tests.support.settings import app_settings
 from tests.support.tcp_proxy import TcpProxy
@@ -47,35 +52,57 @@ REDIS_START = [
 
 
 class FaultyApp:
-    """The live app, its Rasa replicas and the cuttable link to PostgreSQL."""
+    """The live app, its Rasa replicas and the cuttable link to PostgreSQL; `gateway` is the
+    Android phone's API when texts come from one, else they come from Twilio."""
 
-    def __init__(self, live: LiveApp, pair, proxy: TcpProxy | None):
-        self.live, self.pair, self.proxy = live, pair, proxy
+    def __init__(self, live: LiveApp, pair, proxy: TcpProxy | None, gateway: FakeGateway | None):
+        self.live, self.pair, self.proxy, self.gateway = live, pair, proxy, gateway
         self.vault = services.current().vault
 
+    def phones(self, prefix: str) -> list[str]:
+        # A gateway answers mainland mobile numbers only: eleven digits.
+        if self.gateway:
+            return [f"+86{prefix}9{n:06d}" for n in range(FAMILIES)]
+        return [f"+86{prefix}{n:04d}" for n in range(FAMILIES)]
+
     def text(self, phone: str, body: str, sid: str) -> int:
-        """Post as Twilio does with retries on: a refused, dropped or timed-out request is sent
-        again, with the same MessageSid (one the webhook stored is not stored twice)."""
+        """Post as Twilio or the phone does with retries on: a refused, dropped or timed-out
+        request is sent again, with the same MessageSid or event id (one the webhook stored is
+        not stored twice; the phone signs each retry afresh)."""
         for _ in range(20):
             try:
-                status = self.live.text(phone, body, sid=sid).status_code
+                status = self._post(phone, body, sid).status_code
             except (requests.ConnectionError, requests.Timeout):
                 status = None
             if status is not None and status < 500:
                 return status
-            time.sleep(0.2)  # Twilio's retry comes a moment later
+            time.sleep(0.2)  # the retry comes a moment later
         raise AssertionError(f"{sid} was never accepted")
+
+    def _post(self, phone: str, body: str, sid: str) -> requests.Response:
+        if self.gateway is None:
+            return self.live.text(phone, body, sid=sid)
+        payload = {"messageId": sid[:8], "message": body, "sender": phone, "simNumber": 1}
+        data = json.dumps(envelope("sms:received", payload, sid[:40])).encode()
+        stamp = str(int(time.time()))
+        headers = {"X-Signature": sign(SIGNING_KEYS["t1"], data, stamp), "X-Timestamp": stamp}
+        return requests.post(
+            self.live.url + "/sms/android/t1",
+            data=data,
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=30,
+        )
 
     def flood(self, fault, prefix: str) -> list[str]:
         """Post FAMILIES x TEXTS texts; call fault() once half of them were accepted."""
-        phones = [f"+86{prefix}{n:04d}" for n in range(FAMILIES)]
+        phones = self.phones(prefix)
         accepted = []
         half = threading.Event()
 
         def family(phone: str) -> None:
             for i in range(TEXTS):
                 body = "你好" if i % 2 == 0 else "hello"
-                assert self.text(phone, body, "SM" + uuid.uuid4().hex) == 200
+                assert self.text(phone, body, "SM" + uuid.uuid4().hex) in (200, 204)
                 accepted.append(phone)
                 if len(accepted) >= FAMILIES * TEXTS // 2:
                     half.set()
@@ -99,6 +126,9 @@ class FaultyApp:
             assert ["儿童" in m.body for m in replies] == [i % 2 == 0 for i in range(TEXTS)]
             holding = [m.reply_to_id for m in thread if m.kind == Message.HOLDING]
             assert len(holding) == len(set(holding))  # at most one "please wait" per text
+            if self.gateway:  # the phone was handed each text once
+                handed = [words for to, words in self.gateway.texts if to == phone]
+                assert handed == [m.body for m in thread if m.direction == Message.OUT]
 
     def answered(self, phone: str) -> list[Message] | None:
         with Session() as session:
@@ -126,7 +156,7 @@ def direct_port_url(database_url: str, port: int) -> str:
     return database_url.replace("127.0.0.1:5432", f"127.0.0.1:{port}") + "?connect_timeout=2"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["twilio", "android-gateway"])
 def faulty(request, tmp_path_factory, database_url, rasa_stack, redis_url):
     pair = shared.shared_pair(request.config, tmp_path_factory, rasa_stack, redis_url)
     postgres = database_url.startswith("postgresql")
@@ -135,14 +165,26 @@ def faulty(request, tmp_path_factory, database_url, rasa_stack, redis_url):
     log_dir = tmp_path_factory.mktemp("faults")
     live = LiveApp(log_dir, app_url, pair.urls[0], redis_url)
     live.env.update(RASA_URLS=",".join(pair.urls), SPOOL_DIR=str(log_dir / "spool"))
+    gateway = FakeGateway() if request.param == "android-gateway" else None
+    if gateway:
+        # The SIM's allowances are tested on their own: here the flood must not wait on them.
+        spec = gateways_file(log_dir, {"t1": gateway})
+        live.env.update(
+            SMS_PROVIDER="android-gateway",
+            ANDROID_GATEWAYS=str(spec),
+            ANDROID_SEND_PER_MINUTE="100000",
+            ANDROID_SEND_PER_DAY="10000000",
+        )
     services.configure(app_settings(DATABASE_URL=database_url))
     try:
         live.start(consumers=2)
-        yield FaultyApp(live, pair, proxy)
+        yield FaultyApp(live, pair, proxy, gateway)
     finally:
         live.stop()
         if proxy:
             proxy.stop()
+        if gateway:
+            gateway.stop()
 
 
 @pytest.mark.stack
