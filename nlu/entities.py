@@ -50,6 +50,7 @@ _KIN_BY_WRITER = (
     (_NEPHEW, r"(?:我|俺)(?:哥|弟|姐|妹)|\b(?:my brother|my sister|wo ge|wo di|wo jie|wo mei)\b"),
 )
 _MALE_KIN = re.compile(r"儿子|哥|弟|erzi|\bson|brother|\bge\b|\bdi\b")
+_NUMERAL = re.compile(r"[0-9一二三四五六七八九十两]")
 # A status that names both parents itself: "父母双亡", "both parents died".
 _BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma")
 
@@ -102,7 +103,15 @@ class EntityIndex:
         text = normalised.text
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, int, str, Any]] = []
+        # Words written with a numeral ("初一", "高三", "一级残疾") first: the number in them is
+        # part of the word, not an age or an amount.
+        for start, end, surface in self._word_matches(text):
+            if _NUMERAL.search(surface.text):
+                found.append((start, end, surface.entity, surface.value))
+                taken.append((start, end))
         for number in find_numbers(text):
+            if _overlaps(taken, number.start, number.end):
+                continue
             value = number.whole if number.whole is not None else str(number.value)
             found.append((number.start, number.end, NUMBER_ENTITIES[number.unit], value))
             taken.append((number.start, number.end))

@@ -194,8 +194,8 @@ class PinyinIndex:
     def respell(self, normalised: Normalised) -> Normalised:
         """Chinese typed with the wrong characters of the right sound (泥好, 在见, 底保), as a
         pinyin keyboard offers them, respelt as the vocabulary's word: only where the written
-        characters are no word of the vocabulary, the word sounds the same, has as many
-        characters and shares at least one of them. The offsets stay as they were."""
+        characters are no word of the vocabulary, the word sounds the same, and one character
+        was chosen wrongly (see _slip). The offsets stay as they were."""
         text = normalised.text
         chars = list(text)
         for run in _CJK_RUN.finditer(text):
@@ -209,12 +209,18 @@ class PinyinIndex:
                         position += length - 1  # a word as it is: leave it, and its characters
                         break
                     meant = self.words.get("".join(sounds[position : position + length]))
-                    if meant and len(meant) == length and set(meant) & set(written):
+                    if meant and len(meant) == length and self._slip(written, meant):
                         chars[start + position : start + position + length] = meant
                         position += length - 1
                         break
                 position += 1
         return Normalised("".join(chars), normalised.spans)
+
+    def _slip(self, written: str, meant: str) -> bool:
+        """A keyboard's slip: one character chosen wrongly, the rest in place, and the wrong one
+        no word here on its own ("底保" is 低保; "大娃" stays: 大 is a word, and 打娃 another)."""
+        wrong = [a for a, b in zip(written, meant, strict=True) if a != b]
+        return len(wrong) == 1 and wrong[0] not in self.known
 
     def convert(self, normalised: Normalised) -> Normalised:
         """The text with each run of pinyin words replaced by the Chinese words it spells."""

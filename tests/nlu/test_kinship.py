@@ -78,3 +78,23 @@ def test_a_parents_son_is_the_child(text):
 
 def test_a_status_naming_both_parents_is_both_parents():
     assert statuses("這個小孩父母雙亡 住在遠房叔叔家") == {"both": "deceased"}
+
+
+def entities(text: str) -> dict[str, object]:
+    reader = extractor()
+    return {e["entity"]: e["value"] for e in reader.index.find(normalise(text, reader.pinyin))}
+
+
+@pytest.mark.parametrize(
+    ("text", "school"),
+    [("孩子上初一 现在跟我家住", "junior"), ("孙女上高一", "senior"), ("娃在镇上上三年级", "primary"),
+     ("大娃上初二 有啥救助", "junior")],
+)  # fmt: skip
+def test_a_grade_written_with_a_numeral_is_the_school_not_a_number(text, school):
+    found = entities(text)
+    assert (found.get("school"), found.get("number")) == (school, None)
+
+
+@pytest.mark.parametrize(("text", "kept"), [("大娃上初二", "大娃"), ("儿子前年得癌", "儿子前年")])
+def test_words_as_typed_are_not_respelt_into_others(text, kept):
+    assert normalise(text, extractor().pinyin).text.startswith(kept)
