@@ -87,8 +87,8 @@ def entities(text: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("text", "school"),
-    [("孩子上初一 现在跟我家住", "junior"), ("孙女上高一", "senior"), ("娃在镇上上三年级", "primary"),
-     ("大娃上初二 有啥救助", "junior")],
+    [("孩子上初一 现在跟我家住", "junior"), ("孙女上高一", "senior"),
+     ("娃在镇上上三年级", "primary"), ("大娃上初二 有啥救助", "junior")],
 )  # fmt: skip
 def test_a_grade_written_with_a_numeral_is_the_school_not_a_number(text, school):
     found = entities(text)
