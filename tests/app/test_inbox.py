@@ -305,6 +305,22 @@ def test_new_messages_come_through_the_timeline_json(app, area, sms, signed_in):
     assert [i["body"] for i in later.get_json()["items"]] == ["在吗？"]
 
 
+def test_each_read_of_a_familys_words_through_the_timeline_is_audited(app, area, sms, signed_in):
+    """Issue 23: the timeline API read the whole history without an audit entry."""
+    case_id = open_case(app, FAMILY, V1)
+    sms.text(FAMILY, "在吗？")
+    wang = signed_in("wang")
+    whole = wang.get(f"/inbox/api/cases/{case_id}/timeline").get_json()["items"]
+    newest = max(i["id"] for i in whole if i["kind"] == "message")
+    nothing_new = f"/inbox/api/cases/{case_id}/timeline?after_message={newest}&after_event=999"
+    assert wang.get(nothing_new).get_json()["items"] == []  # a poll with nothing new
+    with Session() as session:
+        reads = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "read", AuditEvent.subject_id == case_id)
+        ).all()
+    assert [(r.worker_id is not None, r.detail["items"]) for r in reads] == [(True, len(whole))]
+
+
 # Referrals and follow-up
 
 

@@ -184,9 +184,20 @@ def timeline_json(case_id: int):
     after_event = whole_number(request.args.get("after_event", "0"))
     if after_message is None or after_event is None:
         return jsonify(error="after_message and after_event are whole numbers"), 400
-    with Session() as session:
+    with Session.begin() as session:
         case = case_or_404(session, case_id)
         items = present.timeline(session, case.conversation, after_message, after_event)
+        if items:  # who read which of the family's words: each read that returned any
+            access.audit(
+                session,
+                current_user.id,
+                "read",
+                "case",
+                case.id,
+                after_message=after_message,
+                after_event=after_event,
+                items=len(items),
+            )
         recent = session.execute(
             select(Message.id, Message.status)
             .where(Message.conversation_id == case.conversation_id)
