@@ -105,7 +105,8 @@ class EntityIndex:
         found: list[tuple[int, int, str, Any]] = []
         # Words written with a numeral ("初一", "高三", "一级残疾") first: the number in them is
         # part of the word, not an age or an amount.
-        for start, end, surface in self._word_matches(text):
+        words = list(self._word_matches(text))
+        for start, end, surface in words:
             if _NUMERAL.search(surface.text):
                 found.append((start, end, surface.entity, surface.value))
                 taken.append((start, end))
@@ -115,7 +116,7 @@ class EntityIndex:
             value = number.whole if number.whole is not None else str(number.value)
             found.append((number.start, number.end, NUMBER_ENTITIES[number.unit], value))
             taken.append((number.start, number.end))
-        for start, end, surface in self._word_matches(text):
+        for start, end, surface in words:
             if not _overlaps(taken, start, end):
                 found.append((start, end, surface.entity, surface.value))
                 taken.append((start, end))

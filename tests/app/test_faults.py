@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from tests.support import replicas as shared
-from tests.support.android import SIGNING_KEYS, envelope, gateways_file, sign
+from tests.support.android import SIGNING_KEYS, envelope, gateways_file, signed
 from tests.support.doubles import FakeGateway
 from tests.support.live import LiveApp
 from tests.support.settings import app_settings
@@ -84,14 +84,8 @@ class FaultyApp:
             return self.live.text(phone, body, sid=sid)
         payload = {"messageId": sid[:8], "message": body, "sender": phone, "simNumber": 1}
         data = json.dumps(envelope("sms:received", payload, sid[:40])).encode()
-        stamp = str(int(time.time()))
-        headers = {"X-Signature": sign(SIGNING_KEYS["t1"], data, stamp), "X-Timestamp": stamp}
-        return requests.post(
-            self.live.url + "/sms/android/t1",
-            data=data,
-            headers={**headers, "Content-Type": "application/json"},
-            timeout=30,
-        )
+        url = self.live.url + "/sms/android/t1"
+        return requests.post(url, data=data, headers=signed(SIGNING_KEYS["t1"], data), timeout=30)
 
     def flood(self, fault, prefix: str) -> list[str]:
         """Post FAMILIES x TEXTS texts; call fault() once half of them were accepted."""

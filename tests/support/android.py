@@ -38,6 +38,16 @@ def sign(key: str, body: bytes, timestamp: str) -> str:
     return hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
 
 
+def signed(key: str, body: bytes) -> dict[str, str]:
+    """The headers the phone sends with `body` now: its signature and timestamp, and the type."""
+    timestamp = str(int(time.time()))
+    return {
+        "X-Signature": sign(key, body, timestamp),
+        "X-Timestamp": timestamp,
+        "Content-Type": "application/json",
+    }
+
+
 def envelope(event: str, payload: dict, event_id: str | None = None) -> dict:
     """What the app posts: one event, its id (the same on every retry), and its payload."""
     return {
