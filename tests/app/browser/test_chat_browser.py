@@ -43,3 +43,31 @@ def test_a_chat_the_helpline_no_longer_knows_starts_afresh(page, live_server):
     send(page, "hello")
     expect(page.locator(".msg.family")).to_have_text(["hello"])
     assert page.evaluate("localStorage.getItem('chatToken')") not in (None, "", "forgotten")
+
+
+def test_a_forgotten_chat_still_sends_when_the_poll_finds_out_first(page, live_server):
+    """Both the long-poll and the message go out with the forgotten token; the poll's refusal
+    arrives first and clears it. The message must still reach the helpline, not be marked unsent."""
+    open_chat(page, live_server)
+    page.evaluate("localStorage.setItem('chatToken', 'forgotten')")
+    held = []
+
+    def hold_stale(route):
+        if route.request.headers.get("x-chat-token") == "forgotten":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/chat/api/messages*", hold_stale)
+    open_chat(page, live_server)
+    send(page, "hello")
+    while len(held) < 2:  # the page's first poll and the message, both held on their way
+        page.wait_for_timeout(20)
+    poll_request, post_request = sorted(held, key=lambda r: r.request.method != "GET")
+    poll_request.continue_()
+    page.wait_for_function("() => localStorage.getItem('chatToken') === null")
+    post_request.continue_()
+
+    expect(page.locator(".msg.family")).to_have_text(["hello"])
+    expect(page.locator(".msg.note")).to_have_count(0)
+    assert page.evaluate("localStorage.getItem('chatToken')") not in (None, "", "forgotten")

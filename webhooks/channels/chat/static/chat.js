@@ -42,16 +42,16 @@ const NOT_SENT = document.querySelector("main").dataset.notSent;
 
 async function send(body) {
   const headers = {"Content-Type": "application/json"};
-  if (token) headers["X-Chat-Token"] = token;
+  const used = token;  // the poll may forget a stale token while this request is on its way
+  if (used) headers["X-Chat-Token"] = used;
   let r;
   try {
     r = await fetch("api/messages", {method: "POST", headers, body: JSON.stringify({body})});
   } catch (e) {
     return false;
   }
-  if (r.status === 401 && token) {  // the helpline no longer knows this chat: start a new one
-    localStorage.removeItem("chatToken");
-    token = "";
+  if (r.status === 401 && used) {  // the helpline no longer knows this chat: start a new one
+    if (token === used) { localStorage.removeItem("chatToken"); token = ""; }
     return send(body);
   }
   if (!r.ok) return false;
