@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/, blind-3/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/, blind-3/, blind-4/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,24 +30,28 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, HERE / "blind-2", HERE / "blind-3")
+BLIND_DIRS = (BLIND_DIR, HERE / "blind-2", HERE / "blind-3", HERE / "blind-4")
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
 # little room (recall / false alarms):
 # - blind: 0.920 / 0.080 on 2026-12-05, 0.933 / 0.080 after the fourth round of training data,
-#   0.947 / 0.080 after the fifth;
+#   0.947 / 0.080 after the fifth, 0.953 / 0.080 after the sixth;
 # - blind-2: 0.930 / 0.100 when written, 0.950 / 0.100 after the third round, 0.970 / 0.080
-#   after the fourth and the fifth;
-# - blind-3: 0.914 / 0.029 when written, 0.957 / 0.029 after the fourth and the fifth.
+#   after the fourth, the fifth and the sixth;
+# - blind-3: 0.914 / 0.029 when written, 0.957 / 0.029 after the fourth and the fifth, 0.971 /
+#   0.014 after the sixth;
+# - blind-4: 0.950 / 0.029 when written (after the fifth round), 0.964 / 0.029 after the sixth.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
-# and voices-en-pinyin.yml, each written by people who had seen none of the sets. The floors
+# and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
+# each written by people who had seen none of the sets. The floors
 # guard against getting worse and are not the target: recall 1.0 with at most 5 % false alarms.
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
     "blind": {"recall": 0.92, "false_alarms": 0.1},
     "blind-2": {"recall": 0.94, "false_alarms": 0.1},
-    "blind-3": {"recall": 0.93, "false_alarms": 0.05},
+    "blind-3": {"recall": 0.94, "false_alarms": 0.05},
+    "blind-4": {"recall": 0.94, "false_alarms": 0.05},
 }
 
 

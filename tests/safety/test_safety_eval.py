@@ -34,8 +34,9 @@ def test_the_second_blind_set_is_written_the_same_way():
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
 
 
-def test_the_third_blind_set_covers_every_situation_workers_are_trained_on():
-    items = BLINDS["blind-3"]
+@pytest.mark.parametrize("name", ["blind-3", "blind-4"])
+def test_the_later_blind_sets_cover_every_situation_workers_are_trained_on(name):
+    items = BLINDS[name]
     danger = [item for item in items if item.danger]
     assert len(items) >= 200 and len(items) - len(danger) >= len(items) // 3
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
