@@ -14,7 +14,6 @@ from tests.support.settings import SETTINGS, app_settings
 from tests.support.stack import RasaStack
 from tests.support.twilio import TwilioSender
 from webhooks import create_app, services
-from webhooks.cli import alembic_config
 from webhooks.core.db import Base, Session
 from webhooks.jobs.tasks import huey
 
@@ -24,10 +23,7 @@ UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: nothing answers
 @pytest.fixture(scope="session")
 def database_url():
     """One database for the session, migrated with Alembic like production."""
-    from alembic import command
-
-    url, drop = databases.create()
-    command.upgrade(alembic_config(url), "head")
+    url, drop = databases.migrated()
     yield url
     drop()
 
@@ -91,16 +87,16 @@ def make_app(database_url, rasa_url, **settings):
 @pytest.fixture
 def app(database_url):
     """The app with jobs run at once, in the request, and a Rasa that never answers."""
-    yield from _app_with(database_url, UNREACHABLE_RASA)
+    yield from app_with(database_url, UNREACHABLE_RASA)
 
 
 @pytest.fixture
 def bot_app(database_url, rasa_stack):
     """The app talking to the real Rasa; jobs run at once, in the request."""
-    yield from _app_with(database_url, rasa_stack.rasa_url)
+    yield from app_with(database_url, rasa_stack.rasa_url)
 
 
-def _app_with(database_url, rasa_url, **settings):
+def app_with(database_url, rasa_url, **settings):
     huey.immediate = True
     app = make_app(database_url, rasa_url, **settings)
     yield app
@@ -131,7 +127,7 @@ def android_app(database_url, gateways, tmp_path):
     """The app texting through the two gateways (t1 first); jobs run at once, Rasa never
     answers."""
     spec = gateways_file(tmp_path, gateways)
-    yield from _app_with(
+    yield from app_with(
         database_url,
         UNREACHABLE_RASA,
         SMS_PROVIDER="android-gateway",

@@ -49,6 +49,17 @@ def create(name: str = "helpline"):
     return f"{base.replace('postgresql://', 'postgresql+psycopg://')}/{name}", drop
 
 
+def migrated(name: str = "helpline"):
+    """(url, drop): a new database migrated with Alembic like production's."""
+    from alembic import command
+
+    from webhooks.cli import alembic_config
+
+    url, drop = create(name)
+    command.upgrade(alembic_config(url), "head")
+    return url, drop
+
+
 @contextmanager
 def unreachable():
     """In this process, the app's database is one nobody answers at (the discard port) for the
