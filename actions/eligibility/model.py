@@ -17,6 +17,7 @@ class Decision(StrEnum):
     MAYBE = "maybe"  # decided locally: the family should ask
     NOT_ELIGIBLE = "not_eligible"
     NEED_INFO = "need_info"
+    RECEIVING = "receiving"  # the household gets it already: told so, not to apply again
 
 
 # The decisions worth texting about, in the order the family reads them.

@@ -10,6 +10,13 @@ from .facts import fact_paths, fact_spec, read_household
 from .model import Decision, Household, ProgrammeResult, Reason, Result
 from .rules import RULES, Branch, Context
 
+# Programmes a household says it is on already (never asked for this alone: the question about
+# aid the family gets serves the other rules): the family is told so instead of "can apply".
+RECEIVED_WHEN = {
+    "dibao": "household.receives_dibao",
+    "extreme_poverty_support": "household.extreme_poverty",
+}
+
 
 class RuleError(Exception):
     """A rule's branches did not cover a household: a bug in rules.py, not in the input."""
@@ -25,6 +32,8 @@ def screen(household: dict[str, Any]) -> Result:
         result, considered = decide(programme_id, branches, facts)
         if result.decision is Decision.NEED_INFO and set(result.missing) <= facts.unknown:
             result = _ask_where_you_apply(result)
+        if facts.facts.get(RECEIVED_WHEN.get(programme_id, "")) is True:
+            result = _receiving(programme_id, RECEIVED_WHEN[programme_id])
         programmes.append(result)
         trace.append(_trace(context, result, considered))
     return Result(facts.region, facts.date, tuple(programmes), tuple(trace))
@@ -66,6 +75,11 @@ def _need_info(programme_id: str, unknown: list[Branch]) -> ProgrammeResult:
     missing = _in_order(set().union(*(branch.holds.facts for branch in unknown)))
     reason = Reason(programme_id, "need_info", dict.fromkeys(missing), {})
     return ProgrammeResult(programme_id, Decision.NEED_INFO, (reason,), missing, None)
+
+
+def _receiving(programme_id: str, path: str) -> ProgrammeResult:
+    reason = Reason(programme_id, "receiving", {path: True}, {})
+    return ProgrammeResult(programme_id, Decision.RECEIVING, (reason,), (), None)
 
 
 def _ask_where_you_apply(result: ProgrammeResult) -> ProgrammeResult:

@@ -60,6 +60,8 @@ def segments(text: str) -> int:
 def reason_text(reason: Reason, lang: str) -> str:
     """The reason as a sentence a grandparent understands."""
     language(lang)
+    if reason.code == "receiving":
+        return data.texts()["receiving"][lang]
     if reason.code in ("need_info", "unknown"):
         labels = [data.facts()["facts"][path]["label"][lang] for path in reason.facts]
         facts = data.texts()["list_separator"][lang].join(labels)
@@ -144,6 +146,12 @@ def _compose(result: Result, matter: list[ProgrammeResult], details: list[str], 
     for number, (programme, detail) in enumerate(zip(matter, details, strict=True), start=1):
         lines.append(_item(number, programme, detail, lang, result))
     footer = []
+    receiving = [p.id for p in result.programmes if p.decision is Decision.RECEIVING]
+    if receiving:
+        names = [data.programmes()[programme]["name"][lang] for programme in receiving]
+        footer.append(
+            sms["receiving"][lang].format(names=data.texts()["list_separator"][lang].join(names))
+        )
     for decision in (Decision.NEED_INFO, Decision.NOT_ELIGIBLE):
         count = sum(programme.decision is decision for programme in result.programmes)
         if count:

@@ -89,7 +89,8 @@ def test_long_results_shorten_the_last_items_first():
     lines = zh.splitlines()
     assert segments(zh) <= 3
     assert "每月1350元" in lines[1]  # the first item keeps its amount and office
-    assert lines[-2] == "8.特困供养（二选一）"  # the last one keeps its name and decision
+    assert lines[-2] == "7.特困供养（二选一）"  # the last one keeps its name and decision
+    assert lines[-1].startswith("已在领：低保。")  # not offered again
 
 
 def test_hiv_allowance_sends_the_family_to_the_county_privately():
@@ -174,3 +175,24 @@ def test_result_dict_has_the_documented_shape():
             "floor": False,
         },
     }
+
+
+def test_a_family_on_dibao_is_told_it_gets_it_already_not_to_apply():
+    result = screen(family(household__receives_dibao=True))
+    dibao = next(p for p in result.programmes if p.id == "dibao")
+    assert str(dibao.decision) == "receiving"
+    zh, en = result_text(result, "zh"), result_text(result, "en")
+    assert "低保（" not in zh and "已在领：低保。" in zh
+    assert "Dibao (" not in en and "Already getting: Dibao." in en
+    assert reason_text(dibao.reasons[0], "zh") == "您家已经在领，不用再申请。"
+
+
+def test_a_child_on_extreme_poverty_support_is_told_so_with_dibao_too():
+    on_both = family(
+        father__status="deceased",
+        mother__status="deceased",
+        household__receives_dibao=True,
+        household__extreme_poverty=True,
+    )
+    zh = result_text(screen(on_both), "zh")
+    assert "已在领：低保、特困" in zh, zh

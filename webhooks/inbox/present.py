@@ -44,6 +44,7 @@ DECISIONS = {
     "maybe": "可能可以 Maybe",
     "not_eligible": "不符合 Not eligible",
     "need_info": "还要再问 Need answers",
+    "receiving": "已在领 Already getting",
 }
 REFERRAL_STATUSES = {
     Referral.REFERRED: "已转介 Referred",
