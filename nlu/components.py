@@ -19,12 +19,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from .entities import NUMBER_ENTITIES, EntityIndex, Surface
 from .numbers import find_numbers
+from .person import asks_for_person
 from .text import PinyinIndex, has_chinese, normalise, simplified, syllables
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 NUMBER_TOKEN = "ⓝ"  # every number reads the same to the classifier: "7岁" is like "9岁"
 VOCABULARY_FILE = "vocabulary.json"
 INDEX_FILE = "entities.json"
+REQUEST_HUMAN, DANGER = "request_human", "report_danger"
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -235,3 +237,34 @@ class HelplineEntityExtractor(_ReadsPinyin, GraphComponent, EntityExtractorMixin
         for regex in training_data.regex_features:
             patterns.setdefault(regex["name"], []).append(regex["pattern"])
         return patterns
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PersonRequestClassifier(GraphComponent):
+    """A message that asks outright for a person (nlu/person.py) is request_human, whatever
+    story comes with it, and never "not understood" (it runs after the FallbackClassifier);
+    the classifier's other intents follow in the ranking. A danger report stays one: danger
+    goes to a person anyway, and faster."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> PersonRequestClassifier:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            text = message.get(TEXT)
+            if not text or intent in (REQUEST_HUMAN, DANGER) or not asks_for_person(text):
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            ranking = [other for other in ranking if other["name"] != REQUEST_HUMAN]
+            chosen = {"name": REQUEST_HUMAN, "confidence": 1.0}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages

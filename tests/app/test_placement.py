@@ -9,6 +9,7 @@ from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Case, CaseEvent, FamilyContact, Worker
 from webhooks.core.texts import text
+from webhooks.safety import language_of
 
 PHONE = "+8613800000077"
 
@@ -204,6 +205,25 @@ def test_a_family_asking_for_a_person_through_the_bot_is_placed(bot_sms, bot_cou
     bot_sms.text(PHONE, "柳河湾")
     assert contact_region(bot_sms) == bot_county["CN-51-demo-t1-v3"]
     assert the_case(bot_sms).region_id == bot_county["CN-51-demo-t1-v3"]
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(
+    "story",
+    [
+        "俺儿子判了五年 儿媳妇跑了 娃上三年级 帮我转给主任",
+        "孩子爸爸去世了妈妈改嫁 我想跟工作人员说说情况",
+        "孫仔個爸爸坐緊監 阿媽走咗 我想搵兒童主任",
+        "my grandson is 8, his dad is in prison. can someone call me back",
+    ],
+)
+def test_a_request_for_a_person_inside_a_story_is_handed_over_not_screened(
+    bot_sms, bot_county, story
+):
+    bot_sms.text(PHONE, story)
+    replies = bot_sms.replies(PHONE)
+    assert replies[-1] == text("place_question", language_of(story)), replies
+    assert the_case(bot_sms).conversation_id is not None
 
 
 def test_a_web_chat_family_is_asked_and_placed_alike(client, county):
