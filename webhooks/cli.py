@@ -10,12 +10,15 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.security import generate_password_hash
 
 from webhooks.casework import access, cases, family_data, imports, routing, staff
 from webhooks.core.crypto import normalise_phone
 from webhooks.core.db import Session
 from webhooks.core.models import Case, Region, Worker
+from webhooks.core.rasa import forget_trackers
+from webhooks.messaging import spool
 from webhooks.sms.cleaning import PHONE
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -257,14 +260,17 @@ def deactivate_worker(username: str) -> None:
 @with_appcontext
 @click.option("--phone", help="the family's phone number")
 @click.option("--case", "case_id", type=int, help="or one of their case numbers")
+@click.option("--conversation", "conversation_id", type=int, help="or a web chat's number")
 @click.option("--output", type=click.File("w", encoding="utf-8"), default="-")
-def export_family(phone: str | None, case_id: int | None, output) -> None:
+def export_family(
+    phone: str | None, case_id: int | None, conversation_id: int | None, output
+) -> None:
     """Everything held about one family, as JSON (for their request to see it)."""
     vault = current_app.extensions["helpline"].vault
     with Session.begin() as session:
-        contact = _family(session, vault, phone, case_id)
-        data = family_data.export(session, vault, contact)
-        access.audit(session, None, "export_family", "family", contact.id, by="cli")
+        family = _family(session, vault, phone, case_id, conversation_id)
+        data = family_data.export(session, vault, family)
+        access.audit(session, None, "export_family", family.kind, family.id, by="cli")
     json.dump(data, output, ensure_ascii=False, indent=2)
     output.write("\n")
 
@@ -273,21 +279,44 @@ def export_family(phone: str | None, case_id: int | None, output) -> None:
 @with_appcontext
 @click.option("--phone", help="the family's phone number")
 @click.option("--case", "case_id", type=int, help="or one of their case numbers")
+@click.option("--conversation", "conversation_id", type=int, help="or a web chat's number")
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
-def erase_family(phone: str | None, case_id: int | None, yes: bool) -> None:
-    """Erase a family's words and number; statistics keep the counts."""
-    vault = current_app.extensions["helpline"].vault
+def erase_family(
+    phone: str | None, case_id: int | None, conversation_id: int | None, yes: bool
+) -> None:
+    """Erase a family's words and number, here and in Rasa's tracker store, and their texts
+    spooled on this machine; statistics keep the counts."""
+    services = current_app.extensions["helpline"]
+    tracker_store = services.settings.RASA_TRACKER_STORE_URL
     with Session.begin() as session:
-        contact = _family(session, vault, phone, case_id)
-        if contact.erased_at is not None:
+        family = _family(session, services.vault, phone, case_id, conversation_id)
+        if family.contact is not None and family.contact.erased_at is not None:
             raise click.ClickException("this family's data is erased already")
         if not yes:
             click.confirm("Erase every message, note and the number of this family?", abort=True)
-        emptied = family_data.erase(session, contact)
-        access.audit(session, None, "erase_family", "family", contact.id, by="cli")
+        pseudonyms = family.pseudonyms
+        spooled_as = family.contact.phone_hash if family.contact else None
+        # Rasa's copy first: when its store cannot be reached, nothing here changes either.
+        try:
+            in_rasa = forget_trackers(tracker_store, pseudonyms)
+        except SQLAlchemyError as exc:
+            raise click.ClickException(
+                f"Rasa's tracker store cannot be reached ({type(exc).__name__}): "
+                "nothing was erased, try again"
+            ) from exc
+        emptied = family_data.erase(session, family)
+        access.audit(session, None, "erase_family", family.kind, family.id, by="cli")
+    if in_rasa is not None:  # and what a turn running meanwhile wrote under the old names
+        in_rasa += forget_trackers(tracker_store, pseudonyms) or 0
+    spooled = spool.spool_for(services).forget(spooled_as) if spooled_as else 0
+    rasa = (
+        f"{in_rasa} Rasa tracker events"
+        if in_rasa is not None
+        else "Rasa keeps conversations in memory here: they go when Rasa restarts"
+    )
     click.echo(
         f"erased: {emptied['messages']} messages, {emptied['cases']} cases, "
-        f"{emptied['events']} case events"
+        f"{emptied['events']} case events, {spooled} spooled texts; {rasa}"
     )
 
 
@@ -317,10 +346,12 @@ def _set_phone(session, vault, worker: Worker, phone: str) -> None:
     worker.phone_ciphertext, worker.phone_hash = vault.encrypt(phone), phone_hash
 
 
-def _family(session, vault, phone: str | None, case_id: int | None):
-    if bool(phone) == (case_id is not None):
-        raise click.UsageError("give either --phone or --case")
-    contact = family_data.find_contact(session, vault, phone, case_id)
-    if contact is None:
+def _family(
+    session, vault, phone: str | None, case_id: int | None, conversation_id: int | None
+) -> family_data.Family:
+    if sum((bool(phone), case_id is not None, conversation_id is not None)) != 1:
+        raise click.UsageError("give one of --phone, --case or --conversation")
+    family = family_data.find_family(session, vault, phone, case_id, conversation_id)
+    if family is None:
         raise click.ClickException("no such family")
-    return contact
+    return family

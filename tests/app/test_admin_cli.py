@@ -2,16 +2,31 @@
 
 import json
 import re
+from dataclasses import replace
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
 
+from tests.app.conftest import app_with
+from tests.support import replicas as shared
 from tests.support.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
+from tests.support.twilio import TwilioSender
 from webhooks.core.db import Session
-from webhooks.core.models import AuditEvent, Case, FamilyContact, Message, Region, Worker
+from webhooks.core.models import (
+    AuditEvent,
+    Case,
+    Conversation,
+    FamilyContact,
+    Message,
+    Region,
+    Worker,
+)
+from webhooks.messaging import spool
 
 NEW_PASSWORD = "a much longer secret"
 FAMILY = "+8613800000501"
+OTHER = "+8613800000502"
 
 
 @pytest.fixture
@@ -149,9 +164,85 @@ def test_erasing_a_family_leaves_counts_but_no_words_or_number(app, area, sms, s
         assert session.scalar(select(func.count()).select_from(FamilyContact)) == 2
 
 
+def test_a_web_chat_family_is_exported_and_erased_by_its_case(app, area, runner):
+    """A web chat has no number: its case (or its conversation) names it."""
+    chat = app.test_client()
+    first = chat.post("/chat/api/messages", json={"body": "他爸天天打孩子，打得身上都是伤"})
+    token = first.get_json()["token"]
+    with Session() as session:
+        case_id = session.scalar(select(Case.id))
+        conversation_id = session.get(Case, case_id).conversation_id
+    exported = json.loads(run(runner, "export-family", "--case", str(case_id)).output)
+    assert exported["phone"] is None
+    said = [m["body"] for m in exported["conversations"][0]["messages"]]
+    assert said[0] == "他爸天天打孩子，打得身上都是伤"
+    by_conversation = run(runner, "export-family", "--conversation", str(conversation_id))
+    assert json.loads(by_conversation.output) == exported
+
+    result = run(runner, "erase-family", "--case", str(case_id), "--yes")
+    assert result.exit_code == 0, result.output
+    with Session() as session:
+        assert all("打孩子" not in body for body in session.scalars(select(Message.body)))
+        audited = session.scalar(select(AuditEvent).where(AuditEvent.action == "erase_family"))
+        assert (audited.subject_type, audited.subject_id) == ("web_chat", conversation_id)
+    # The chat's token no longer opens it: the page starts a new chat.
+    again = chat.get("/chat/api/messages?after=0&wait=0", headers={"X-Chat-Token": token})
+    assert again.status_code == 401
+
+
+def test_erasure_deletes_the_familys_texts_still_spooled_on_disk(
+    app, area, sms, runner, tmp_path, monkeypatch
+):
+    sms.text(FAMILY, "你好")
+    services = app.extensions["helpline"]
+    monkeypatch.setattr(services, "settings", replace(services.settings, SPOOL_DIR=str(tmp_path)))
+    held = spool.spool_for(services)
+    held.put(
+        spool.InboundSms("SM-spooled", FAMILY, "孩子叫小明"), services.vault.lookup_hash(FAMILY)
+    )
+    held.put(spool.InboundSms("SM-other", OTHER, "你好"), services.vault.lookup_hash(OTHER))
+    result = run(runner, "erase-family", "--phone", FAMILY, "--yes")
+    assert result.exit_code == 0 and "1 spooled texts" in result.output, result.output
+    [left] = held.waiting()
+    assert left.endswith(services.vault.lookup_hash(OTHER))  # another family's is kept
+    assert held.drain(lambda sms: None) == 1
+
+
+@pytest.fixture
+def tracked(request, database_url, rasa_stack, redis_url, tmp_path_factory):
+    """The app on Rasa replicas whose trackers are in PostgreSQL, as in production."""
+    pair = shared.shared_pair(request.config, tmp_path_factory, rasa_stack, redis_url)
+    if not pair.shares_trackers:
+        pytest.skip("Rasa keeps trackers in memory here: there is no store to erase from")
+    store = pair.env["RASA_TRACKER_STORE_URL"]
+    for app in app_with(database_url, pair.urls[0], RASA_TRACKER_STORE_URL=store):
+        yield app, store
+
+
+@pytest.mark.stack
+def test_erasure_deletes_what_rasas_tracker_store_kept_of_the_family(tracked):
+    app, store = tracked
+    TwilioSender(app).text(FAMILY, "孩子7岁，爸爸坐牢了，能领什么补助")
+    with Session() as session:
+        [pseudonym] = session.scalars(select(Conversation.pseudonym)).all()
+
+    def said_to_rasa():
+        with psycopg.connect(store) as tracker_store:
+            rows = tracker_store.execute(
+                "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user'",
+                (pseudonym,),
+            ).fetchall()
+        return [json.loads(data)["text"] for (data,) in rows]
+
+    assert said_to_rasa() == ["孩子7岁，爸爸坐牢了，能领什么补助"]
+    result = run(app.test_cli_runner(), "erase-family", "--phone", FAMILY, "--yes")
+    assert result.exit_code == 0 and "Rasa tracker events" in result.output, result.output
+    assert said_to_rasa() == []
+
+
 def test_an_unknown_family_is_said_so(area, runner):
     assert "no such family" in run(runner, "export-family", "--phone", "+8613800000599").output
-    assert "either --phone or --case" in run(runner, "export-family").output
+    assert "one of --phone, --case or --conversation" in run(runner, "export-family").output
 
 
 def test_an_admin_action_is_audited(area, runner):

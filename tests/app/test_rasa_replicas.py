@@ -176,3 +176,26 @@ def test_a_conversation_carries_on_on_another_replica(pair):
     assert said == ["你好", "hello"]
     # The survivor went on with the stored conversation instead of starting a new one.
     assert [kind for kind, _ in events].count("session_started") == 1
+
+
+@pytest.mark.stack
+def test_a_turn_sent_again_is_answered_as_before_not_processed_twice(pair):
+    """The app's job died after Rasa answered and before the answer was stored: the sweep
+    sends the same message again. A screening answer must not be applied a second time."""
+    client = RasaClient(pair.urls, timeout=30)
+    sender = f"retried-{time.time_ns()}"
+
+    def turn(text, message_id):
+        return client.send(sender, text, {"language": "zh", "message_id": message_id})
+
+    turn("孩子他爸坐牢了，能领什么补助", "m1")
+    first = turn("7岁", "m2")
+    again = turn("7岁", "m2")
+    assert again.texts == first.texts and again.payloads == first.payloads
+    assert turn("不知道", "m3").texts != first.texts  # the conversation goes on from there
+    if pair.shares_trackers:
+        with psycopg.connect(pair.env["RASA_TRACKER_STORE_URL"]) as tracker_store:
+            said = tracker_store.execute(
+                "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user'", (sender,)
+            ).fetchall()
+        assert [json.loads(data)["message_id"] for (data,) in said] == ["m1", "m2", "m3"]

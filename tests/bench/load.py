@@ -95,7 +95,7 @@ class BareRasa:
     """Rasa's REST channel, asked directly, as the turn job asks it."""
 
     def __init__(self, rasa_url: str, tag: str):
-        self.url = rasa_url + "/webhooks/rest/webhook"
+        self.url = rasa_url + "/webhooks/helpline/webhook"
         self.tag = tag
         self.local = threading.local()
 

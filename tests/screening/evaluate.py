@@ -62,7 +62,7 @@ class Bot:
 
     def say(self, sender: str, text: str, metadata: dict[str, Any]) -> list[str]:
         reply = requests.post(
-            f"{self.url}/webhooks/rest/webhook",
+            f"{self.url}/webhooks/helpline/webhook",
             json={"sender": sender, "message": text, "metadata": metadata},
             timeout=60,
         )

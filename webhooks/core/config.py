@@ -40,6 +40,9 @@ class Settings:
     RASA_TIMEOUT_SECONDS: float = 10.0
     # A replica that refused a connection is tried last for this long.
     RASA_DOWN_SECONDS: float = 5.0
+    # Rasa's SQL tracker store, the same URL the replicas read (bot/endpoints-prod.yml): a
+    # family's erasure deletes their conversations there too. Empty: trackers are in memory.
+    RASA_TRACKER_STORE_URL: str = ""
     # Family texts that arrive while the database is unreachable wait here, on local disk.
     SPOOL_DIR: str = str(INSTANCE / "spool")
     # When set, /metrics asks for "Authorization: Bearer <token>". In production it must be set,

@@ -1,11 +1,15 @@
-"""The Rasa servers' REST channel, as the turn job sees it: one replica per conversation."""
+"""The Rasa servers' REST channel, as the turn job sees it: one replica per conversation; and
+Rasa's tracker store, for a family's erasure."""
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from sqlalchemy import column, create_engine, delete, inspect, table
+from sqlalchemy.pool import NullPool
 
 # /readyz asks each replica this long at most.
 PROBE_TIMEOUT_SECONDS = 2.0
@@ -55,7 +59,7 @@ class RasaClient:
         for url in self.replicas_for(sender):
             try:
                 response = self._http.post(
-                    url + "/webhooks/rest/webhook",
+                    url + "/webhooks/helpline/webhook",
                     json={"sender": sender, "message": text, "metadata": metadata},
                     timeout=self._timeout,
                 )
@@ -102,3 +106,23 @@ def _reply(messages: list[dict[str, Any]]) -> BotReply:
         if isinstance(message.get("custom"), dict):
             reply.payloads.append(message["custom"])
     return reply
+
+
+def forget_trackers(tracker_store_url: str, senders: list[str]) -> int | None:
+    """Delete what Rasa's SQL tracker store keeps of these conversations (a family's erasure);
+    the number of events deleted, or None when Rasa keeps its trackers in memory (no store
+    URL: they go when Rasa restarts). The table is Rasa's own, `events`, keyed by sender_id."""
+    if not tracker_store_url:
+        return None
+    # Rasa's URL names psycopg2 (in Rasa's environment); this one speaks psycopg 3.
+    url = re.sub(r"^postgres(?:ql)?(?:\+psycopg2)?://", "postgresql+psycopg://", tracker_store_url)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        if not senders or not inspect(engine).has_table("events"):
+            return 0
+        events = table("events", column("sender_id"))
+        gone = delete(events).where(events.c.sender_id.in_(senders))
+        with engine.begin() as connection:
+            return connection.execute(gone).rowcount
+    finally:
+        engine.dispose()

@@ -87,6 +87,15 @@ class Spool:
     def holds(self, family: str) -> bool:
         return any(name.endswith(family) for name in self.waiting())
 
+    def forget(self, family: str) -> int:
+        """Delete the family's spooled texts (their erasure); how many there were."""
+        forgotten = 0
+        for name in self.waiting():
+            if name.endswith(f"-{family}"):
+                (self._new / name).unlink(missing_ok=True)
+                forgotten += 1
+        return forgotten
+
     def drain(self, store: Callable[[InboundSms], None]) -> int:
         """Store what is spooled, oldest first; the number stored.
 

@@ -107,9 +107,11 @@ _CLAIM = (
 
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
-    """What Rasa may know besides the words: never who the family is, only where, if placed."""
+    """What Rasa may know besides the words: never who the family is, only where, if placed;
+    and the message's id, so a turn sent again is answered as before (bot/channel.py)."""
     region = conversation.family_region.code if conversation.family_region else None
     return {
+        "message_id": str(message.id),
         "language": detect_language(message.body),
         "channel": conversation.channel,
         "region": region,
