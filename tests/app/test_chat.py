@@ -1,8 +1,12 @@
 """Web chat: the same conversation store and keyword, danger and holding paths as SMS."""
 
 import pytest
+from sqlalchemy import func, select
 
+from tests.app.conftest import UNREACHABLE_RASA, app_with
 from tests.support import databases
+from webhooks.core.db import Session
+from webhooks.core.models import Conversation
 from webhooks.core.texts import text
 
 API = "/chat/api/messages"
@@ -79,3 +83,46 @@ def test_chat_page_loads(client):
     response = client.get("/chat/")
     assert response.status_code == 200
     assert "Family helpline" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def strict(database_url):
+    """The app with small chat limits, to reach them in a few requests."""
+    yield from app_with(
+        database_url,
+        UNREACHABLE_RASA,
+        CHAT_NEW_PER_IP="3 per hour",
+        CHAT_MESSAGES_PER_CHAT="4 per minute",
+        CHAT_REQUESTS_PER_IP="8 per minute",
+    )
+
+
+def chats(app) -> int:
+    with Session() as session:
+        return session.scalar(select(func.count()).select_from(Conversation))
+
+
+def test_new_chats_from_one_address_are_limited_and_nothing_is_stored(strict):
+    here, elsewhere = strict.test_client(), strict.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert [post(here, "你好").status_code for _ in range(4)] == [202, 202, 202, 429]
+    refused = post(here, "他爸天天打孩子")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert text("chat_too_fast", "zh") in refused.get_json()["error"]
+    assert chats(strict) == 3  # and no case, no alert for the refused danger message
+    assert post(elsewhere, "你好").status_code == 202  # another address is not refused
+
+
+def test_messages_in_one_chat_are_limited_per_minute(strict):
+    client = strict.test_client()
+    token = post(client, "你好").get_json()["token"]
+    said = [post(client, f"第{n}条", token).status_code for n in range(5)]
+    assert said == [202, 202, 202, 202, 429]  # four a minute once the chat has its token
+    assert len([m for m in messages(client, token) if m["from"] == "family"]) == 5
+
+
+def test_every_chat_request_from_one_address_counts(strict):
+    client = strict.test_client()
+    token = post(client, "你好").get_json()["token"]
+    polls = [client.get(f"{API}?after=0&wait=0", headers={"X-Chat-Token": token}) for _ in range(8)]
+    assert [p.status_code for p in polls][-2:] == [200, 429]

@@ -1,6 +1,7 @@
 """The settings every test app and test process runs with, given explicitly: the test suite
 never edits os.environ. Fresh secrets per session, the console SMS provider, and a sender fast
-enough not to pace the tests (tests of pacing set their own rate)."""
+enough not to pace the tests (tests of pacing set their own rate), and web chat limits the
+tests, all from 127.0.0.1, never reach unless they set their own."""
 
 import os
 import secrets
@@ -21,6 +22,9 @@ SETTINGS: dict[str, object] = {
     "SEND_RATE_SEGMENTS_PER_SECOND": 1000,
     "QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
     "QUEUE_FILE": str(databases.scratch_dir() / "queue.db"),
+    "CHAT_NEW_PER_IP": "100000 per hour",
+    "CHAT_MESSAGES_PER_CHAT": "100000 per minute",
+    "CHAT_REQUESTS_PER_IP": "100000 per minute",
 }
 
 

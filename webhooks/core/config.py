@@ -89,6 +89,12 @@ class Settings:
     # are answered at once and told when to ask again, so the SMS webhook and the staff pages
     # always find a free thread. Keep it well under the process's threads (WEB_THREADS).
     CHAT_LONG_POLLS: int = 2
+    # Web chat rate limits (Flask-Limiter's syntax; shared across processes with REDIS_URL):
+    # new chats per IP address (many families on a mobile network share one address: keep it
+    # generous), messages per chat, and every chat request per IP.
+    CHAT_NEW_PER_IP: str = "30 per hour"
+    CHAT_MESSAGES_PER_CHAT: str = "12 per minute"
+    CHAT_REQUESTS_PER_IP: str = "300 per minute"
     INBOX_POLL_SECONDS: float = 3.0
     # The time zone of times shown to workers and of the dashboard's days.
     LOCAL_TIMEZONE: str = "Asia/Shanghai"

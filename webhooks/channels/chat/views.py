@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
-from webhooks.auth import security_headers
+from webhooks.auth import limiter, security_headers
 from webhooks.core.conversations import new_pseudonym, store_inbound
 from webhooks.core.db import DATABASE_DOWN, Session
 from webhooks.core.models import Conversation, Message
@@ -27,6 +28,29 @@ bp = Blueprint(
 bp.after_request(security_headers)
 
 TOKEN_HEADER = "X-Chat-Token"
+
+
+def _settings():
+    return current_app.extensions["helpline"].settings
+
+
+def _starts_a_chat() -> bool:
+    return request.method == "POST" and not request.headers.get(TOKEN_HEADER)
+
+
+def _chat_key() -> str:
+    """Which chat a request is from: its token's hash, or the address of one without."""
+    token = request.headers.get(TOKEN_HEADER)
+    return token_hash(token) if token else get_remote_address()
+
+
+# A flood from one place is refused (429) before it stores anything or alerts anyone: every
+# chat request per address, new chats per address, messages per chat.
+per_address = limiter.shared_limit(lambda: _settings().CHAT_REQUESTS_PER_IP, scope="chat")
+new_chats = limiter.limit(
+    lambda: _settings().CHAT_NEW_PER_IP, exempt_when=lambda: not _starts_a_chat()
+)
+per_chat = limiter.limit(lambda: _settings().CHAT_MESSAGES_PER_CHAT, key_func=_chat_key)
 # A reply usually takes a second or two; the browser asks again after this long.
 LONG_POLL_SECONDS = 20
 POLL_INTERVAL_SECONDS = 0.3
@@ -63,6 +87,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@bp.errorhandler(429)
+def too_fast(_error):
+    """Refused by a rate limit: nothing was stored; the page keeps the words to send again."""
+    said = " ".join(text("chat_too_fast", lang) for lang in LANGUAGES)
+    return jsonify(error=said), 429, {"Retry-After": "60"}
+
+
 @bp.get("/")
 def page():
     not_sent = " ".join(text("chat_not_sent", language) for language in LANGUAGES)
@@ -80,6 +111,9 @@ for _down in DATABASE_DOWN:
 
 
 @bp.post("/api/messages")
+@per_address
+@new_chats
+@per_chat
 def post_message():
     """Store the family's message and start the turn; a first message gets a new token."""
     data = request.get_json(silent=True)
@@ -110,6 +144,7 @@ def post_message():
 
 
 @bp.get("/api/messages")
+@per_address
 def messages():
     """Messages after `after` (an id), waiting up to `wait` seconds for the first new one."""
     token = request.headers.get(TOKEN_HEADER, "")
