@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 from webhooks.casework import access, cases, family_data, imports, routing, staff
 from webhooks.core.crypto import normalise_phone
 from webhooks.core.db import Session
-from webhooks.core.models import Case, Region, Worker
+from webhooks.core.models import Region, Worker
 from webhooks.core.rasa import forget_trackers
 from webhooks.messaging import spool
 from webhooks.sms.cleaning import PHONE
@@ -217,9 +217,10 @@ def _refuse_problems(checked: imports.Checked) -> None:
 
 
 def _summary(what: str, outcome: imports.Outcome) -> str:
+    released = f"; {outcome.released} cases back with their area" if outcome.released else ""
     return (
         f"{what}: {outcome.created} created, {outcome.changed} changed, "
-        f"{outcome.unchanged} unchanged"
+        f"{outcome.unchanged} unchanged{released}"
     )
 
 
@@ -247,11 +248,8 @@ def deactivate_worker(username: str) -> None:
     with Session.begin() as session:
         worker = _worker(session, username)
         worker.active = False
-        held = session.scalars(
-            select(Case).where(Case.assignee_id == worker.id, Case.status != Case.RESOLVED)
-        ).all()
-        for case in held:
-            cases.release(session, case)
+        session.flush()
+        held = cases.release_unanswerable(session, worker)
         access.audit(session, None, "deactivate_worker", "worker", worker.id, by="cli")
     click.echo(f"{username} deactivated; {len(held)} cases back with their area")
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.app.conftest import app_with
 from tests.support import replicas as shared
-from tests.support.inbox_helpers import PASSWORD, V1, StaffClient, open_case, staff_texts
+from tests.support.inbox_helpers import PASSWORD, V1, V2, StaffClient, open_case, staff_texts
 from tests.support.twilio import TwilioSender
 from webhooks.core.db import Session
 from webhooks.core.models import (
@@ -118,6 +118,21 @@ def test_a_deactivated_worker_loses_access_and_their_cases_go_back_to_the_queue(
     # the area is told the case needs someone again, on the supervisor's phone
     [told] = staff_texts(app, "chen")[len(told_before) :]
     assert f"#{case_id}" in told
+
+
+def test_a_worker_moved_by_an_import_gives_back_the_cases_of_their_old_village(
+    app, area, signed_in, runner, tmp_path
+):
+    case_id = open_case(app, FAMILY, V1)
+    signed_in("wang").post(f"/inbox/cases/{case_id}/claim")
+    moved = tmp_path / "workers.csv"
+    row = f"wang,王主任 Director Wang,worker,{V2},+8613900000001"  # from village 1 to 2
+    moved.write_text(f"username,name,role,region,phone\n{row}\n", encoding="utf-8")
+    result = run(runner, "import-workers", str(moved))
+    assert "1 changed" in result.output and "1 cases back with their area" in result.output
+    listed = signed_in("chen").get("/inbox/api/queues?queue=unassigned").get_json()["cases"]
+    assert [row["id"] for row in listed] == [case_id]
+    assert signed_in("wang").get(f"/inbox/cases/{case_id}").status_code == 404
 
 
 def test_a_familys_data_is_exported_as_json(app, area, sms, signed_in, runner):

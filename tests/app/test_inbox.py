@@ -247,6 +247,21 @@ def test_placing_the_family_in_another_village_hands_the_case_to_its_worker(app,
     assert get_case(case_id).region_id == area.regions[V2]
 
 
+def test_a_claimed_case_placed_elsewhere_goes_to_the_new_village_not_its_old_worker(
+    app, area, sms, signed_in
+):
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/claim")
+    wang.post(f"/inbox/cases/{case_id}/region", {"region_id": area.regions[V2]})
+    assert get_case(case_id).assignee_id is None
+    assert queue_ids(signed_in("li"), "unassigned") == [case_id]
+    assert staff_texts(app, "li")[0].startswith(f"新求助 #{case_id} (二村 Village 2)")
+    before = staff_texts(app, "wang")
+    sms.text(FAMILY, "还有个事想问")  # the family's news reaches Li, not Wang's phone
+    assert staff_texts(app, "wang") == before
+
+
 # What the worker sees
 
 
@@ -388,6 +403,22 @@ def test_no_or_a_question_reopens_the_case_for_the_worker(app, area, sms, bot, s
     assert queue_ids(signed_in("wang"), "unassigned") == [case_id]
     assert staff_texts(app, "wang")[-1].startswith(f"回访 #{case_id}")
     assert bot_replies(sms, FAMILY) == []
+
+
+def test_a_follow_up_answered_after_the_worker_moved_reopens_for_the_village_not_them(
+    app, area, sms, signed_in, tmp_path
+):
+    case_id = refer_and_resolve(app, signed_in, days_ago=20)  # resolved: Wang keeps it
+    moved = tmp_path / "workers.csv"
+    row = f"wang,王主任 Director Wang,worker,{V2},+8613900000001"  # from village 1 to 2
+    moved.write_text(f"username,name,role,region,phone\n{row}\n", encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["import-workers", str(moved)]).exit_code == 0
+    run_follow_ups()
+    sms.text(FAMILY, "2")
+    case = get_case(case_id)
+    assert (case.status, case.assignee_id) == (Case.OPEN, None)
+    assert queue_ids(signed_in("chen"), "unassigned") == [case_id]
+    assert signed_in("wang").get(f"/inbox/cases/{case_id}").status_code == 404
 
 
 # Response times

@@ -132,10 +132,25 @@ def claim(session: Session, case: Case, worker_id: int) -> bool:
 
 
 def release(session: Session, case: Case) -> None:
-    """Its worker left (deactivated): the case goes back to its area, whose workers are told."""
+    """Its worker left (deactivated, or moved to another area): the case goes back to its area,
+    whose workers are told."""
     case.assignee_id = None
     _event(session, case, CaseEvent.TRANSFERRED, None, to=None)
     _alert_new(session, case)
+
+
+def release_unanswerable(session: Session, worker: Worker) -> list[Case]:
+    """The worker's open and follow-up cases they may no longer answer (their area or role
+    changed), each back with its area. Returns them."""
+    held = session.scalars(
+        select(Case)
+        .where(Case.assignee_id == worker.id, Case.status.in_((Case.OPEN, Case.FOLLOW_UP)))
+        .order_by(Case.id)
+    ).all()
+    gone = [case for case in held if not routing.can_answer(session, worker, case.region_id)]
+    for case in gone:
+        release(session, case)
+    return gone
 
 
 def transfer(session: Session, case: Case, by: int, to: Worker) -> None:
@@ -207,7 +222,10 @@ def place(session: Session, case: Case, region: Region, worker_id: int | None) -
         session, case, CaseEvent.PLACED, worker_id,
         region=region.code, name=placement.full_name(region),
     )  # fmt: skip
-    if case.status == Case.OPEN and case.assignee_id is None:
+    assignee, active = case.assignee, case.status in (Case.OPEN, Case.FOLLOW_UP)
+    if active and assignee is not None and not routing.can_answer(session, assignee, region.id):
+        release(session, case)  # their worker no longer covers it: the new area is told
+    elif case.status == Case.OPEN and case.assignee_id is None:
         _alert_new(session, case)
 
 
@@ -405,6 +423,9 @@ def _reopen(session: Session, case: Case, worker_id: int | None, **detail) -> No
     case.status, case.resolved_at = Case.OPEN, None
     case.conversation.mode = Conversation.HUMAN
     _event(session, case, CaseEvent.REOPENED, worker_id, **detail)
+    assignee = case.assignee
+    if assignee is not None and not routing.can_answer(session, assignee, case.region_id):
+        release(session, case)  # never back to someone who can no longer see it
 
 
 def _merge(case: Case, summary: str, facts: dict[str, Any], programmes: list[str]) -> None:

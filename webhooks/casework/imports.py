@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from webhooks.casework import staff
+from webhooks.casework import cases, staff
 from webhooks.core.crypto import PhoneVault
 from webhooks.core.models import Region, Worker
 from webhooks.sms.cleaning import PHONE
@@ -43,6 +43,7 @@ class Outcome:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    released: int = 0  # cases of workers moved out of their area, back with that area
     passwords: dict[str, str] = field(default_factory=dict)  # new logins' first passwords
 
 
@@ -147,6 +148,8 @@ def import_workers(session: Session, vault: PhoneVault, checked: Checked) -> Out
             continue
         else:
             worker.display_name, worker.role, worker.region = row["name"], row["role"], region
+            session.flush()
+            outcome.released += len(cases.release_unanswerable(session, worker))
             outcome.changed += 1
         if phone_hash != worker.phone_hash:
             worker.phone_hash = phone_hash
