@@ -262,6 +262,33 @@ def test_a_claimed_case_placed_elsewhere_goes_to_the_new_village_not_its_old_wor
     assert staff_texts(app, "wang") == before
 
 
+def test_an_old_case_page_is_sealed_from_what_the_family_said_after_moving_away(
+    app, area, sms, signed_in
+):
+    """The family moved from village 1 (township 1) to village 3 (township 2): Wang and his
+    supervisor keep their case's history up to the move, and see nothing of the new one."""
+    first = open_case(app, FAMILY, V1)
+    sms.text(FAMILY, "孩子的低保办下来了吗")
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{first}/notes", {"body": "材料已交乡里"})
+    wang.post(f"/inbox/cases/{first}/resolve")
+    second = open_case(app, FAMILY, V3, summary="搬到三村了")
+    sms.text(FAMILY, "我们搬到三村了 新地址在河边")
+    signed_in("zhao").post(f"/inbox/cases/{second}/notes", {"body": "三村的新情况"})
+
+    for reader in ("wang", "chen"):
+        page = signed_in(reader).page(f"/inbox/cases/{first}")
+        assert "孩子的低保办下来了吗" in page and "材料已交乡里" in page
+        assert "新地址在河边" not in page and "三村的新情况" not in page
+        timeline = signed_in(reader).get(f"/inbox/api/cases/{first}/timeline").get_json()
+        said = " ".join(item.get("body") or "" for item in timeline["items"])
+        assert "孩子的低保办下来了吗" in said and "新地址在河边" not in said
+        assert "三村的新情况" not in said
+    assert "新地址在河边" in signed_in("zhao").page(f"/inbox/cases/{second}")
+    admin = signed_in("admin").page(f"/inbox/cases/{first}")
+    assert "新地址在河边" in admin and "三村的新情况" in admin
+
+
 # What the worker sees
 
 

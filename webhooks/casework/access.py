@@ -2,13 +2,15 @@
 
 Used by the staff pages and by workers answering from their own phones alike."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session as OrmSession
 
 from webhooks.casework import routing
-from webhooks.core.models import AuditEvent, Case, Region, Worker
+from webhooks.core.models import AuditEvent, Case, Message, Region, Worker
 
 WORKER, SUPERVISOR, ADMIN = Worker.ROLES
 
@@ -37,6 +39,43 @@ def case_scope(person: Person) -> ColumnElement[bool]:
 
 def visible_cases(person: Person) -> Select:
     return select(Case).where(case_scope(person))
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What of a family's history one person may not read from one case's page: the events
+    of the family's cases outside their area, and the family's messages while a later case
+    outside their area was open (the family had moved; that area's workers answer them)."""
+
+    case_ids: frozenset[int]
+    windows: tuple[tuple[datetime, datetime | None], ...]
+
+    def hides_message(self, message: Message) -> bool:
+        return any(
+            start <= message.created_at and (end is None or message.created_at <= end)
+            for start, end in self.windows
+        )
+
+
+def sealed(session: OrmSession, person: Person, case: Case) -> Sealed:
+    """For the person reading `case`'s page: what of the conversation stays sealed."""
+    cases = session.scalars(select(Case).where(Case.conversation_id == case.conversation_id))
+    seen = set(
+        session.scalars(
+            visible_cases(person)
+            .with_only_columns(Case.id)
+            .where(Case.conversation_id == case.conversation_id)
+        )
+    )
+    outside = [other for other in cases if other.id not in seen]
+    return Sealed(
+        frozenset(other.id for other in outside),
+        tuple(
+            (other.opened_at, other.resolved_at)
+            for other in outside
+            if other.opened_at > case.opened_at
+        ),
+    )
 
 
 def find_case(session: OrmSession, person: Person, case_id: int) -> Case | None:

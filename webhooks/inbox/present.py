@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.eligibility import InvalidFact, screen
 from actions.eligibility import data as eligibility_data
+from webhooks.casework.access import Sealed
 from webhooks.casework.referrals import programme_name, programme_names
 from webhooks.core.crypto import mask_phone
 from webhooks.core.models import Case, CaseEvent, Conversation, Message, Referral, Worker
@@ -180,18 +181,25 @@ def worker_names(session: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def timeline(
-    session: Session, conversation: Conversation, after_message: int = 0, after_event: int = 0
+    session: Session,
+    conversation: Conversation,
+    sealed: Sealed,
+    after_message: int = 0,
+    after_event: int = 0,
 ) -> list[dict[str, Any]]:
-    """The family's whole history (messages of every author, and the cases' events), in order."""
+    """The family's history (messages of every author, and the cases' events), in order,
+    without what is `sealed` from the reader."""
     messages = session.scalars(
         select(Message)
         .where(Message.conversation_id == conversation.id, Message.id > after_message)
         .order_by(Message.id)
     ).all()
+    messages = [m for m in messages if not sealed.hides_message(m)]
     events = session.scalars(
         select(CaseEvent)
         .join(Case)
         .where(Case.conversation_id == conversation.id, CaseEvent.id > after_event)
+        .where(CaseEvent.case_id.not_in(sealed.case_ids))
         .order_by(CaseEvent.id)
     ).all()
     ids = {m.worker_id for m in messages} | {e.worker_id for e in events}

@@ -186,7 +186,8 @@ def timeline_json(case_id: int):
         return jsonify(error="after_message and after_event are whole numbers"), 400
     with Session.begin() as session:
         case = case_or_404(session, case_id)
-        items = present.timeline(session, case.conversation, after_message, after_event)
+        sealed = access.sealed(session, current_user, case)
+        items = present.timeline(session, case.conversation, sealed, after_message, after_event)
         if items:  # who read which of the family's words: each read that returned any
             access.audit(
                 session,
@@ -341,7 +342,7 @@ def outcome(case_id: int, referral_id: int):
 def _render_case(session, case: Case, reveal: bool):
     conversation = case.conversation
     services = current_app.extensions["helpline"]
-    items = present.timeline(session, conversation)
+    items = present.timeline(session, conversation, access.sealed(session, current_user, case))
     last_event = session.scalar(
         select(func.max(CaseEvent.id)).join(Case).where(Case.conversation_id == conversation.id)
     )
