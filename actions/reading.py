@@ -64,9 +64,14 @@ NOT_A_PARENT_WRITING = re.compile(
 # A number right after the child ("孙子十岁", "kid 5", "sunzi 13") is the child's age, unless a
 # unit follows that makes it something else (years, grade, people, yuan).
 CHILD_THEN_NUMBER = re.compile(
-    r"(孩子|娃|孙子|孙女|外孙|外孙女|儿子|女儿|闺女|小孩|kid|son|daughter|grandson|granddaughter"
-    r"|child|boy|girl|haizi|sunzi|sunnv|erzi|nver|wa)\s*(今年|才|已经|只有|is|aged|age)?\s*$"
+    r"(孩子|娃|孙子|孙女|外孙|外孙女|儿子|女儿|闺女|小孩|侄子|侄女|外甥|外甥女|kid|son|daughter"
+    r"|grandson|granddaughter|nephew|niece|child|boy|girl|haizi|sunzi|sunnv|erzi|nver|wa)"
+    r"\s*(今年|才|已经|只有|is|aged|age)?\s*$"
 )
+# "今年十一了", "十七了在家": a number said as this year's, with nothing after it but 了, is an age
+# in a story about a child (counts and money take a unit: 四口, 两千块).
+THIS_YEAR_NUMBER = re.compile(r"(^|[\s,，。.!！?？;；]|今年|已经|都)\s*$")
+AGE_LE = re.compile(r"^\s*了")
 AGE_AFTER = re.compile(r"^\s*(sui|zhousui|years? old|yrs? old|yo\b|y/o)", re.IGNORECASE)
 NOT_AN_AGE = re.compile(
     r"^\s*(年|个|口|元|块|月|人|级|年级|th|grade|yuan|people|kids|children|nian|ge)"
@@ -76,11 +81,19 @@ NOT_AN_AGE = re.compile(
 # as often tell an old story, and a wrong "yes" tells the family of help that does not fit.
 ALREADY = {
     "household.receives_dibao": r"吃低保|低保户|领着低保|在领低保|靠低保|拿低保|享受低保|办了低保"
-    r"|(?:get|getting|on|receive|receiving|have) dibao|dibao hu|chi dibao",
-    "household.extreme_poverty": r"特困供养|特困户|五保户|吃五保"
-    r"|(?:get|getting|on) (?:tekun|wubao)",
-    "household.registered_poor": r"脱贫户|建档立卡|贫困户|监测户|registered poor",
+    r"|(?:家|家里|我们|俺们)(?:是|就是|有|吃着)低保|低保家庭"
+    r"|(?:gets?|getting|on|receives?|receiving|have) dibao|dibao hu|chi dibao",
+    "household.extreme_poverty": r"特困供养|特困户|五保户|吃五保|(?:领|吃|享受)特困"
+    r"|(?:gets?|getting|on|receives?|receiving) (?:tekun|wubao)",
+    "household.registered_poor": r"脱贫户|建档立卡|贫困户|监测户|registered poor"
+    r"|tuopin ?hu|jiandang ?lika|pinkun ?hu",
+    "household.near_poor": r"低保边缘|边缘户|near[- ]poor|dibao bianyuan|bianyuan hu",
 }
+# "啥补贴也没有", "no aid at all": told outright, the family gets neither dibao nor 特困 now.
+NO_AID_YET = re.compile(
+    r"(啥|什么|任何)(补贴|补助|救助|帮助)(也|都)(没有|没)|(没有|没)(任何|啥|什么)(补贴|补助)"
+    r"|no (aid|subsid\w*|benefits?|help from the government)( at all)?\b|shenme butie dou mei"
+)
 NOT_SO = re.compile(r"(不是|没有|没|不|非|not|no|never)\s*$")
 ASKING = re.compile(r"^[^,，。.!！]{0,4}(吗|么|不|没|\?|？)")
 LONG_AGO = re.compile(r"去年|前年|几年前|多年前|years? ago|last year")
@@ -206,6 +219,13 @@ def _facts_in_how_families_write(
             ):
                 household = _try_set(household, "child.age", number.value) or household
                 break
+            if (
+                number.unit is None
+                and AGE_LE.match(after)
+                and THIS_YEAR_NUMBER.search(plain[: number.start])
+            ):
+                household = _try_set(household, "child.age", number.value) or household
+                break
     household = _already(household, plain)
     household = _recent_crisis(household, plain)
     money = [number.value for number in numbers if number.unit == "money"]
@@ -255,7 +275,12 @@ def _parents(text: str, entities: list[dict[str, Any]], entity: dict[str, Any]) 
 
 
 def _already(household: dict[str, Any], plain: str) -> dict[str, Any]:
-    """Aid the family says it gets, told as statements."""
+    """Aid the family says it gets, told as statements; or that it gets none."""
+    if NO_AID_YET.search(plain):
+        for fact in ("household.receives_dibao", "household.extreme_poverty"):
+            group, name = fact.split(".")
+            if household.get(group, {}).get(name) is None:
+                household = _try_set(household, fact, False) or household
     for fact, words in ALREADY.items():
         group, name = fact.split(".")
         if household.get(group, {}).get(name) is not None:

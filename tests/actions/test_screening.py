@@ -213,3 +213,34 @@ def test_screening_uses_the_region_the_app_placed_the_family_in():
     odd = make_tracker(metadata={"region": "<script>"})
     assert new_household(placed)["region"] == "CN-51-demo-t1-v1"
     assert new_household(unplaced)["region"] == new_household(odd)["region"]
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("孙女耳朵听不见 今年十一了在县里特教学校住校", {"child.age": 11}),
+        ("孩子有癫痫 十七了在家", {"child.age": 17}),
+        ("My brother passed away. My nephew is 14 and lives with me", {"child.age": 14}),
+        ("今年九岁在盲校住校 俺家是低保", {"child.age": 9, "household.receives_dibao": True}),
+        ("he gets tekun now. what else", {"household.extreme_poverty": True}),
+        ("we are near poor household (dibao bianyuan)", {"household.near_poor": True}),
+        ("sunzi 15 an jia shi tuopin hu", {"child.age": 15, "household.registered_poor": True}),
+        (
+            "儿子上幼儿园 一个月两千多 啥补贴也没有",
+            {"household.receives_dibao": False, "household.extreme_poverty": False},
+        ),
+    ],
+)
+def test_an_opening_story_gives_its_age_and_the_aid_it_gets(text, facts):
+    message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": []}
+    household, _ = read_facts({}, message, None)
+    found = {f"{g}.{n}": v for g, values in household.items() for n, v in values.items()}
+    assert {fact: found.get(fact) for fact in facts} == facts
+
+
+@pytest.mark.parametrize("text", ["等了两年了 还没批下来", "能领低保吗", "俺家不是低保户"])
+def test_a_wait_a_question_or_a_no_is_no_age_and_no_aid(text):
+    message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": []}
+    household, _ = read_facts({}, message, None)
+    assert household.get("child", {}).get("age") is None
+    assert household.get("household", {}).get("receives_dibao") is not True
