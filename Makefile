@@ -20,7 +20,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run run-prod bench test lint format train bot-test nlu-eval facts screening-eval safety-eval pytest
+.PHONY: help run run-prod supervised-config bench test lint format train bot-test nlu-eval facts screening-eval safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,7 +48,7 @@ run-prod: export WEB_WORKERS ?= 4
 run-prod: export WEB_THREADS ?= 8
 run-prod: export QUEUE_CONSUMERS ?= 2
 run-prod: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/metrics
-run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layout here: PostgreSQL, Redis, 2 Rasa replicas
+run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layout here, supervised: PostgreSQL, Redis, 2 Rasa replicas
 	@# Both databases on the PostgreSQL server, if missing (the URLs without driver and query).
 	for url in "$${DATABASE_URL/+psycopg/}" "$$RASA_TRACKER_STORE_URL"; do \
 		db="$${url##*/}"; db="$${db%%\?*}"; server="$${url%/*}/postgres"; \
@@ -58,7 +58,19 @@ run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layou
 	$(APP)/flask --app webhooks migrate
 	[ "$${APP_ENV:-development}" = production ] || $(APP)/flask --app webhooks seed-demo
 	rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"
-	$(APP)/honcho start -f Procfile -c queue=$$QUEUE_CONSUMERS,rasa=$$RASA_REPLICAS
+	$(MAKE) --no-print-directory supervised-config
+	@echo "supervised: a process that dies is started again. Ctrl-C stops everything;"
+	@echo "  $(APP)/supervisorctl -c $(SUPERVISOR_DIR)/helpline.conf status   shows each process"
+	exec $(APP)/supervisord --nodaemon -c $(SUPERVISOR_DIR)/helpline.conf
+
+# The Procfile as a supervisord config: every process started again when it dies. run-prod runs
+# it; a server's own supervisord can include it instead (README, Production).
+SUPERVISOR_DIR ?= $(CURDIR)/instance/supervisor
+supervised-config: .venv/installed  ## the Procfile as supervisord's config, in instance/supervisor/
+	mkdir -p $(SUPERVISOR_DIR)
+	umask 077 && $(APP)/honcho export -f Procfile -t webhooks/deploy -s /bin/bash -a helpline \
+		-l $(SUPERVISOR_DIR) -c queue=$${QUEUE_CONSUMERS:-2},rasa=$${RASA_REPLICAS:-1} \
+		supervisord $(SUPERVISOR_DIR)
 
 bench: .venv/installed .venv-rasa/installed $(MODEL)  ## bare Rasa against the full path at 1, 8 and 32 senders (bench-results/)
 	$(APP)/python -m tests.bench.bench --out "$${BENCH_OUT:-bench-results}"
