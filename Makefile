@@ -20,7 +20,7 @@ TRAINING_INPUTS := bot/config.yml bot/domain.yml bot/rasa-py311.lock $(shell fin
 MODEL := models/bot-$(shell cat $(TRAINING_INPUTS) | sha256sum | cut -c1-16).tar.gz
 export RASA_MODEL := $(CURDIR)/$(MODEL)
 
-.PHONY: help run run-prod supervised-config bench test lint format train bot-test nlu-eval facts screening-eval safety-eval pytest
+.PHONY: help run run-prod run-prod-demo supervised-config bench test lint format train bot-test nlu-eval facts screening-eval safety-eval pytest
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,8 @@ run: .venv/installed .venv-rasa/installed $(MODEL)  ## everything up: SQLite, co
 	HELPLINE_REGION=$${HELPLINE_REGION:-CN-51-demo} $(APP)/honcho start -f Procfile
 
 # The production layout on one machine (README, Production); every setting can be overridden.
+# It is production: it refuses to start without the secrets (README, Configuration).
+run-prod: export APP_ENV ?= production
 run-prod: export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/helpline?connect_timeout=3
 run-prod: export REDIS_URL ?= redis://127.0.0.1:6379/0
 run-prod: export RASA_REPLICAS ?= 2
@@ -62,6 +64,9 @@ run-prod: .venv/installed .venv-rasa/installed $(MODEL)  ## the production layou
 	@echo "supervised: a process that dies is started again. Ctrl-C stops everything;"
 	@echo "  $(APP)/supervisorctl -c $(SUPERVISOR_DIR)/helpline.conf status   shows each process"
 	exec $(APP)/supervisord --nodaemon -c $(SUPERVISOR_DIR)/helpline.conf
+
+run-prod-demo:  ## run-prod with the demo county, its logins and development secrets, to try it
+	$(MAKE) --no-print-directory run-prod APP_ENV=development
 
 # The Procfile as a supervisord config: every process started again when it dies. run-prod runs
 # it; a server's own supervisord can include it instead (README, Production).
