@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 
 from tests.app.conftest import UNREACHABLE_RASA, app_with
 from tests.support import databases
+from tests.support.inbox_helpers import StaffClient
 from webhooks.core.db import Session
-from webhooks.core.models import Conversation
+from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.texts import text
 
 API = "/chat/api/messages"
@@ -126,3 +127,33 @@ def test_every_chat_request_from_one_address_counts(strict):
     token = post(client, "你好").get_json()["token"]
     polls = [client.get(f"{API}?after=0&wait=0", headers={"X-Chat-Token": token}) for _ in range(8)]
     assert [p.status_code for p in polls][-2:] == [200, 429]
+
+
+def staff_texts_about(case_ids) -> dict[int, int]:
+    """How many texts went to workers' phones about each case."""
+    with Session() as session:
+        rows = session.execute(
+            select(Message.case_id, func.count())
+            .join(Conversation, Message.conversation_id == Conversation.id)
+            .where(Conversation.channel == Conversation.STAFF, Message.case_id.in_(case_ids))
+            .group_by(Message.case_id)
+        ).all()
+    return {case_id: rows_count for case_id, rows_count in rows}
+
+
+def test_a_flood_of_chats_texts_each_worker_once_per_window_and_lists_every_case(app, area):
+    first, second = app.test_client(), app.test_client()
+    second.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    for client, words in (
+        (first, "他爸天天打孩子，打得身上都是伤"),
+        (second, "孩子被锁在家里三天没吃饭了"),
+    ):
+        token = post(client, words).get_json()["token"]
+        post(client, "一村", token)  # placed: the village's worker is told
+    with Session() as session:
+        cases = session.scalars(select(Case.id).order_by(Case.id)).all()
+    assert len(cases) == 2
+    told = staff_texts_about(cases)
+    assert told.get(cases[0], 0) >= 1 and told.get(cases[1], 0) == 0
+    listed = StaffClient(app, "admin").get("/inbox/api/queues?queue=urgent").get_json()["cases"]
+    assert [row["id"] for row in listed] == cases[::-1]  # every case is listed, newest first

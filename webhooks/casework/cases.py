@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from webhooks.casework import answers, placement, routing, staff
 from webhooks.core.config import Settings
@@ -392,12 +392,35 @@ def gist(session: Session, case: Case) -> str:
 
 
 def _alert_new(session: Session, case: Case, news: str = "") -> None:
-    """A new (or newly urgent) case to its region's responders; urgent: the township's too."""
+    """A new (or newly urgent) case to its region's responders; urgent: the township's too.
+
+    A web chat is anonymous, so a flood of chats must not become a flood of texts to workers'
+    phones: each worker gets at most one text a CHAT_ALERT_MINUTES about new web-chat cases
+    (one about urgent ones, one about the rest); the inbox lists every case."""
     people = routing.responders(session, case.region_id)
     if case.priority == Case.URGENT:
         people += routing.township_supervisors(session, case.region_id)
+    if case.conversation.channel == Conversation.WEB:
+        people = [w for w in people if not _told_of_a_chat_lately(session, w, case.priority)]
     key = "staff_urgent_case" if case.priority == Case.URGENT else "staff_new_case"
     _alert(session, case, people, key, news)
+
+
+def _told_of_a_chat_lately(session: Session, worker: Worker, priority: str) -> bool:
+    since = utcnow() - timedelta(minutes=current().settings.CHAT_ALERT_MINUTES)
+    thread, chat = aliased(Conversation), aliased(Conversation)
+    urgent = Message.priority == Message.URGENT
+    told = (
+        select(Message.id)
+        .join(thread, Message.conversation_id == thread.id)
+        .join(Case, Message.case_id == Case.id)
+        .join(chat, Case.conversation_id == chat.id)
+        .where(thread.worker_id == worker.id, thread.channel == Conversation.STAFF)
+        .where(chat.channel == Conversation.WEB, Message.created_at > since)
+        .where(urgent if priority == Case.URGENT else ~urgent)
+        .limit(1)
+    )
+    return session.scalar(told) is not None
 
 
 def _alert(session: Session, case: Case, people: list[Worker], key: str, news: str = "") -> None:

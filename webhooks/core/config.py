@@ -93,6 +93,8 @@ class Settings:
     # new chats per IP address (many families on a mobile network share one address: keep it
     # generous), messages per chat, and every chat request per IP.
     CHAT_NEW_PER_IP: str = "30 per hour"
+    # A worker gets at most one text about new web-chat cases this often (urgent ones apart).
+    CHAT_ALERT_MINUTES: int = 10
     CHAT_MESSAGES_PER_CHAT: str = "12 per minute"
     CHAT_REQUESTS_PER_IP: str = "300 per minute"
     INBOX_POLL_SECONDS: float = 3.0
