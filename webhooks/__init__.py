@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webhooks import services
+from webhooks.core import logs
 from webhooks.core.config import INSTANCE, Settings
 
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["helpline"] = services.configure(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.hide_details()
 
     # tasks: the jobs that carry out the work the domain asks for after a commit.
     from webhooks import auth, cli, dashboard, health, inbox, safety
