@@ -205,7 +205,7 @@ class ActionAskScreeningAnswer(Action):
         household = tracker.get_slot("household") or new_household(tracker)
         fact = tracker.get_slot("screening_fact") or next_ask(household)
         if fact is not None:
-            dispatcher.utter_message(text=question(fact, language_of(tracker)))
+            dispatcher.utter_message(text=question(fact, language_of(tracker), household))
         return [SlotSet("screening_fact", fact)]
 
 

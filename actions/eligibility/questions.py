@@ -74,8 +74,10 @@ def asks_for(ask: str) -> tuple[str, ...]:
     return (ask,)
 
 
-def question(ask: str, lang: str) -> str:
-    """The SMS question, with numbered choices when the answer is one of a list."""
+def question(ask: str, lang: str, household: dict[str, Any] | None = None) -> str:
+    """The SMS question, with numbered choices when the answer is one of a list. Given the
+    household, a group's choices about facts the family already told are left out (the others
+    keep their numbers, so "2" means the same whatever was shown)."""
     language(lang)
     frame = data.texts()["questions"]
     template = frame["menu"][lang]
@@ -83,8 +85,11 @@ def question(ask: str, lang: str) -> str:
         group = data.facts()["groups"][ask.removeprefix(GROUP)]
         if group.get("pick") == "many":
             template = frame["menu_many"][lang]
+        still_open = set(open_facts(household, ask.removeprefix(GROUP))) if household else None
         options = [
-            (number, option[lang]) for number, option in enumerate(group.get("options", []), 1)
+            (number, option[lang])
+            for number, option in enumerate(group.get("options", []), 1)
+            if still_open is None or still_open & set(option["set"])
         ]
         if "none" in group:
             options.append((0, group["none"][lang]))

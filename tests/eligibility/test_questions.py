@@ -174,3 +174,14 @@ def test_a_reply_that_is_no_answer_to_the_group_is_refused(group, reply):
 def test_dont_know_to_a_group_marks_its_open_facts_unknown():
     household = dont_know({"region": "CN-51-demo", "child": {"school": "primary"}}, "group:school")
     assert household["unknown"] == ["child.boarding"]
+
+
+def test_a_group_question_leaves_out_what_the_family_told_and_keeps_the_numbers():
+    told = empty(household__receives_dibao=True)
+    zh = question("group:situation", "zh", told)
+    assert "领低保" not in zh and "2特困五保" in zh and "0都没有" in zh
+    assert "1领低保" in question("group:situation", "zh")
+    # "0" sets what is open to no; the told fact stays as told.
+    answered = set_answer(told, "group:situation", "0")
+    assert answered["household"]["receives_dibao"] is True
+    assert answered["household"]["extreme_poverty"] is False
