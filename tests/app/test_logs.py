@@ -8,7 +8,6 @@ import pytest
 from tests.support import databases
 from webhooks.core import logs
 
-
 WORDS = "孩子叫小明，住在一村三组"
 
 
