@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.inbox_helpers import StaffClient, add_worker, demo_county, staff_texts
-from webhooks.casework.placement import candidates, full_name
+from webhooks.casework.placement import candidates, full_name, named_outright
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Case, CaseEvent, FamilyContact, Worker
@@ -224,6 +224,33 @@ def test_a_request_for_a_person_inside_a_story_is_handed_over_not_screened(
     replies = bot_sms.replies(PHONE)
     assert replies[-1] == text("place_question", language_of(story)), replies
     assert the_case(bot_sms).conversation_id is not None
+
+
+@pytest.mark.stack
+def test_a_place_named_in_the_request_for_a_person_is_used_not_asked(bot_sms, bot_county):
+    bot_sms.text(PHONE, "我想找儿童主任 孩他爸坐牢了 我家在柳河湾")
+    replies = bot_sms.replies(PHONE)
+    assert replies[-1] == text("place_thanks", "zh", place="城关镇柳河村"), replies
+    assert text("place_question", "zh") not in replies
+    assert the_case(bot_sms).region_id == bot_county["CN-51-demo-t1-v3"]
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        ("我家在城关镇红旗村 孩子他爸走了", "CN-51-demo-t1-v2"),
+        ("住柳河湾 娃七岁", "CN-51-demo-t1-v3"),
+        ("城关镇东风村的", "CN-51-demo-t1-v1"),
+        ("东风村的", None),  # two 东风村: asked which
+        ("红旗村和桃园村都住过", None),  # two places: not guessed
+        ("冬风村", None),  # a sound-alike is for the place question, not a story
+        ("孩子他爸坐牢了", None),
+    ],
+)
+def test_only_a_place_named_in_full_is_taken_from_a_story(county, said, code):
+    with Session() as session:
+        region = named_outright(session, said)
+        assert (region.code if region else None) == code
 
 
 def test_a_web_chat_family_is_asked_and_placed_alike(client, county):

@@ -270,6 +270,22 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
     after_commit(session, SEND, case.conversation_id)
 
 
+def place_if_named(session: Session, case: Case, message: Message) -> None:
+    """A case just handed over: placed where the message says the family lives, if it names
+    one place in full and nobody placed them yet; else the family is asked."""
+    conversation = case.conversation
+    region = None
+    if conversation.family_region is None:
+        region = placement.named_outright(session, message.body)
+    if region is None:
+        placement.ask(session, conversation, reply_to=message)
+        return
+    place(session, case, region, None)
+    conversation.place_answered = True
+    name = placement.full_name(region)
+    stage_notice(session, conversation, "place_thanks", reply_to=message, place=name)
+
+
 def _place_answered(session: Session, case: Case, message: Message) -> None:
     """The family said where they live: placed, the case goes to that place's workers."""
     conversation = case.conversation

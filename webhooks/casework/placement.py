@@ -92,6 +92,28 @@ def candidates(session: Session, text: str) -> list[Region] | None:
     return [p.region for p in matched if p.region.level == "township"]
 
 
+def named_outright(session: Session, text: str) -> Region | None:
+    """The one village (or township) a message names in full, characters and all ("我家在城关镇
+    红旗村", "住柳河湾"), else None. For a place told in passing, inside a story: only a whole
+    name counts, never a sound-alike, and two places named are not guessed between."""
+    plain = simplified(text)
+    regions = session.scalars(select(Region).where(Region.level.in_(("township", "village"))))
+    named = [
+        region
+        for region in regions
+        if any(
+            (name := _display(simplified(given))) and name in plain
+            for given in [region.name, *(region.aliases or [])]
+        )
+    ]
+    villages = [r for r in named if r.level == "village"]
+    townships = {r.id for r in named if r.level == "township"}
+    within = [v for v in villages if v.parent_id in townships] or villages
+    if len(within) == 1:
+        return within[0]
+    return named[0] if not villages and len(named) == 1 else None
+
+
 def ask(
     session: Session,
     conversation: Conversation,

@@ -120,18 +120,17 @@ def _metadata(conversation: Conversation, message: Message) -> dict:
 
 def _apply(session: OrmSession, services: Services, message: Message, reply: BotReply) -> None:
     conversation = message.conversation
-    handed_off = screened = False
+    handed_off, screened = None, False
     for payload in reply.payloads:
         if payload.get("language") in ("zh", "en"):
             conversation.language = payload["language"]
         if isinstance(payload.get("handoff"), dict):
-            cases.open_from_handoff(session, conversation, payload["handoff"])
-            handed_off = True
+            handed_off = cases.open_from_handoff(session, conversation, payload["handoff"])
         screened = screened or payload.get("screened") is True
     budget = services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, reply.texts, budget, reply_to=message)
-    if handed_off:  # so a person near them answers
-        placement.ask(session, conversation, reply_to=message)
+    if handed_off:  # so a person near them answers: where they said they live, else asked
+        cases.place_if_named(session, handed_off, message)
     elif screened:  # so they can be told their own office
         placement.ask(session, conversation, reply_to=message, key="place_question_office")
     message.status = Message.HANDLED
