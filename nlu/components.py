@@ -34,6 +34,10 @@ NUMBER_TOKEN = "ⓝ"  # every number reads the same to the classifier: "7岁" is
 VOCABULARY_FILE = "vocabulary.json"
 INDEX_FILE = "entities.json"
 REQUEST_HUMAN, DANGER = "request_human", "report_danger"
+CHECK_ELIGIBILITY = "check_eligibility"
+# Intents too vague to act on when the message also tells the family's situation.
+VAGUE = ("ask_help_options", "nlu_fallback")
+SITUATION = {"parent_status", "disability", "age", "income", "school", "hukou"}
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -240,11 +244,17 @@ class HelplineEntityExtractor(_ReadsPinyin, GraphComponent, EntityExtractorMixin
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class PersonRequestClassifier(GraphComponent):
-    """A message that asks outright for a person (nlu/person.py) is request_human, whatever
-    story comes with it, and never "not understood" (it runs after the FallbackClassifier);
-    the classifier's other intents follow in the ranking. A danger report stays one: danger
-    goes to a person anyway, and faster."""
+class HelplineIntentRules(GraphComponent):
+    """Two readings the intent classifier gets wrong, decided by rule after it (and after the
+    FallbackClassifier, so neither is ever "not understood"):
+
+    - a message that asks outright for a person (nlu/person.py) is request_human, whatever
+      story comes with it; a danger report stays one (danger goes to a person, and faster);
+    - a vague help question or a message not understood that tells the family's situation (a
+      parent's status, a disability, the child's age or school, the income: the entities) is
+      check_eligibility: "孩子他爸坐牢了 有啥帮助" asks what this child can get.
+
+    The classifier's other intents follow in the ranking."""
 
     @classmethod
     def create(
@@ -253,18 +263,25 @@ class PersonRequestClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> PersonRequestClassifier:
+    ) -> HelplineIntentRules:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
             text = message.get(TEXT)
-            if not text or intent in (REQUEST_HUMAN, DANGER) or not asks_for_person(text):
+            if not text:
                 continue
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            ranking = [other for other in ranking if other["name"] != REQUEST_HUMAN]
-            chosen = {"name": REQUEST_HUMAN, "confidence": 1.0}
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+            told = {entity["entity"] for entity in message.get(ENTITIES) or []}
+            if intent not in (REQUEST_HUMAN, DANGER) and asks_for_person(text):
+                _choose(message, REQUEST_HUMAN)
+            elif intent in VAGUE and told & SITUATION:
+                _choose(message, CHECK_ELIGIBILITY)
         return messages
+
+
+def _choose(message: Message, intent: str) -> None:
+    ranking = [other for other in message.get(INTENT_RANKING_KEY) or [] if other["name"] != intent]
+    chosen = {"name": intent, "confidence": 1.0}
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)

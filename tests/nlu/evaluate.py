@@ -1,5 +1,7 @@
-"""Scores a trained model on the tuning set (heldout/) and the blind set (blind/): intent
-accuracy per intent and per script, and programme accuracy. Exits 1 below a set's floors.
+"""Scores a trained model on the tuning set (heldout/) and the blind sets (blind/, blind-2/):
+intent accuracy per intent and per script, and programme accuracy. Exits 1 below a set's
+floors. Only these aggregates are printed (and, with --errors, the misses): Rasa's own
+per-message lines, which quote every message, are kept quiet.
 
     PYTHONPATH=. .venv-rasa/bin/python tests/nlu/evaluate.py models/<name>.tar.gz [--errors]
 
@@ -14,13 +16,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
+from rasa.utils.log_utils import configure_structlog
 
 HERE = Path(__file__).parent
 SCRIPTS = ("zh", "zh-hant", "en", "pinyin", "typos")
@@ -37,11 +41,15 @@ class Floors:
 # Tuning: what the issue that introduced it asked. Blind: what it measured on 2026-12-05
 # (intent 0.946, lowest script 0.92, typos 0.96, programme 0.953), less a little room; they
 # guard against getting worse. The goal (issue 24): 0.92 in every script, 0.85 on typos,
-# 0.95 programme.
+# 0.95 programme. Blind-2, written on 2026-12-06 when the first had been partly seen: intent
+# 0.893 when written, 0.907 with the situation rule (nlu/components.py); lowest script zh-hant
+# 0.82, typos 0.88, programme 0.984.
 FLOORS = {
     "tuning": Floors(intent=0.90, script=0.85, typos=0.85, programme=0.90),
     "blind": Floors(intent=0.92, script=0.90, typos=0.90, programme=0.92),
+    "blind-2": Floors(intent=0.89, script=0.80, typos=0.85, programme=0.95),
 }
+SETS = (("tuning", HERE / "heldout"), ("blind", HERE / "blind"), ("blind-2", HERE / "blind-2"))
 
 
 @dataclass
@@ -65,6 +73,7 @@ class Result:
     overall: Score = field(default_factory=Score)
     programme: Score = field(default_factory=Score)
     misses: list[str] = field(default_factory=list)
+    confused: Counter[tuple[str, str]] = field(default_factory=Counter)  # (expected, got)
 
 
 def script_of(path: Path) -> str:
@@ -84,6 +93,8 @@ def score(agent: Agent, directory: Path) -> Result:
             parsed = asyncio.run(agent.parse_message(text))
             got = parsed["intent"]["name"]
             hit = got == expected
+            if not hit:
+                result.confused[expected, got] += 1
             for tally in (result.intents[expected], result.scripts[script], result.overall):
                 tally.add(hit)
             wanted = {e["value"] for e in example.get("entities", []) if e["entity"] == "programme"}
@@ -107,6 +118,8 @@ def report(name: str, result: Result, errors: bool) -> list[str]:
         f"programme accuracy {result.programme.accuracy:.3f} "
         f"({result.programme.hits}/{result.programme.count})"
     )
+    confusions = ", ".join(f"{e}->{g} {n}" for (e, g), n in result.confused.most_common(8))
+    lines.append(f"most confused: {confusions or 'none'}")
     if errors:
         lines += result.misses
     return lines
@@ -130,11 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model", help="a trained model, e.g. models/helpline.tar.gz")
     parser.add_argument("--errors", action="store_true", help="print every miss")
-    parser.add_argument("--only", choices=["tuning", "blind"], help="score one set")
+    parser.add_argument("--only", choices=[name for name, _ in SETS], help="score one set")
     args = parser.parse_args(argv)
+    configure_structlog(logging.WARNING)
     agent = Agent.load(args.model)
     found = []
-    for name, directory in (("tuning", HERE / "heldout"), ("blind", HERE / "blind")):
+    for name, directory in SETS:
         if args.only and name != args.only:
             continue
         result = score(agent, directory)
