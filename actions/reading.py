@@ -118,6 +118,13 @@ CHILD_NAMED = re.compile(
     r"\b(kid|child|son|daughter|grandson|granddaughter|baby|haizi|sunzi|sunnv|waisun|nver|erzi)\b"
 )
 _CLAUSE = re.compile(r"[,，。.!！?？;；\n]|(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+# Where the child sleeps on school days, when the story says so ("在盲校住校", "zhuxiao").
+# In pinyin only after a school word: "hukou zhuxiao" is 注销, a cancelled registration.
+BOARDING = re.compile(
+    r"住校|寄宿|住在学校|boarding|boards at school"
+    r"|(xuexiao|xiaoxue|chuzhong|gaozhong|tejiao|mangxiao)( \w+)? ?(zhu ?xiao|jisu)"
+)
+DAY_PUPIL = re.compile(r"走读|每天回家|day (student|pupil|school)|zoudu")
 # Income said with the number of people is the household's, not each one's.
 PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
 
@@ -228,6 +235,10 @@ def _facts_in_how_families_write(
                 break
     household = _already(household, plain)
     household = _recent_crisis(household, plain)
+    if household.get("child", {}).get("boarding") is None:
+        boarding = True if BOARDING.search(plain) else False if DAY_PUPIL.search(plain) else None
+        if boarding is not None:
+            household = _try_set(household, "child.boarding", boarding) or household
     money = [number.value for number in numbers if number.unit == "money"]
     # A household with a child has two people or more: "我一个人带" is no household size.
     counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]

@@ -244,3 +244,18 @@ def test_a_wait_a_question_or_a_no_is_no_age_and_no_aid(text):
     household, _ = read_facts({}, message, None)
     assert household.get("child", {}).get("age") is None
     assert household.get("household", {}).get("receives_dibao") is not True
+
+
+@pytest.mark.parametrize(
+    ("text", "boarding"),
+    [
+        ("孙子九岁在盲校住校", True),
+        ("haizi 10 sui zai tejiao xuexiao zhuxiao", True),
+        ("娃上初中 走读", False),
+        ("hukou zhuxiao le", None),  # 注销: a cancelled registration, not boarding
+    ],
+)
+def test_whether_the_child_boards_is_read_from_the_story(text, boarding):
+    message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": []}
+    household, _ = read_facts({}, message, None)
+    assert household.get("child", {}).get("boarding") is boarding
