@@ -269,8 +269,9 @@ def _childs_illness(household: dict[str, Any], text: str, entity: dict[str, Any]
     child's when its clause names the child."""
     if entity.get("value") != "serious_illness" or entity.get("role"):
         return household
-    clause = _CLAUSE.split(text[: entity.get("start", 0)])[-1]
-    if CHILD_NAMED.search(clause.lower()):
+    # Simplified first: "孫子心臟病" names the child as "孙子心脏病" does.
+    clause = _CLAUSE.split(normalise(text[: entity.get("start", 0)]).text)[-1]
+    if CHILD_NAMED.search(clause):
         return _try_set(household, "child.serious_illness", True) or household
     return household
 

@@ -259,3 +259,11 @@ def test_whether_the_child_boards_is_read_from_the_story(text, boarding):
     message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": []}
     household, _ = read_facts({}, message, None)
     assert household.get("child", {}).get("boarding") is boarding
+
+
+@pytest.mark.parametrize("text", ["孙子心脏病要开刀", "孫子心臟病要開刀"])
+def test_a_childs_illness_is_read_in_traditional_characters_too(text):
+    illness = {"entity": "parent_status", "value": "serious_illness", "start": 2, "end": 5}
+    message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": [illness]}
+    household, _ = read_facts({}, message, None)
+    assert household["child"]["serious_illness"] is True
