@@ -170,6 +170,12 @@ def is_pinyin_word(word: str) -> bool:
     return word not in ENGLISH_LOOKALIKES and split_syllables(word) is not None
 
 
+@cache
+def _sounds(word: str) -> str:
+    """A word's toneless pinyin as typed, unblurred ("zhigao" for 职高)."""
+    return "".join(lazy_pinyin(word, v_to_u=False))
+
+
 def pinyin_key(syllable_run: Iterable[str]) -> str:
     """The lookup key of pinyin as families type it: no tones, and zh/ch/sh, -ng blurred."""
     key = "".join(syllable_run)
@@ -209,12 +215,28 @@ class PinyinIndex:
                         position += length - 1  # a word as it is: leave it, and its characters
                         break
                     meant = self.words.get("".join(sounds[position : position + length]))
-                    if meant and len(meant) == length and self._slip(written, meant):
+                    if (
+                        meant
+                        and len(meant) == length
+                        and self._slip(written, meant)
+                        and not self._in_a_word(word, position, written, meant)
+                    ):
                         chars[start + position : start + position + length] = meant
                         position += length - 1
                         break
                 position += 1
         return Normalised("".join(chars), normalised.spans)
+
+    def _in_a_word(self, word: str, position: int, written: str, meant: str) -> bool:
+        """Whether the character to respell belongs to a word of the vocabulary with its
+        neighbours ("有癫痫" is 有 + 癫痫, not 有点 + 痫)."""
+        pairs = zip(written, meant, strict=True)
+        wrong = position + next(i for i, (a, b) in enumerate(pairs) if a != b)
+        for start in range(max(0, wrong - RESPELL_LONGEST + 1), wrong + 1):
+            for end in range(wrong + 1, min(len(word), start + RESPELL_LONGEST) + 1):
+                if end - start > 1 and word[start:end] in self.known:
+                    return True
+        return False
 
     def _slip(self, written: str, meant: str) -> bool:
         """A keyboard's slip: one character chosen wrongly, the rest in place, and the wrong one
@@ -263,9 +285,8 @@ class PinyinIndex:
                 offset += len(syllable)
         # Fewest pieces: a known word is one piece; a syllable no word covers costs more.
         count = len(parts)
-        best: list[tuple[int, list[tuple[int, int, str | None]]] | None] = [None] * count + [
-            (0, [])
-        ]
+        best: list[tuple[tuple[int, int], list[tuple[int, int, str | None]]] | None]
+        best = [None] * count + [((0, 0), [])]
         for start in range(count - 1, -1, -1):
             for end in range(min(count, start + 8), start, -1):
                 rest = best[end]
@@ -277,7 +298,15 @@ class PinyinIndex:
                 if word is None and end - start > 1:
                     continue
                 cost = (1 if end - start > 1 else 2) if word else 3
-                candidate = (cost + rest[0], [(start, end, word), *rest[1]])
+                # Between readings as good, the one whose words sound exactly as typed
+                # ("shang zhigao" is 上 职高, not 嗓子 告: sh/s and zh/z are blurred to match).
+                blurred = int(
+                    bool(word) and _sounds(word) != "".join(s for s, _ in parts[start:end])
+                )
+                candidate = (
+                    (cost + rest[0][0], blurred + rest[0][1]),
+                    [(start, end, word), *rest[1]],
+                )
                 if best[start] is None or candidate[0] < best[start][0]:
                     best[start] = candidate
         chosen = best[0]

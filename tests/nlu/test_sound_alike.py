@@ -5,6 +5,7 @@ import pytest
 
 from nlu.entities import EntityIndex, Surface
 from nlu.text import normalise
+from tests.nlu.test_kinship import extractor
 
 INDEX = EntityIndex(
     [
@@ -88,3 +89,14 @@ def test_a_misspelt_latin_name_is_the_programme(text, value, written):
 @pytest.mark.parametrize("text", ["I read a report", "medical", "di bo luo"])
 def test_short_or_distant_words_are_not_programmes(text):
     assert SPELLED.find(normalise(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("孩子有癫痫", "孩子有癫痫"),  # 癫 is part of 癫痫: not respelt as 有点
+        ("nver shang zhigao", "女儿上职高"),  # the exact sounds win over the blurred 嗓子 告
+    ],
+)
+def test_a_word_is_not_broken_to_respell_its_neighbour(typed, read):
+    assert normalise(typed, extractor().pinyin).text == read
