@@ -39,6 +39,14 @@ def test_an_urgent_text_waits_for_the_next_slot_instead_of_failing(budget):
         budget.take(1)
 
 
+def test_a_text_of_more_segments_than_a_second_allows_takes_the_next_slots(budget):
+    """One segment a second and a three-segment reply: it was refused at every try, for ever
+    (the job retried every few seconds, each time taking one slot and failing the second)."""
+    budget.take(3)  # returns once its third slot is its own
+    with pytest.raises(RateLimitExceeded):
+        budget.take(1)  # this second's slot went to the reply
+
+
 def test_a_lost_reservation_lapses(budget, monkeypatch):
     budget.reserve()
     assert budget.urgent_waiting()

@@ -77,6 +77,7 @@ class SenderBudget:
         UTC of the local time its days are counted in."""
         self.huey = huey
         self.name = f"sender-{sender_id}"
+        self.per_second = segments_per_second
         self.rate = huey.rate_limit(self.name, segments_per_second, 1)
         self.minute = (
             Window(huey, f"{sender_id}.minute", per_minute, MINUTE) if per_minute else None
@@ -109,8 +110,12 @@ class SenderBudget:
                 raise RateLimitExceeded(self.name, 1.0)
             taken = self._take_allowances(segments)
             try:
-                for _ in range(segments):
-                    self.rate.acquire()
+                self.rate.acquire()  # the first slot now, or the job tries again later
+                # The text's other segments take the next slots as they come: more segments
+                # than the second allows would otherwise never fit, and retry for ever.
+                deadline = time.monotonic() + segments / self.per_second + 1
+                for _ in range(segments - 1):
+                    self._take_second(deadline, touch=False)
             except RateLimitExceeded:
                 for window in taken:
                     window.give_back(segments)
@@ -132,9 +137,12 @@ class SenderBudget:
                 window.give_back(segments)
             raise
 
-    def _take_second(self, deadline: float) -> None:
+    def _take_second(self, deadline: float, touch: bool = True) -> None:
+        """The next slot of the second's rate, waiting for it until `deadline`; `touch`: an
+        urgent text holds its lane while it waits."""
         while True:
-            self._touch()
+            if touch:
+                self._touch()
             try:
                 self.rate.acquire()
                 return
