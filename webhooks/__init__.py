@@ -1,5 +1,5 @@
-"""The helpline's web application: SMS webhooks (Twilio, Android gateways), web chat, simulator
-and worker pages."""
+"""The helpline's web application: SMS and voice webhooks (Twilio, Android gateways), web chat,
+simulator and worker pages."""
 
 import logging
 
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webhooks.channels.android import bp as android_bp
     from webhooks.channels.chat.views import bp as chat_bp
     from webhooks.channels.sms import bp as sms_bp
+    from webhooks.channels.voice import bp as voice_bp
     from webhooks.core import queue
     from webhooks.jobs import tasks
     from webhooks.messaging import inbound, spool
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(sms_bp)
+    app.register_blueprint(voice_bp)
     app.register_blueprint(android_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(inbox.bp)
@@ -50,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Twilio's and the gateways' signatures and the chat token protect these; CSRF protects
     # every form.
     auth.csrf.exempt(sms_bp)
+    auth.csrf.exempt(voice_bp)
     auth.csrf.exempt(android_bp)
     auth.csrf.exempt(chat_bp)
     if settings.sms_provider == "console" and settings.APP_ENV != "production":

@@ -254,6 +254,40 @@ def family_wrote(session: Session, message: Message) -> None:
     )
 
 
+def voicemail_left(
+    session: Session, conversation: Conversation, recording: dict[str, Any], seconds: int
+) -> Case:
+    """A caller's recorded message (webhooks/messaging/voice.py): on the family's active case,
+    or a new one; whoever has the case is texted that it is there."""
+    case = active_case_of(session, conversation)
+    is_new = case is None
+    if is_new:
+        case = open_case(session, conversation, reason="voicemail")
+    _event(session, case, CaseEvent.VOICEMAIL, None, seconds=seconds, **recording)
+    if not is_new:
+        staff.text_workers(
+            session, _handlers(session, case), "staff_voicemail", about=case.id, case=case.id
+        )
+    return case
+
+
+def voicemail_transcribed(session: Session, case: Case, recording_sid: str, words: str) -> bool:
+    """Twilio's transcription of a voicemail, kept as the event's words (erased with the rest);
+    False when no voicemail of the case has this recording."""
+    for event in voicemails(session, case):
+        if event.detail.get("recording_sid") == recording_sid:
+            event.body = words[:REPLY_MAX_CHARS]
+            return True
+    return False
+
+
+def voicemails(session: Session, case: Case) -> list[CaseEvent]:
+    query = select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.VOICEMAIL
+    )
+    return list(session.scalars(query.order_by(CaseEvent.id)))
+
+
 def _danger_answered(session: Session, case: Case, message: Message) -> None:
     """The family answered the danger question: yes keeps the case urgent, no makes it normal
     (never closed: a worker still reads it); anything else is left for the worker."""

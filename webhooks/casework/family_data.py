@@ -171,6 +171,12 @@ def erase(session: Session, family: Family) -> dict[str, int]:
         .values(body=ERASED)
         .execution_options(synchronize_session=False)
     ).rowcount
+    session.execute(  # where a caller's recorded voice is kept
+        update(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == CaseEvent.VOICEMAIL)
+        .values(detail={})
+        .execution_options(synchronize_session=False)
+    )
     for conversation in family.conversations:
         conversation.pseudonym = new_pseudonym()
         conversation.more_text = None

@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import time
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -98,6 +99,16 @@ class Settings:
     CHAT_MESSAGES_PER_CHAT: str = "12 per minute"
     CHAT_REQUESTS_PER_IP: str = "300 per minute"
     INBOX_POLL_SECONDS: float = 3.0
+    # The voice line (webhooks/channels/voice.py). Twilio waits 15 s for an answer: a caller's
+    # turn gets this long from Rasa, else they hear a holding line and the answer is texted.
+    VOICE_RASA_TIMEOUT_SECONDS: float = 8.0
+    # A caller who presses 0 rings the workers of their region this long, then leaves a message.
+    VOICE_RING_SECONDS: int = 30
+    # When workers' phones ring ("08:00-20:00", local time); out of hours callers leave a
+    # message. Empty: at any hour.
+    VOICE_HOURS: str = ""
+    # Who a caller in danger is put through to when they press 1.
+    VOICE_EMERGENCY_NUMBER: str = "110"
     # The time zone of times shown to workers and of the dashboard's days.
     LOCAL_TIMEZONE: str = "Asia/Shanghai"
 
@@ -137,6 +148,7 @@ class Settings:
                 "production needs METRICS_TOKEN (or METRICS_OPEN=1 behind a firewall): "
                 "/metrics and /readyz show case counts and internal addresses"
             )
+        self.voice_hours  # noqa: B018  (raises ConfigError when malformed)
         if self.sms_provider not in PROVIDERS:
             raise ConfigError(
                 f"SMS_PROVIDER must be one of {', '.join(PROVIDERS)}, not {self.SMS_PROVIDER!r}"
@@ -167,6 +179,20 @@ class Settings:
     def rasa_urls(self) -> list[str]:
         urls = [u.strip().rstrip("/") for u in self.RASA_URLS.split(",") if u.strip()]
         return urls or [self.RASA_URL.rstrip("/")]
+
+    @property
+    def voice_hours(self) -> tuple[time, time] | None:
+        """VOICE_HOURS as (from, until), local time; None: workers' phones ring at any hour."""
+        if not self.VOICE_HOURS.strip():
+            return None
+        found = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", self.VOICE_HOURS.strip())
+        try:
+            h1, m1, h2, m2 = (int(part) for part in found.groups())  # type: ignore[union-attr]
+            return time(h1, m1), time(h2, m2)
+        except (AttributeError, ValueError) as exc:
+            raise ConfigError(
+                f"VOICE_HOURS must look like 08:00-20:00, not {self.VOICE_HOURS!r}"
+            ) from exc
 
     @property
     def encryption_keys(self) -> list[str]:

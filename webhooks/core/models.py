@@ -109,7 +109,8 @@ class Message(Base):
 
     Inbound: RECEIVED (waiting for its turn) > HANDLED (answered, or left for a worker).
     Outbound: QUEUED > SENDING > SENT > DELIVERED, or UNDELIVERED / FAILED as the provider
-    reports; SUPPRESSED when the family opted out before it left.
+    reports; SUPPRESSED when the family opted out before it left; SPOKEN when it was read
+    aloud to a family on a call (webhooks/messaging/voice.py) instead of texted.
     Kind says why an outbound message exists; only an opt-out confirmation may reach a family
     who has opted out.
     """
@@ -120,6 +121,7 @@ class Message(Base):
     RECEIVED, HANDLED = "received", "handled"
     QUEUED, SENDING, SENT, DELIVERED = "queued", "sending", "sent", "delivered"
     UNDELIVERED, FAILED, SUPPRESSED = "undelivered", "failed", "suppressed"
+    SPOKEN = "spoken"
     REPLY, OPT_OUT_CONFIRMATION, HOLDING, EMERGENCY = "reply", "opt_out", "holding", "emergency"
     # Outbound: which texts take the sender's budget first. URGENT: the emergency reply and
     # alerts about a child in danger, sent ahead of every other text waiting.
@@ -247,6 +249,8 @@ class CaseEvent(Base):
     REFERRED, OUTCOME, FOLLOW_UP, ANSWERED = "referred", "outcome", "follow_up", "answered"
     # The family's answer to "is a child in danger now?": yes keeps the case urgent, no lowers it.
     DANGER_ANSWER = "danger_answer"
+    # A caller's recorded message (detail: recording URL, seconds, Twilio's transcription).
+    VOICEMAIL = "voicemail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id"), index=True)
@@ -296,6 +300,29 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[Optional[int]]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Call(Base):
+    """One phone call to the helpline's voice line (webhooks/channels/voice.py): for the family's
+    conversation, and for the dashboard's counts (answered, minutes, put through, voicemails)."""
+
+    __tablename__ = "call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Twilio's CallSid: it names the call, not the caller.
+    sid: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    seconds: Mapped[Optional[int]]
+    # How far the call got: Twilio's last CallStatus (in-progress, completed, busy, failed...).
+    status: Mapped[str] = mapped_column(String(16), default="in-progress")
+    # The family asked for a person ("0"): whether one answered, and whether they left a message.
+    asked_for_person: Mapped[bool] = mapped_column(default=False)
+    put_through: Mapped[bool] = mapped_column(default=False)
+    voicemail: Mapped[bool] = mapped_column(default=False)
+
+    conversation: Mapped[Conversation] = relationship()
 
 
 class GatewayLine(Base):

@@ -54,14 +54,17 @@ class RasaClient:
         up = [url for url in ranked if self._down_until.get(url, 0.0) <= now]
         return up + [url for url in ranked if url not in up]
 
-    def send(self, sender: str, text: str, metadata: dict[str, Any]) -> BotReply:
+    def send(
+        self, sender: str, text: str, metadata: dict[str, Any], timeout: float | None = None
+    ) -> BotReply:
+        """The bot's replies to one message; `timeout` (seconds) overrides the client's."""
         failure: Exception | None = None
         for url in self.replicas_for(sender):
             try:
                 response = self._http.post(
                     url + "/webhooks/helpline/webhook",
                     json={"sender": sender, "message": text, "metadata": metadata},
-                    timeout=self._timeout,
+                    timeout=timeout or self._timeout,
                 )
             except requests.ConnectionError as exc:
                 # Refused, or the replica died mid-answer: the next one can answer instead.

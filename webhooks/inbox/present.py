@@ -37,6 +37,7 @@ DELIVERY = {
     Message.UNDELIVERED: "未送达 undelivered",
     Message.FAILED: "发送失败 failed",
     Message.SUPPRESSED: "未发出 not sent",
+    Message.SPOKEN: "电话中读给家庭 read out on a call",
 }
 PRIORITIES = {Case.URGENT: "紧急 Urgent", Case.NORMAL: "一般 Normal"}
 DECISIONS = {
@@ -68,6 +69,7 @@ EVENTS = {
     CaseEvent.FOLLOW_UP: "已发回访短信 Follow-up sent",
     CaseEvent.ANSWERED: "家庭答复回访 Family answered the follow-up",
     CaseEvent.DANGER_ANSWER: "家庭答复是否有危险 Family said whether a child is in danger",
+    CaseEvent.VOICEMAIL: "语音留言 Voicemail",
 }
 DANGER_ANSWERS = {
     "yes": "有危险，仍为紧急 yes: stays urgent",
@@ -167,6 +169,13 @@ def _event_detail(event: CaseEvent, workers: dict[int, str]) -> str:
         return DANGER_ANSWERS.get(detail.get("answer"), "")
     if event.kind == CaseEvent.ANSWERED:
         return ANSWERS.get(detail.get("answer"), "没有答复 no answer")
+    if event.kind == CaseEvent.VOICEMAIL:  # erased: no recording, no words
+        if not detail.get("recording_url"):
+            return event.body
+        heard = f" 转写 Transcript: {event.body}" if event.body else ""
+        return (
+            f"{detail.get('seconds', '?')} 秒 s, 录音 recording: {detail['recording_url']}{heard}"
+        )
     if event.kind in (CaseEvent.OPENED, CaseEvent.URGENT, CaseEvent.REOPENED):
         return str(detail.get("reason") or detail.get("answer") or "")
     return ""

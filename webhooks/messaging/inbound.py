@@ -43,21 +43,29 @@ def receive_sms(services: Services, sms: InboundSms) -> None:
             route(session, services, message, has_media=sms.has_media)
 
 
-def route(session: Session, services: Services, message: Message, has_media: bool = False) -> None:
-    """Decide, within the webhook's transaction, who answers this message."""
+def route(
+    session: Session,
+    services: Services,
+    message: Message,
+    has_media: bool = False,
+    queue_turn: bool = True,
+) -> bool:
+    """Decide, within the webhook's transaction, who answers this message; True when the bot
+    does. Its turn is queued, unless `queue_turn` is False: a caller on the line is answered
+    at once (webhooks/messaging/voice.py)."""
     conversation = message.conversation
     contact = conversation.contact
     conversation.language = detect_language(message.body) or conversation.language
     hit = assess(message.body)
     if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit)
-        return
+        return False
     keyword = classify(message.body)
 
     if keyword is Keyword.STOP and contact is not None:
         if contact.opted_out:
             message.status = Message.HANDLED  # one confirmation only
-            return
+            return False
         contact.opted_out, contact.opted_out_at = True, utcnow()
         _answer(session, conversation, message, "opted_out", Message.OPT_OUT_CONFIRMATION)
     elif keyword is Keyword.START and contact is not None:
@@ -84,7 +92,10 @@ def route(session: Session, services: Services, message: Message, has_media: boo
         message.status = Message.HANDLED
         after_commit(session, SEND, conversation.id)
     else:
-        after_commit(session, TURN, conversation.id)
+        if queue_turn:
+            after_commit(session, TURN, conversation.id)
+        return True
+    return False
 
 
 # The same emergency text goes to a family at most once in this long.

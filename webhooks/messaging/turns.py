@@ -8,9 +8,10 @@ from sqlalchemy.orm import joinedload
 
 from nlu.language import detect_language
 from webhooks.casework import cases, placement
-from webhooks.core.conversations import stage_notice, stage_replies
+from webhooks.core.conversations import WEB_BUDGET, stage_notice, stage_replies
 from webhooks.core.db import Session
 from webhooks.core.models import Conversation, FamilyContact, Message
+from webhooks.core.queue import TURN, after_commit
 from webhooks.core.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
 
@@ -53,6 +54,30 @@ def run_pending(services: Services, connection: Connection, conversation_id: int
     return True
 
 
+def answer_now(services: Services, message_id: int, timeout: float) -> bool:
+    """A caller waits on the line: the message's turn runs here, within `timeout` seconds, and
+    its replies are staged unpaged (webhooks/messaging/voice.py reads them aloud). False when
+    Rasa could not answer in time: the message then waits for the queue's turn like a text's,
+    and its answer is texted."""
+    with Session() as session:
+        message = session.scalar(_MESSAGE, {"message_id": message_id})
+        conversation = message.conversation
+        sender, body = conversation.pseudonym, message.body
+        metadata = _metadata(conversation, message)
+    try:
+        reply = services.rasa.send(sender, body, metadata, timeout=timeout)
+    except RasaUnavailable:
+        with Session.begin() as session:
+            after_commit(session, TURN, conversation.id)
+        log.warning("rasa unavailable during a call: conversation %s waits", conversation.id)
+        return False
+    with Session.begin() as session:
+        answered = _claim(session, message_id)
+        if answered is not None:
+            _apply(session, services, answered, reply, budget=WEB_BUDGET)
+    return True
+
+
 def _leave_to_worker(message_id: int) -> None:
     """The worker who now has the conversation reads it in the inbox; the bot does not answer."""
     with Session.begin() as session:
@@ -92,12 +117,14 @@ _WAITING = (
 )
 _WAITING_ID = _WAITING.with_only_columns(Message.id)
 # The message with what its turn reads (conversation, contact, region) in one query.
-_OLDEST_WAITING = _WAITING.options(
+_WHAT_A_TURN_READS = (
     joinedload(Message.conversation)
     .joinedload(Conversation.contact)
     .joinedload(FamilyContact.region),
     joinedload(Message.conversation).joinedload(Conversation.region),  # a web-chat family's
 )
+_OLDEST_WAITING = _WAITING.options(*_WHAT_A_TURN_READS)
+_MESSAGE = select(Message).where(Message.id == bindparam("message_id")).options(*_WHAT_A_TURN_READS)
 _CLAIM = (
     select(Message)
     .where(Message.id == bindparam("message_id"))
@@ -118,7 +145,13 @@ def _metadata(conversation: Conversation, message: Message) -> dict:
     }
 
 
-def _apply(session: OrmSession, services: Services, message: Message, reply: BotReply) -> None:
+def _apply(
+    session: OrmSession,
+    services: Services,
+    message: Message,
+    reply: BotReply,
+    budget: int | None = None,
+) -> None:
     conversation = message.conversation
     handed_off, screened = None, False
     for payload in reply.payloads:
@@ -127,7 +160,7 @@ def _apply(session: OrmSession, services: Services, message: Message, reply: Bot
         if isinstance(payload.get("handoff"), dict):
             handed_off = cases.open_from_handoff(session, conversation, payload["handoff"])
         screened = screened or payload.get("screened") is True
-    budget = services.settings.TURN_SEGMENT_BUDGET
+    budget = budget or services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, reply.texts, budget, reply_to=message)
     if handed_off:  # so a person near them answers: where they said they live, else asked
         cases.place_if_named(session, handed_off, message)

@@ -1,0 +1,245 @@
+"""Twilio's voice webhooks: a family's phone call, answered in TwiML.
+
+The caller hears a greeting and speaks or keys in; each answer goes the way of a text
+(webhooks/messaging/voice.py: danger screen first, then the bot) and the replies are read out.
+0 rings the workers of the family's region, then takes a voicemail into the case; after a
+danger report, 1 puts the caller through to 110. Every request is signature-checked like SMS.
+
+    /voice/twilio              a call comes in (the number's "A call comes in" webhook)
+    /voice/twilio/gather?n=N   the caller's N-th answer (speech or keys)
+    /voice/twilio/dialled      how ringing the workers went
+    /voice/twilio/whisper      what the worker who picks up hears first
+    /voice/twilio/recorded     a voicemail; /voice/twilio/transcribed, its words
+    /voice/twilio/status       the call ended (the number's "Call status changes" webhook)
+"""
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from webhooks.core.db import utcnow
+from webhooks.core.texts import text
+from webhooks.messaging import voice
+from webhooks.messaging.voice import Heard
+from webhooks.sms import signature
+from webhooks.sms.cleaning import PHONE, clean_body
+
+bp = Blueprint("voice", __name__, url_prefix="/voice/twilio")
+
+# What Twilio's <Say> and speech recognition are told the caller speaks.
+SPOKEN = {"zh": "zh-CN", "en": "en-US"}
+# Seconds of silence after which a <Gather> gives up; a voicemail's longest.
+LISTEN_SECONDS = 6
+VOICEMAIL_SECONDS = 120
+# Said or keyed to ask for a person.
+PERSON = "0"
+
+
+def _checked():
+    services = current_app.extensions["helpline"]
+    settings = services.settings
+    if not signature.is_valid(request, settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL):
+        abort(403)
+    call_sid = request.form.get("CallSid", "")
+    phone = request.form.get("From", "")
+    if not call_sid or not PHONE.fullmatch(phone):
+        abort(Response("CallSid and From (a phone number) are required\n", 400))
+    return services, call_sid, phone
+
+
+def _twiml(response: VoiceResponse) -> Response:
+    return Response(str(response), mimetype="text/xml")
+
+
+def _say(node, lines: list[str], language: str) -> None:
+    for line in lines:
+        node.say(line, language=SPOKEN.get(language, SPOKEN["zh"]))
+
+
+def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str], **stage):
+    """Read `lines` while listening for the caller's next answer (they may speak over it);
+    silence twice ends the call politely."""
+    gather: Gather = response.gather(
+        input="dtmf speech",
+        action=url_for("voice.gather", n=turn, **stage),
+        method="POST",
+        language=SPOKEN.get(language, SPOKEN["zh"]),
+        speech_timeout="auto",
+        timeout=LISTEN_SECONDS,
+    )
+    _say(gather, lines, language)
+    if stage.get("quiet"):
+        _say(
+            response, [text("voice_not_heard", language), text("voice_goodbye", language)], language
+        )
+        response.hangup()
+    else:
+        response.redirect(url_for("voice.gather", n=turn, quiet=1, **stage), method="POST")
+
+
+def _take_message(response: VoiceResponse, language: str, lines: list[str]) -> None:
+    _say(response, lines, language)
+    response.record(
+        action=url_for("voice.recorded"),
+        method="POST",
+        max_length=VOICEMAIL_SECONDS,
+        play_beep=True,
+        transcribe=True,
+        transcribe_callback=url_for("voice.transcribed"),
+    )
+    _say(response, [text("voice_goodbye", language)], language)
+
+
+@bp.post("")
+def incoming():
+    services, call_sid, phone = _checked()
+    started = voice.call_started(services, call_sid, phone)
+    key = "voice_greeting_worker" if started.with_worker else "voice_greeting"
+    response = VoiceResponse()
+    _listen(response, 1, started.language, [text(key, started.language)], menu=1)
+    return _twiml(response)
+
+
+@bp.post("/gather")
+def gather():
+    services, call_sid, phone = _checked()
+    turn = _whole(request.args.get("n")) or 1
+    digits = request.form.get("Digits", "").strip()
+    words = clean_body(request.form.get("SpeechResult", "")).strip() or digits
+    language = request.args.get("lang", "")
+    response = VoiceResponse()
+    if not words:  # silence: asked again once, then goodbye
+        started = voice.call_started(services, call_sid, phone)
+        stage = {k: v for k, v in request.args.items() if k != "n"}
+        stage["quiet"] = 1
+        _listen(
+            response, turn, started.language, [text("voice_listening", started.language)], **stage
+        )
+        return _twiml(response)
+    if digits == PERSON and not request.args.get("zero"):
+        return _ring(services, call_sid, phone)
+    if request.args.get("danger") and digits == "1":
+        voice.heard(services, call_sid, phone, turn, digits)  # "yes, in danger now", on the case
+        response.dial(services.settings.VOICE_EMERGENCY_NUMBER)
+        return _twiml(response)
+    offer = _whole(request.args.get("offer"))
+    if offer and digits == "1":
+        voice.text_answer(services, offer)
+        language = language or voice.call_started(services, call_sid, phone).language
+        _listen(
+            response,
+            turn,
+            language,
+            [text("voice_texted", language), text("voice_listening", language)],
+        )
+        return _twiml(response)
+    if request.args.get("menu") and digits == "1":
+        language = voice.call_started(services, call_sid, phone).language
+        words = text("voice_menu_aid", language)
+    heard = voice.heard(services, call_sid, phone, turn, words)
+    _answer(response, heard, turn + 1)
+    return _twiml(response)
+
+
+def _answer(response: VoiceResponse, heard: Heard, turn: int) -> None:
+    language = heard.language
+    if heard.held:
+        _take_message(response, language, [text("voice_held", language)])
+        return
+    lines = list(heard.lines)
+    if heard.danger:
+        lines.append(text("voice_offer_110", language))
+        _listen(response, turn, language, lines, danger=1)
+        return
+    if heard.with_worker and not lines:
+        lines.append(text("voice_with_worker", language))
+    if heard.offer_text:
+        lines.append(text("voice_offer_text", language))
+        _listen(response, turn, language, lines, offer=heard.offer_text, lang=language)
+        return
+    _listen(response, turn, language, lines, **({"zero": 1} if heard.zero_is_a_choice else {}))
+
+
+def _ring(services, call_sid: str, phone: str) -> Response:
+    ring = voice.person_wanted(services, call_sid, phone, utcnow())
+    response = VoiceResponse()
+    if not ring.phones:
+        _take_message(response, ring.language, [text("voice_leave_message", ring.language)])
+        return _twiml(response)
+    _say(response, [text("voice_ringing", ring.language)], ring.language)
+    dial = response.dial(
+        action=url_for("voice.dialled"),
+        method="POST",
+        timeout=services.settings.VOICE_RING_SECONDS,
+        caller_id=request.form.get("To") or None,
+    )
+    for number in ring.phones:  # all ring at once; the first to answer takes the call
+        dial.number(number, url=url_for("voice.whisper", case=ring.case_id), method="POST")
+    return _twiml(response)
+
+
+@bp.post("/dialled")
+def dialled():
+    services, call_sid, phone = _checked()
+    answered = request.form.get("DialCallStatus", "") in ("completed", "answered")
+    voice.put_through(call_sid, answered)
+    response = VoiceResponse()
+    language = voice.call_started(services, call_sid, phone).language
+    if answered:
+        _say(response, [text("voice_goodbye", language)], language)
+        response.hangup()
+    else:
+        _take_message(response, language, [text("voice_leave_message", language)])
+    return _twiml(response)
+
+
+@bp.post("/whisper")
+def whisper():
+    """Played to the worker who picks up (Twilio posts the worker's leg: From is the helpline)."""
+    services = current_app.extensions["helpline"]
+    settings = services.settings
+    if not signature.is_valid(request, settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL):
+        abort(403)
+    case = _whole(request.args.get("case")) or 0
+    response = VoiceResponse()
+    _say(response, [text("voice_whisper", "zh", case=case)], "zh")
+    return _twiml(response)
+
+
+@bp.post("/recorded")
+def recorded():
+    services, call_sid, phone = _checked()
+    recording_sid = request.form.get("RecordingSid", "")
+    url = request.form.get("RecordingUrl", "")
+    seconds = _whole(request.form.get("RecordingDuration")) or 0
+    response = VoiceResponse()
+    language = voice.call_started(services, call_sid, phone).language
+    if recording_sid and url and seconds > 0:
+        voice.voicemail(services, call_sid, phone, recording_sid, url, seconds)
+        _say(response, [text("voice_message_kept", language)], language)
+    else:
+        _say(response, [text("voice_goodbye", language)], language)
+    response.hangup()
+    return _twiml(response)
+
+
+@bp.post("/transcribed")
+def transcribed():
+    _services, call_sid, _phone = _checked()
+    words = clean_body(request.form.get("TranscriptionText", ""))
+    recording_sid = request.form.get("RecordingSid", "")
+    if request.form.get("TranscriptionStatus", "completed") == "completed" and words:
+        voice.transcribed(call_sid, recording_sid, words)
+    return _twiml(VoiceResponse())
+
+
+@bp.post("/status")
+def status():
+    _services, call_sid, _phone = _checked()
+    voice.call_ended(
+        call_sid, request.form.get("CallStatus", ""), _whole(request.form.get("CallDuration"))
+    )
+    return _twiml(VoiceResponse())
+
+
+def _whole(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None

@@ -1,0 +1,275 @@
+"""A family on a phone call: what they say or key in takes a text's path (the danger screen
+first, then the same Rasa turn) and is answered while they wait; the replies are read out to
+them instead of texted. A call joins the family's SMS conversation (one family, one history);
+webhooks/channels/voice.py turns what happens here into Twilio's TwiML.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webhooks.casework import cases, routing
+from webhooks.core.conversations import sms_conversation, stage_replies, store_inbound
+from webhooks.core.db import Session as DbSession
+from webhooks.core.db import utcnow
+from webhooks.core.models import Call, Case, Conversation, Message
+from webhooks.core.queue import SEND, after_commit
+from webhooks.messaging import inbound, turns
+from webhooks.services import Services
+
+log = logging.getLogger(__name__)
+
+# Replies longer than this (characters, all told) are offered by SMS too: a result, documents.
+OFFER_TEXT_FROM = 60
+
+
+@dataclass
+class Heard:
+    """What the caller hears back: lines read out in order, and what may come next."""
+
+    lines: list[str] = field(default_factory=list)
+    language: str = "zh"
+    # The danger screen fired: the emergency numbers were read, and 110 is offered.
+    danger: bool = False
+    # A worker has the conversation: what the caller said went to them.
+    with_worker: bool = False
+    # Rasa did not answer in time: the answer will be texted; a message can be left meanwhile.
+    held: bool = False
+    # The family message whose (long) answer the caller may have texted to them.
+    offer_text: int | None = None
+    # The bot's question offers 0 as a choice ("0都没有"): 0 answers it, not "a person".
+    zero_is_a_choice: bool = False
+
+
+@dataclass
+class Ring:
+    """Who a caller asking for a person rings, and the case it is about."""
+
+    case_id: int
+    phones: list[str]
+    language: str
+
+
+def call_started(services: Services, call_sid: str, phone: str) -> Heard:
+    """The call on record, with the family's conversation (made on their first call, as on
+    their first text): the language to greet them in, and whether a worker has them."""
+    with DbSession.begin() as session:
+        conversation = sms_conversation(session, services.vault, phone)
+        _call(session, call_sid, conversation)
+        return Heard(
+            language=conversation.language,
+            with_worker=conversation.mode == Conversation.HUMAN,
+        )
+
+
+def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) -> Heard:
+    """The caller said or keyed `words` (their `turn`-th input of the call): stored like a
+    text, screened for danger, and answered by the bot within the voice deadline.
+
+    Twilio asking again about the same turn gets the same answer, never a second turn."""
+    with DbSession.begin() as session:
+        conversation = sms_conversation(session, services.vault, phone)
+        _call(session, call_sid, conversation)
+        sid = f"{call_sid}/{turn}"
+        message = store_inbound(session, conversation, words, provider_sid=sid)
+        if message is None:  # asked again
+            message = session.scalar(select(Message).where(Message.provider_sid == sid))
+            return _said(session, message)
+        if not inbound.route(session, services, message, queue_turn=False):
+            return _said(session, message)
+        message_id = message.id
+    deadline = services.settings.VOICE_RASA_TIMEOUT_SECONDS
+    if not turns.answer_now(services, message_id, deadline):
+        with DbSession() as session:
+            return Heard(language=session.get(Message, message_id).conversation.language, held=True)
+    with DbSession.begin() as session:
+        return _said(session, session.get(Message, message_id))
+
+
+def text_answer(services: Services, message_id: int) -> bool:
+    """The caller pressed 1 to have the long answer just read to them texted as well."""
+    with DbSession.begin() as session:
+        message = session.get(Message, message_id)
+        if message is None or message.direction != Message.IN:
+            return False
+        spoken = [reply.body for reply in _replies(session, message)]
+        conversation = message.conversation
+        stage_replies(
+            session,
+            conversation,
+            spoken,
+            services.settings.TURN_SEGMENT_BUDGET,
+            reply_to=message,
+        )
+        after_commit(session, SEND, conversation.id)
+        return True
+
+
+def person_wanted(services: Services, call_sid: str, phone: str, now: datetime) -> Ring:
+    """The caller pressed 0: a case for a person (or the one open), and the phones to ring:
+    whoever has the case, else the workers of the family's region; none out of hours."""
+    settings = services.settings
+    with DbSession.begin() as session:
+        conversation = sms_conversation(session, services.vault, phone)
+        call = _call(session, call_sid, conversation)
+        call.asked_for_person = True
+        case = cases.open_case(session, conversation, reason="call")
+        people = [case.assignee] if case.assignee and case.assignee.active else []
+        people = people or routing.responders(session, case.region_id)
+        phones = [
+            services.vault.decrypt(worker.phone_ciphertext)
+            for worker in people
+            if worker.phone_ciphertext
+        ]
+        if not _within_hours(settings.voice_hours, settings.LOCAL_TIMEZONE, now):
+            phones = []
+        log.info("call %s: ringing %d phones for case %s", call.id, len(phones), case.id)
+        return Ring(case_id=case.id, phones=phones, language=conversation.language)
+
+
+def put_through(call_sid: str, answered: bool) -> None:
+    with DbSession.begin() as session:
+        call = session.scalar(select(Call).where(Call.sid == call_sid))
+        if call is not None:
+            call.put_through = call.put_through or answered
+
+
+def voicemail(
+    services: Services, call_sid: str, phone: str, recording_sid: str, url: str, seconds: int
+) -> int:
+    """The caller left a message: on the family's case (a new one if none is open). Returns
+    the case's id. Twilio posting the same recording again changes nothing."""
+    with DbSession.begin() as session:
+        conversation = sms_conversation(session, services.vault, phone)
+        call = _call(session, call_sid, conversation)
+        if call.voicemail and _has_recording(session, conversation, recording_sid):
+            return cases.active_case_of(session, conversation).id
+        call.voicemail = True
+        recording = {"recording_sid": recording_sid, "recording_url": url}
+        return cases.voicemail_left(session, conversation, recording, seconds).id
+
+
+def transcribed(call_sid: str, recording_sid: str, words: str) -> bool:
+    """Twilio's transcription of a voicemail of this call, kept on its case."""
+    with DbSession.begin() as session:
+        call = session.scalar(select(Call).where(Call.sid == call_sid))
+        if call is None:
+            return False
+        for case in _cases_newest_first(session, call.conversation_id):
+            if cases.voicemail_transcribed(session, case, recording_sid, words):
+                return True
+        return False
+
+
+def call_ended(call_sid: str, status: str, seconds: int | None) -> None:
+    with DbSession.begin() as session:
+        call = session.scalar(select(Call).where(Call.sid == call_sid))
+        if call is None:
+            return
+        call.status = status[:16]
+        if status in ("completed", "busy", "failed", "no-answer", "canceled"):
+            call.ended_at = call.ended_at or utcnow()
+            call.seconds = seconds if seconds is not None else call.seconds
+
+
+def for_the_ear(body: str) -> list[str]:
+    """A text as short spoken sentences, one per line: "回复1" / "reply 1" is said "按1" /
+    "press 1" (other replies are spoken: "回复“算了”" is "说“算了”"), and each numbered choice
+    of a list is its own sentence ("1在家 2去世" is "按1，在家。按2，去世。")."""
+    spoken = re.sub(r"回复?(?=\s*(?:[0-9]|几?个?数字))", "按", body)
+    spoken = spoken.replace("回复", "说")
+    spoken = re.sub(r"\b[Rr]eply with (?=(?:a|the|one or more) numbers?)", "key in ", spoken)
+    spoken = re.sub(r"\b[Rr]eply(?=\s*[0-9])", "press", spoken)
+    spoken = re.sub(r"\b[Rr]eply\b", "say", spoken)
+    lines = []
+    for part in re.split(r"(?<=[。！？!?；;])\s*|\n+", spoken):
+        lines.extend(_choices_apart(part.strip()))
+    return [line for line in lines if line]
+
+
+def _choices_apart(sentence: str) -> list[str]:
+    """ "按数字：1在家或打工 2去世" as "按数字：", "按1，在家或打工", "按2，去世"."""
+    found = list(
+        re.finditer(
+            r"(?:^|(?<=[\s：:]))(\d{1,2})\s*[.、)]?\s*([^\s\d][^\d]*?)(?=\s+\d|$)", sentence
+        )
+    )
+    if len(found) < 2 or sentence.isascii():  # English lists read well as they are
+        return [sentence]
+    head = sentence[: found[0].start()].strip()
+    return ([head] if head else []) + [f"按{m[1]}，{m[2].strip()}" for m in found]
+
+
+def _said(session: Session, message: Message) -> Heard:
+    """What the caller hears for their message: every reply to it, read out. The replies are
+    marked spoken (not texted), except the emergency text, which they get by SMS as well."""
+    conversation = message.conversation
+    replies = _replies(session, message)
+    lines: list[str] = []
+    for reply in replies:
+        lines.extend(for_the_ear(reply.body))
+        if reply.status == Message.QUEUED and reply.kind != Message.EMERGENCY:
+            reply.status, reply.sent_at = Message.SPOKEN, utcnow()
+    # A long answer (a result, documents) is offered by SMS; a question is simply answered.
+    asks = bool(lines) and (lines[-1].endswith(("？", "?")) or _is_choice(lines[-1]))
+    long = sum(len(reply.body) for reply in replies) > OFFER_TEXT_FROM and not asks
+    return Heard(
+        lines=lines,
+        language=conversation.language,
+        danger=message.danger,
+        with_worker=conversation.mode == Conversation.HUMAN and not message.danger,
+        offer_text=message.id if long and not message.danger else None,
+        zero_is_a_choice=any(re.match(r"(按0|press 0)\b", line) for line in lines),
+    )
+
+
+def _is_choice(line: str) -> bool:
+    return bool(re.match(r"(按|press )\d", line)) or "数字" in line or "number" in line
+
+
+def _replies(session: Session, message: Message) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.reply_to_id == message.id, Message.direction == Message.OUT)
+            .order_by(Message.priority.desc(), Message.id)
+        )
+    )
+
+
+def _call(session: Session, call_sid: str, conversation: Conversation) -> Call:
+    call = session.scalar(select(Call).where(Call.sid == call_sid))
+    if call is None:
+        call = Call(sid=call_sid, conversation_id=conversation.id)
+        session.add(call)
+        session.flush()
+    return call
+
+
+def _has_recording(session: Session, conversation: Conversation, recording_sid: str) -> bool:
+    case = cases.active_case_of(session, conversation)
+    return case is not None and any(
+        event.detail.get("recording_sid") == recording_sid
+        for event in cases.voicemails(session, case)
+    )
+
+
+def _cases_newest_first(session: Session, conversation_id: int) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case).where(Case.conversation_id == conversation_id).order_by(Case.id.desc())
+        )
+    )
+
+
+def _within_hours(hours, timezone: str, now: datetime) -> bool:
+    if hours is None:
+        return True
+    start, end = hours
+    local = now.astimezone(ZoneInfo(timezone)).time()
+    return start <= local < end if start <= end else (local >= start or local < end)
