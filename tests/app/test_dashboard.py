@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.support.inbox_helpers import V1, V2, V3, open_case
+from tests.support.inbox_helpers import V1, V2, V3, open_case, place_family
 from webhooks.casework import referrals
+from webhooks.messaging import voice
 from webhooks.core.db import Session
 from webhooks.core.models import Case, Region
 
@@ -119,3 +120,29 @@ def test_an_admin_sees_everything(month, signed_in):
 @pytest.mark.parametrize("query", ["days=5", "days=x", "region=abc"])
 def test_odd_parameters_are_refused(month, signed_in, query):
     assert signed_in("chen").get(f"/dashboard/?{query}").status_code == 400
+
+
+def test_calls_are_counted_for_the_familys_area(app, area, signed_in):
+    """Two calls from township 1 (one put through to a worker, one voicemail), one from
+    township 2: the township's supervisor sees their own two."""
+    services = app.extensions["helpline"]
+    calls = [
+        ("CA1", "+8613800000501", V1, 180, True, False),
+        ("CA2", "+8613800000502", V2, 60, False, True),
+        ("CA3", "+8613800000503", V3, 600, True, False),
+    ]
+    for sid, phone, region, seconds, answered, voicemail in calls:
+        voice.call_started(services, sid, phone)
+        place_family(app, phone, region)
+        voice.put_through(sid, answered)
+        if voicemail:
+            voice.voicemail(services, sid, phone, "RE" + sid, "https://example.com/r", 20)
+        voice.call_ended(sid, "completed", seconds)
+    page = signed_in("chen").page("/dashboard/")
+    assert figure(page, "calls") == "2"
+    assert figure(page, "call-minutes") == "4"
+    assert figure(page, "put-through") == "1"
+    assert figure(page, "voicemails") == "1"
+    metrics = app.test_client().get("/metrics").text
+    assert 'helpline_calls{kind="all"} 3.0' in metrics
+    assert "helpline_call_minutes 14.0" in metrics

@@ -22,7 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event, func, inspect, select
 
 from webhooks.core.db import Session, utcnow
-from webhooks.core.models import Case, Message
+from webhooks.core.models import Call, Case, Message
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,28 @@ class StateCollector:
         except Exception as exc:
             log.warning("metrics: database unreadable (%s)", type(exc).__name__)
         yield cases
+        calls = GaugeMetricFamily(
+            "helpline_calls", "Calls to the voice line, ever, and how they went", labels=["kind"]
+        )
+        minutes = GaugeMetricFamily("helpline_call_minutes", "Minutes of calls, ever")
+        try:
+            with Session() as session:
+                total, seconds, put_through, voicemails = session.execute(
+                    select(
+                        func.count(Call.id),
+                        func.coalesce(func.sum(Call.seconds), 0),
+                        func.count(Call.id).filter(Call.put_through),
+                        func.count(Call.id).filter(Call.voicemail),
+                    )
+                ).one()
+            calls.add_metric(["all"], total)
+            calls.add_metric(["put_through"], put_through)
+            calls.add_metric(["voicemail"], voicemails)
+            minutes.add_metric([], round(seconds / 60, 1))
+        except Exception as exc:
+            log.warning("metrics: database unreadable (%s)", type(exc).__name__)
+        yield calls
+        yield minutes
         yield GaugeMetricFamily(
             "helpline_spool_waiting",
             "Texts spooled on this machine while the database was unreachable",

@@ -20,7 +20,15 @@ from webhooks import auth
 from webhooks.auth import Staff
 from webhooks.casework import access, routing
 from webhooks.casework.referrals import programme_name, programme_names
-from webhooks.core.models import Case, Conversation, FamilyContact, Message, Referral, Region
+from webhooks.core.models import (
+    Call,
+    Case,
+    Conversation,
+    FamilyContact,
+    Message,
+    Referral,
+    Region,
+)
 
 PERIODS = (7, 30, 90)
 REACHED_AID = Referral.APPROVED
@@ -37,6 +45,15 @@ class Figures:
     first_response_minutes: list[float] = field(default_factory=list)
     referrals: int = 0
     approved: int = 0
+    # The voice line: calls, their minutes, callers put through to a worker, voicemails left.
+    calls: int = 0
+    call_seconds: int = 0
+    put_through: int = 0
+    voicemails: int = 0
+
+    @property
+    def call_minutes(self) -> int:
+        return round(self.call_seconds / 60)
 
     @property
     def median_first_response(self) -> float | None:
@@ -121,6 +138,22 @@ def collect(
         if author == Message.FAMILY:
             lowered = body.casefold()
             asked.update(p for p, words in names.items() if any(w in lowered for w in words))
+
+    calls = session.execute(
+        select(
+            Call.started_at, Call.seconds, Call.put_through, Call.voicemail, FamilyContact.region_id
+        )
+        .join(Conversation, Call.conversation_id == Conversation.id)
+        .outerjoin(FamilyContact, Conversation.contact_id == FamilyContact.id)
+        .where(Call.started_at >= start)
+        .where(where(FamilyContact.region_id))
+    ).all()
+    for at, seconds, put_through, voicemail, region_id in calls:
+        for figures in each(region_id, at):
+            figures.calls += 1
+            figures.call_seconds += seconds or 0
+            figures.put_through += put_through
+            figures.voicemails += voicemail
 
     reasons: Counter[str] = Counter()
     cases = session.scalars(
