@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tests.support.inbox_helpers import V1, V2, V3, open_case, place_family
 from webhooks.casework import referrals
-from webhooks.messaging import voice
 from webhooks.core.db import Session
 from webhooks.core.models import Case, Region
+from webhooks.messaging import voice
 
 
 @pytest.fixture
