@@ -18,7 +18,7 @@ from tests.support.waiting import eventually
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
 from webhooks.core.models import Call, Case, CaseEvent, Message
-from webhooks.core.texts import text
+from webhooks.core.texts import both, text
 from webhooks.messaging.voice import for_the_ear
 
 pytestmark = pytest.mark.stack
@@ -123,11 +123,11 @@ def test_danger_by_speech_reads_the_emergency_numbers_first_and_offers_110(live_
         EMERGENCY_DEADLINE,
         "the emergency text",
     )
-    caller.press("1")
+    caller.press("1")  # "yes, in danger now": put through to the police
     expected = VoiceResponse()
     expected.dial("110")
-    assert caller.twiml is not None
-    assert caller.post(caller.url, Digits="1").text == str(expected)
+    assert caller.text == str(expected)
+    assert family_messages(live_app, phone, Message.IN)[-1].body == "1"  # on the case, too
 
 
 def test_zero_rings_the_workers_of_the_familys_village(live_app, area):
@@ -146,6 +146,11 @@ def test_zero_rings_the_workers_of_the_familys_village(live_app, area):
     assert f"案件{case.id}" in whisper.text  # what the director hears on picking up
     caller.dialled("completed")
     assert call_record(caller.sid).put_through is True
+    eventually(
+        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
+        30,
+        "the director's alert",
+    )
 
 
 def test_nobody_answering_takes_a_voicemail_into_the_case(live_app, area):
@@ -218,3 +223,22 @@ def test_zero_answers_a_question_that_offers_it_as_a_choice(live_app):
     assert caller.twiml.find("Dial") is None
     assert family_messages(live_app, phone, Message.IN)[-1].body == "0"
     assert case_of(live_app, phone) is None
+
+
+def test_a_caller_nobody_has_placed_is_asked_where_they_live_before_anyone_rings(live_app, area):
+    phone = "+8613700000011"
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.press("0")
+    assert caller.heard() == for_the_ear(text("place_question", "zh"))
+    assert caller.twiml.find("Dial") is None
+    caller.say("一镇一村")
+    assert caller.heard()[0] == text("place_thanks", "zh", place="一镇一村")
+    assert [node.text for node in caller.twiml.iter("Number")] == [PHONES["wang"]]
+    case = case_of(live_app, phone)
+    assert case.summary == both("case_summary_call")
+    eventually(  # and texted, as for any new case
+        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
+        30,
+        "the director's alert",
+    )

@@ -79,6 +79,7 @@ class Call:
             "Direction": "inbound",
         }
         self.twiml: ElementTree.Element | None = None
+        self.text = ""  # the last TwiML as it came
         self.url = self.base_url + "/voice/twilio"
 
     @property
@@ -94,7 +95,8 @@ class Call:
         response = self.post(url, **extra)
         assert response.status_code == 200, response.text
         assert response.headers["Content-Type"].startswith("text/xml")
-        self.url, self.twiml = url, ElementTree.fromstring(response.text)
+        self.url, self.text = url, response.text
+        self.twiml = ElementTree.fromstring(response.text)
         return self.twiml
 
     def dial_in(self) -> ElementTree.Element:

@@ -18,6 +18,7 @@ from webhooks.core.conversations import stage_notice, stage_replies
 from webhooks.core.db import utcnow
 from webhooks.core.models import Case, CaseEvent, Conversation, Message, Referral, Region, Worker
 from webhooks.core.queue import SEND, after_commit
+from webhooks.core.texts import both
 from webhooks.services import current
 from webhooks.sms import segments
 
@@ -262,7 +263,9 @@ def voicemail_left(
     case = active_case_of(session, conversation)
     is_new = case is None
     if is_new:
-        case = open_case(session, conversation, reason="voicemail")
+        case = open_case(
+            session, conversation, reason="voicemail", summary=both("case_summary_voicemail")
+        )
     _event(session, case, CaseEvent.VOICEMAIL, None, seconds=seconds, **recording)
     if not is_new:
         staff.text_workers(

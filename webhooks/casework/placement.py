@@ -124,13 +124,24 @@ def ask(
     the question for a case (a person will call), or place_question_office after a screening
     (where to apply)."""
     contact = conversation.contact
-    if conversation.family_region is not None or (contact is not None and contact.opted_out):
+    if contact is not None and contact.opted_out:
         return False
-    if conversation.place_asked_at is not None or not _has_places(session):
+    if not asking(session, conversation):
+        return False
+    stage_notice(session, conversation, key, reply_to=reply_to)
+    return True
+
+
+def asking(session: Session, conversation: Conversation) -> bool:
+    """Whether the family should be asked where they live (nobody knows, they were not asked,
+    the deployment has places); if so, they count as asked from now: the caller asks (a
+    text, or a line read out on a call) and the answer is read as for a text."""
+    if conversation.family_region is not None or conversation.place_asked_at is not None:
+        return False
+    if not _has_places(session):
         return False
     conversation.place_asked_at = utcnow()
     conversation.place_choices = None
-    stage_notice(session, conversation, key, reply_to=reply_to)
     return True
 
 

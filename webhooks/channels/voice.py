@@ -117,6 +117,9 @@ def gather():
         return _twiml(response)
     if digits == PERSON and not request.args.get("zero"):
         return _ring(services, call_sid, phone)
+    if request.args.get("ring"):  # where they live, asked before ringing: then ring
+        heard = voice.heard(services, call_sid, phone, turn, words)
+        return _ring(services, call_sid, phone, heard.lines)
     if request.args.get("danger") and digits == "1":
         voice.heard(services, call_sid, phone, turn, digits)  # "yes, in danger now", on the case
         response.dial(services.settings.VOICE_EMERGENCY_NUMBER)
@@ -159,13 +162,20 @@ def _answer(response: VoiceResponse, heard: Heard, turn: int) -> None:
     _listen(response, turn, language, lines, **({"zero": 1} if heard.zero_is_a_choice else {}))
 
 
-def _ring(services, call_sid: str, phone: str) -> Response:
+def _ring(services, call_sid: str, phone: str, heard: list[str] = ()) -> Response:
+    """Ring the workers for a caller who pressed 0 (asking where they live first, once)."""
     ring = voice.person_wanted(services, call_sid, phone, utcnow())
     response = VoiceResponse()
-    if not ring.phones:
-        _take_message(response, ring.language, [text("voice_leave_message", ring.language)])
+    turn = (_whole(request.args.get("n")) or 1) + 1
+    if ring.ask_place:
+        question = voice.for_the_ear(text("place_question", ring.language))
+        _listen(response, turn, ring.language, question, ring=1)
         return _twiml(response)
-    _say(response, [text("voice_ringing", ring.language)], ring.language)
+    if not ring.phones:
+        lines = [*heard, text("voice_leave_message", ring.language)]
+        _take_message(response, ring.language, lines)
+        return _twiml(response)
+    _say(response, [*heard, text("voice_ringing", ring.language)], ring.language)
     dial = response.dial(
         action=url_for("voice.dialled"),
         method="POST",

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webhooks.casework import cases, routing
+from webhooks.casework import cases, placement, routing
 from webhooks.core.conversations import sms_conversation, stage_replies, store_inbound
 from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Call, Case, Conversation, Message
 from webhooks.core.queue import SEND, after_commit
+from webhooks.core.texts import both
 from webhooks.messaging import inbound, turns
 from webhooks.services import Services
 
@@ -48,11 +49,13 @@ class Heard:
 
 @dataclass
 class Ring:
-    """Who a caller asking for a person rings, and the case it is about."""
+    """Who a caller asking for a person rings, and the case it is about; or first, where they
+    live (`ask_place`), so the workers who ring are their own village's."""
 
     case_id: int
     phones: list[str]
     language: str
+    ask_place: bool = False
 
 
 def call_started(services: Services, call_sid: str, phone: str) -> Heard:
@@ -118,7 +121,11 @@ def person_wanted(services: Services, call_sid: str, phone: str, now: datetime) 
         conversation = sms_conversation(session, services.vault, phone)
         call = _call(session, call_sid, conversation)
         call.asked_for_person = True
-        case = cases.open_case(session, conversation, reason="call")
+        case = cases.open_case(
+            session, conversation, reason="call", summary=both("case_summary_call")
+        )
+        if placement.asking(session, conversation):
+            return Ring(case.id, [], conversation.language, ask_place=True)
         people = [case.assignee] if case.assignee and case.assignee.active else []
         people = people or routing.responders(session, case.region_id)
         phones = [
@@ -215,9 +222,12 @@ def _said(session: Session, message: Message) -> Heard:
         lines.extend(for_the_ear(reply.body))
         if reply.status == Message.QUEUED and reply.kind != Message.EMERGENCY:
             reply.status, reply.sent_at = Message.SPOKEN, utcnow()
-    # A long answer (a result, documents) is offered by SMS; a question is simply answered.
+    # A long answer of the bot's (a result, documents) is offered by SMS; a question, the
+    # helpline's own questions (where they live) and a worker's case are simply answered.
     asks = bool(lines) and (lines[-1].endswith(("？", "?")) or _is_choice(lines[-1]))
-    long = sum(len(reply.body) for reply in replies) > OFFER_TEXT_FROM and not asks
+    asks = asks or placement.awaiting_answer(conversation)
+    long = sum(len(reply.body) for reply in replies) > OFFER_TEXT_FROM
+    long = long and not asks and conversation.mode == Conversation.BOT
     return Heard(
         lines=lines,
         language=conversation.language,
