@@ -59,11 +59,24 @@ def test_an_unsigned_call_is_refused(live_app):
 def test_a_caller_is_greeted_with_the_keypad_menu(live_app):
     caller = call(live_app, "+8613700000002")
     caller.dial_in()
-    assert caller.heard() == [text("voice_greeting", "zh")]
+    assert caller.heard() == [text("voice_greeting", "zh"), text("voice_other_language", "en")]
     gather = caller.twiml.find("Gather")
     assert gather.get("input") == "dtmf speech"
     assert gather.get("language") == "zh-CN"
     assert call_record(caller.sid) is not None
+
+
+def test_nine_at_the_greeting_switches_to_english(live_app):
+    phone = "+8613700000012"
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.press("9")
+    assert caller.heard() == [text("voice_greeting", "en"), text("voice_other_language", "zh")]
+    assert caller.twiml.find("Gather").get("language") == "en-US"
+    caller.say("how do I apply for dibao")
+    says = list(caller.twiml.iter("Say"))
+    assert "dibao" in " ".join(caller.heard()).lower()
+    assert {node.get("language") for node in says} == {"en-US"}
 
 
 def test_a_spoken_question_is_answered_aloud_not_texted(live_app):

@@ -30,8 +30,11 @@ SPOKEN = {"zh": "zh-CN", "en": "en-US"}
 # Seconds of silence after which a <Gather> gives up; a voicemail's longest.
 LISTEN_SECONDS = 6
 VOICEMAIL_SECONDS = 120
-# Said or keyed to ask for a person.
-PERSON = "0"
+# Said or keyed to ask for a person; keyed at the greeting to switch language.
+PERSON, SWITCH = "0", "9"
+OTHER_LANGUAGE = {"zh": "en", "en": "zh"}
+# Twilio rings at most ten numbers at once in one <Dial>.
+MOST_RINGING = 10
 
 
 def _checked():
@@ -66,7 +69,7 @@ def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str],
         speech_timeout="auto",
         timeout=LISTEN_SECONDS,
     )
-    _say(gather, lines, language)
+    _say(gather, lines or [text("voice_listening", language)], language)
     if stage.get("quiet"):
         _say(
             response, [text("voice_not_heard", language), text("voice_goodbye", language)], language
@@ -74,6 +77,7 @@ def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str],
         response.hangup()
     else:
         response.redirect(url_for("voice.gather", n=turn, quiet=1, **stage), method="POST")
+    return gather
 
 
 def _take_message(response: VoiceResponse, language: str, lines: list[str]) -> None:
@@ -93,10 +97,17 @@ def _take_message(response: VoiceResponse, language: str, lines: list[str]) -> N
 def incoming():
     services, call_sid, phone = _checked()
     started = voice.call_started(services, call_sid, phone)
-    key = "voice_greeting_worker" if started.with_worker else "voice_greeting"
     response = VoiceResponse()
-    _listen(response, 1, started.language, [text(key, started.language)], menu=1)
+    _greet(response, started.language, started.with_worker)
     return _twiml(response)
+
+
+def _greet(response: VoiceResponse, language: str, with_worker: bool) -> None:
+    """The greeting and menu; then, in the other language, how to switch to it (9)."""
+    key = "voice_greeting_worker" if with_worker else "voice_greeting"
+    gather = _listen(response, 1, language, [text(key, language)], menu=1)
+    other = OTHER_LANGUAGE[language]
+    _say(gather, [text("voice_other_language", other)], other)
 
 
 @bp.post("/gather")
@@ -134,6 +145,12 @@ def gather():
             language,
             [text("voice_texted", language), text("voice_listening", language)],
         )
+        return _twiml(response)
+    if request.args.get("menu") and digits == SWITCH:
+        started = voice.call_started(services, call_sid, phone)
+        other = OTHER_LANGUAGE[started.language]
+        voice.speak_in(services, call_sid, phone, other)
+        _greet(response, other, started.with_worker)
         return _twiml(response)
     if request.args.get("menu") and digits == "1":
         language = voice.call_started(services, call_sid, phone).language
@@ -182,7 +199,7 @@ def _ring(services, call_sid: str, phone: str, heard: list[str] = ()) -> Respons
         timeout=services.settings.VOICE_RING_SECONDS,
         caller_id=request.form.get("To") or None,
     )
-    for number in ring.phones:  # all ring at once; the first to answer takes the call
+    for number in ring.phones[:MOST_RINGING]:  # all at once; the first to answer takes it
         dial.number(number, url=url_for("voice.whisper", case=ring.case_id), method="POST")
     return _twiml(response)
 

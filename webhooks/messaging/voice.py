@@ -94,6 +94,14 @@ def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) 
         return _said(session, session.get(Message, message_id))
 
 
+def speak_in(services: Services, call_sid: str, phone: str, language: str) -> None:
+    """The caller chose the other language (9 at the greeting): the family's, from now on."""
+    with DbSession.begin() as session:
+        conversation = sms_conversation(session, services.vault, phone)
+        _call(session, call_sid, conversation)
+        conversation.language = language
+
+
 def text_answer(services: Services, message_id: int) -> bool:
     """The caller pressed 1 to have the long answer just read to them texted as well."""
     with DbSession.begin() as session:
