@@ -151,8 +151,20 @@ def _unit_after(after: str) -> str | None:
     return None
 
 
+# "for 5 years", "sentenced to 7 years", "3 years ago": bare years are a span of time, not an age.
+_BARE_YEARS = re.compile(r"\s*(?:years?|yrs?)\b(?![\s-]*old)")
+_SPAN_BEFORE = re.compile(
+    r"\b(?:for|sentenced to|got|gave him|given|been|past|last|over|nearly|almost|after|within)"
+    r"\s*$"
+)
+_SPAN_AFTER = re.compile(r"\s*(?:years?|yrs?)\s+(?:ago|back|now|already|in prison|in jail)\b")
+
+
 def _with_unit(text: str, value: Decimal, start: int, end: int) -> Number:
     unit = _unit_after(text[end:])
+    span = _SPAN_BEFORE.search(text[:start]) or _SPAN_AFTER.match(text[end:])
+    if unit == "age" and _BARE_YEARS.match(text[end:]) and span:
+        unit = None
     if unit is None and (
         _MONEY_BEFORE.search(text[:start]) or re.search(r"[千万kw]", text[start:end])
     ):

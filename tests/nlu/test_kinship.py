@@ -63,6 +63,11 @@ def test_went_away_is_asked_not_taken_as_died():
         ("闺女坐牢了 外孙女跟着我", {"mother": "imprisoned"}),
         ("我哥去年死了 侄子跟着我", {"father": "deceased"}),
         ("my son died, his wife left, my grandson is 9", {"father": "deceased"}),
+        ("他爹前年走了 得癌症没的", {"father": "deceased"}),  # 走了, said how: died
+        ("my son got sentenced to 7 years, my grandson is with me", {"father": "imprisoned"}),
+        ("her father is doing time, mother works away", {"father": "imprisoned",
+                                                         "mother": "present"}),
+        ("孩子爸在里面蹲着呢 他妈早跑了", {"father": "imprisoned", "mother": "lost_contact"}),
     ],
 )  # fmt: skip
 def test_a_grandparents_son_or_daughter_is_the_childs_parent(text, expected):
@@ -98,3 +103,11 @@ def test_a_grade_written_with_a_numeral_is_the_school_not_a_number(text, school)
 @pytest.mark.parametrize(("text", "kept"), [("大娃上初二", "大娃"), ("儿子前年得癌", "儿子前年")])
 def test_words_as_typed_are_not_respelt_into_others(text, kept):
     assert normalise(text, extractor().pinyin).text.startswith(kept)
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [("孩子智力也有问题", "disability", "intellectual"), ("家里吃底保", "programme", "dibao")],
+)
+def test_everyday_ways_of_saying_it(text, entity, value):
+    assert entities(text).get(entity) == value

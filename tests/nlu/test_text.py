@@ -6,7 +6,7 @@ pytest.importorskip("cn2an")  # .venv-rasa only: see bot/requirements-extra.txt
 
 from nlu.entities import EntityIndex, Surface
 from nlu.language import detect_language, language_request, wants_to_stop
-from nlu.numbers import parse_number
+from nlu.numbers import find_numbers, parse_number
 from nlu.text import PinyinIndex, normalise
 
 WORDS = PinyinIndex(
@@ -102,6 +102,22 @@ def test_wants_to_stop(text, stop):
 )
 def test_numbers(text, value):
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("she is 5 years old", "age"),
+        ("kid 5 years", "age"),
+        ("孩子7岁", "age"),
+        ("his father is in jail for 5 years", None),  # a span of time, not the child's age
+        ("my son got sentenced to 7 years", None),
+        ("dad has been missing for 3 years", None),
+        ("mom left 2 years ago", None),
+    ],
+)
+def test_years_are_an_age_unless_they_are_a_span_of_time(text, unit):
+    assert [number.unit for number in find_numbers(text)] == [unit]
 
 
 def test_entities_with_parent_roles_and_numbers():
