@@ -316,6 +316,12 @@ def erase_family(
         f"erased: {emptied['messages']} messages, {emptied['cases']} cases, "
         f"{emptied['events']} case events, {spooled} spooled texts; {rasa}"
     )
+    if emptied["recordings"]:  # the voice itself is in the Twilio account, out of our reach
+        click.echo(
+            "delete these voicemail recordings in Twilio (console, Monitor > Recordings, or "
+            "DELETE /2010-04-01/Accounts/<sid>/Recordings/<sid>): "
+            + " ".join(emptied["recordings"])
+        )
 
 
 def _new_password(generate: bool) -> str:

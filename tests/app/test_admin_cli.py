@@ -15,14 +15,16 @@ from tests.support.twilio import TwilioSender
 from webhooks.core.db import Session
 from webhooks.core.models import (
     AuditEvent,
+    Call,
     Case,
+    CaseEvent,
     Conversation,
     FamilyContact,
     Message,
     Region,
     Worker,
 )
-from webhooks.messaging import spool
+from webhooks.messaging import spool, voice
 
 NEW_PASSWORD = "a much longer secret"
 FAMILY = "+8613800000501"
@@ -266,3 +268,19 @@ def test_an_admin_action_is_audited(area, runner):
         events = session.scalars(select(AuditEvent.action)).all()
         worker = session.scalar(select(Worker).where(Worker.username == "li"))
     assert events == ["deactivate_worker"] and not worker.active
+
+
+def test_erasing_a_caller_clears_their_voicemail_and_names_the_recording_to_delete(
+    app, area, runner
+):
+    services = app.extensions["helpline"]
+    voice.call_started(services, "CA" + "5" * 32, FAMILY)
+    voice.voicemail(services, "CA" + "5" * 32, FAMILY, "RE" + "6" * 32, "https://x/RE", 30)
+    assert voice.transcribed("CA" + "5" * 32, "RE" + "6" * 32, "my grandson is sick")
+    result = run(runner, "erase-family", "--phone", FAMILY, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "RE" + "6" * 32 in result.output  # to delete in Twilio, where the voice is
+    with Session() as session:
+        voicemail = session.scalar(select(CaseEvent).where(CaseEvent.kind == CaseEvent.VOICEMAIL))
+        assert (voicemail.body, voicemail.detail) == ("", {})
+        assert session.scalar(select(Call.sid)).startswith("erased-")

@@ -134,7 +134,8 @@ def test_calls_are_counted_for_the_familys_area(app, area, signed_in):
     for sid, phone, region, seconds, answered, voicemail in calls:
         voice.call_started(services, sid, phone)
         place_family(app, phone, region)
-        voice.put_through(sid, answered)
+        if answered:
+            voice.accepted(sid)  # a worker picked up and pressed 1
         if voicemail:
             voice.voicemail(services, sid, phone, "RE" + sid, "https://example.com/r", 20)
         voice.call_ended(sid, "completed", seconds)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from twilio.twiml.voice_response import VoiceResponse
 
 from tests.app.test_danger_live import EMERGENCY_DEADLINE, place_family, sent_to, urgent_case
@@ -17,7 +17,7 @@ from tests.support.twilio import Call as TwilioCall
 from tests.support.waiting import eventually
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
-from webhooks.core.models import Call, Case, CaseEvent, Message
+from webhooks.core.models import Call, Case, CaseEvent, Conversation, FamilyContact, Message
 from webhooks.core.texts import both, text
 from webhooks.messaging.voice import for_the_ear
 
@@ -138,8 +138,11 @@ def test_danger_by_speech_reads_the_emergency_numbers_first_and_offers_110(live_
     )
     caller.press("1")  # "yes, in danger now": put through to the police
     expected = VoiceResponse()
-    expected.dial("110")
+    expected.dial("110", action="/voice/twilio/emergency-dialled?n=3", method="POST")
     assert caller.text == str(expected)
+    caller.dialled("failed")  # Twilio cannot reach 110 from here: told to dial it themselves
+    assert caller.heard()[0] == text("voice_110_failed", "zh")
+    assert text("emergency", "zh").startswith(caller.heard()[1])
     assert family_messages(live_app, phone, Message.IN)[-1].body == "1"  # on the case, too
 
 
@@ -156,9 +159,32 @@ def test_zero_rings_the_workers_of_the_familys_village(live_app, area):
     assert case_of(live_app, phone).status == Case.OPEN
     case = case_of(live_app, phone)
     whisper = caller.post(urljoin(caller.url, dial.find("Number").get("url")))
-    assert f"案件{case.id}" in whisper.text  # what the director hears on picking up
+    assert text("voice_whisper", "zh", case=case.id) in whisper.text  # heard on picking up
+    caller.worker_picks_up(press="1")
     caller.dialled("completed")
     assert call_record(caller.sid).put_through is True
+    assert caller.heard() == [text("voice_goodbye", "zh")]
+    eventually(
+        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
+        30,
+        "the director's alert",
+    )
+
+
+def test_a_workers_voicemail_picking_up_does_not_take_the_call(live_app, area):
+    phone = "+8613700000013"
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.say("你好")
+    place_family(live_app, area, phone)
+    caller.press("0")
+    hung_up = caller.worker_picks_up(press=None)  # a voicemail greeting presses nothing
+    assert "<Hangup />" in hung_up.text
+    caller.dialled("completed")
+    assert call_record(caller.sid).put_through is False
+    assert caller.heard()[0] == text("voice_leave_message", "zh")
+    caller.record(20)
+    case = case_of(live_app, phone)
     eventually(
         lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
         30,
@@ -178,7 +204,7 @@ def test_nobody_answering_takes_a_voicemail_into_the_case(live_app, area):
     assert caller.twiml.find("Record") is not None
     caller.record(12, recording_sid="RE" + "1" * 32)
     assert caller.heard()[0] == text("voice_message_kept", "zh")
-    assert caller.transcribed("RE" + "1" * 32, "孩子奶奶病了 想问问怎么办").status_code == 200
+    assert caller.transcribe_url is None  # Twilio transcribes English only: the worker listens
     case = case_of(live_app, phone)
     with Session() as session:
         mails = session.scalars(
@@ -186,7 +212,7 @@ def test_nobody_answering_takes_a_voicemail_into_the_case(live_app, area):
                 CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.VOICEMAIL
             )
         ).all()
-    assert [(m.detail["seconds"], m.body) for m in mails] == [(12, "孩子奶奶病了 想问问怎么办")]
+    assert [(m.detail["seconds"], m.body) for m in mails] == [(12, "")]
     assert mails[0].detail["recording_url"].endswith("RE" + "1" * 32)
     eventually(  # the village's director hears of the case on their phone
         lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
@@ -217,7 +243,8 @@ def test_rasa_stopped_mid_call_holds_the_caller_and_texts_the_answer_later(live_
         texted = [body for body in sent_to(live_app, phone) if body != text("holding", "zh")]
         return question.status == Message.HANDLED and texted
 
-    eventually(answered_by_text, 120, "the answer, texted once Rasa is back")
+    # The sweep hands it to the queue once Rasa can no longer be inside the first try.
+    eventually(answered_by_text, 180, "the answer, texted once Rasa is back")
 
 
 def test_zero_answers_a_question_that_offers_it_as_a_choice(live_app):
@@ -255,3 +282,63 @@ def test_a_caller_nobody_has_placed_is_asked_where_they_live_before_anyone_rings
         30,
         "the director's alert",
     )
+
+
+def test_an_english_voicemail_is_transcribed_into_the_case(live_app, area):
+    phone = "+8613700000014"
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.press("9")
+    caller.say("hello")
+    place_family(live_app, area, phone)
+    caller.press("0")
+    caller.dialled("no-answer")
+    assert caller.heard()[0] == text("voice_leave_message", "en")
+    caller.record(30, recording_sid="RE" + "2" * 32)
+    assert caller.transcribed("RE" + "2" * 32, "my grandson has a fever").status_code == 200
+    case = case_of(live_app, phone)
+    with Session() as session:
+        bodies = session.scalars(
+            select(CaseEvent.body).where(
+                CaseEvent.case_id == case.id, CaseEvent.kind == CaseEvent.VOICEMAIL
+            )
+        ).all()
+    assert bodies == ["my grandson has a fever"]
+    eventually(
+        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
+        30,
+        "the director's alert",
+    )
+
+
+def test_a_caller_who_stopped_texts_is_still_answered_and_stop_is_not_a_keyword(live_app):
+    phone = "+8613700000015"
+    live_app.text(phone, "STOP")
+    eventually(lambda: sent_to(live_app, phone), 30, "the opt-out confirmation")
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.press("9")
+    caller.say("stop")  # said on a call: an answer to the bot, not the SMS keyword
+    assert caller.heard() != [text("voice_listening", "en")]
+    caller.say("how do I apply for dibao")
+    assert "dibao" in " ".join(caller.heard()).lower()
+
+
+def test_callers_who_hide_their_number_are_each_their_own_family(live_app):
+    """Twilio's From for a hidden number is ANONYMOUS spelled on a keypad: two such callers
+    (often children) are two conversations, each answered, and nothing is texted to it."""
+    first, second = call(live_app, "+266696687"), call(live_app, "+266696687")
+    for caller in (first, second):
+        caller.dial_in()
+        caller.say("低保怎么申请")
+        assert "低保" in " ".join(caller.heard())
+    with Session() as session:
+        conversations = [
+            session.get(Conversation, call_record(caller.sid).conversation_id)
+            for caller in (first, second)
+        ]
+        assert [c.channel for c in conversations] == [Conversation.CALL, Conversation.CALL]
+        assert conversations[0].id != conversations[1].id
+        assert session.scalar(select(func.count()).select_from(FamilyContact)) == 0
+    words = call(live_app, "Anonymous")  # or as a word
+    assert words.dial_in().find("Gather") is not None

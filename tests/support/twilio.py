@@ -128,7 +128,8 @@ class Call:
         sid = recording_sid or "RE" + uuid.uuid4().hex
         url = f"https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/{sid}"
         node = self.twiml.find(".//Record")
-        self.transcribe_url = urljoin(self.url, node.get("transcribeCallback"))
+        callback = node.get("transcribeCallback")  # asked for English messages only
+        self.transcribe_url = urljoin(self.url, callback) if callback else None
         return self._follow(
             self.action("Record"),
             RecordingSid=sid,
@@ -143,6 +144,15 @@ class Call:
             TranscriptionText=words,
             TranscriptionStatus="completed",
         )
+
+    def worker_picks_up(self, press: str | None) -> requests.Response:
+        """A ringing worker's phone answers: Twilio posts the whisper for that leg (its parent
+        is this call), then the key they pressed, if any."""
+        number = self.twiml.find(".//Dial/Number")
+        whisper = self.post(urljoin(self.url, number.get("url")), ParentCallSid=self.sid)
+        gather = ElementTree.fromstring(whisper.text).find("Gather")
+        keys = {"Digits": press} if press else {}
+        return self.post(urljoin(self.url, gather.get("action")), ParentCallSid=self.sid, **keys)
 
     def hang_up(self, seconds: int) -> requests.Response:
         url = self.base_url + "/voice/twilio/status"

@@ -12,13 +12,13 @@ during a database outage by the spool (webhooks/messaging/spool.py).
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, select, update
 from sqlalchemy.orm import Session
 
 from webhooks.core.conversations import new_pseudonym
 from webhooks.core.crypto import PhoneVault
 from webhooks.core.db import utcnow
-from webhooks.core.models import Case, CaseEvent, Conversation, FamilyContact, Message
+from webhooks.core.models import Call, Case, CaseEvent, Conversation, FamilyContact, Message
 
 ERASED = ""
 
@@ -171,6 +171,21 @@ def erase(session: Session, family: Family) -> dict[str, int]:
         .values(body=ERASED)
         .execution_options(synchronize_session=False)
     ).rowcount
+    recordings = [  # kept at Twilio: the operator deletes them there (erase-family says which)
+        str(event.detail.get("recording_sid"))
+        for event in session.scalars(
+            select(CaseEvent).where(
+                CaseEvent.case_id.in_(case_ids), CaseEvent.kind == CaseEvent.VOICEMAIL
+            )
+        )
+        if event.detail.get("recording_sid")
+    ]
+    session.execute(  # Twilio's call ids lead back to the number in its call logs
+        update(Call)
+        .where(Call.conversation_id.in_(conversation_ids))
+        .values(sid="erased-" + cast(Call.id, String))
+        .execution_options(synchronize_session=False)
+    )
     session.execute(  # where a caller's recorded voice is kept
         update(CaseEvent)
         .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == CaseEvent.VOICEMAIL)
@@ -187,4 +202,4 @@ def erase(session: Session, family: Family) -> dict[str, int]:
         contact.phone_hash = f"erased-{contact.id}"
         contact.erased_at = utcnow()
     session.flush()
-    return {"messages": messages, "cases": cases, "events": notes}
+    return {"messages": messages, "cases": cases, "events": notes, "recordings": recordings}

@@ -8,7 +8,8 @@ danger report, 1 puts the caller through to 110. Every request is signature-chec
     /voice/twilio              a call comes in (the number's "A call comes in" webhook)
     /voice/twilio/gather?n=N   the caller's N-th answer (speech or keys)
     /voice/twilio/dialled      how ringing the workers went
-    /voice/twilio/whisper      what the worker who picks up hears first
+    /voice/twilio/whisper      what the worker who picks up hears first; /accept, their key
+    /voice/twilio/emergency-dialled   putting a caller in danger through to 110 failed
     /voice/twilio/recorded     a voicemail; /voice/twilio/transcribed, its words
     /voice/twilio/status       the call ended (the number's "Call status changes" webhook)
 """
@@ -25,11 +26,13 @@ from webhooks.sms.cleaning import PHONE, clean_body
 
 bp = Blueprint("voice", __name__, url_prefix="/voice/twilio")
 
-# What Twilio's <Say> and speech recognition are told the caller speaks.
-SPOKEN = {"zh": "zh-CN", "en": "en-US"}
+# Who reads the lines out (Twilio's Amazon Polly voices: its default voice has no Mandarin)
+# and the language its speech recognition listens for.
+VOICES = {"zh": ("Polly.Zhiyu", "cmn-CN"), "en": ("Polly.Joanna", "en-US")}
+LISTENS_FOR = {"zh": "zh-CN", "en": "en-US"}
 # Seconds of silence after which a <Gather> gives up; a voicemail's longest.
 LISTEN_SECONDS = 6
-VOICEMAIL_SECONDS = 120
+VOICEMAIL_SECONDS = 119
 # Said or keyed to ask for a person; keyed at the greeting to switch language.
 PERSON, SWITCH = "0", "9"
 OTHER_LANGUAGE = {"zh": "en", "en": "zh"}
@@ -44,7 +47,7 @@ def _checked():
         abort(403)
     call_sid = request.form.get("CallSid", "")
     phone = request.form.get("From", "")
-    if not call_sid or not PHONE.fullmatch(phone):
+    if not call_sid or not (PHONE.fullmatch(phone) or voice.is_hidden(phone)):
         abort(Response("CallSid and From (a phone number) are required\n", 400))
     return services, call_sid, phone
 
@@ -54,8 +57,9 @@ def _twiml(response: VoiceResponse) -> Response:
 
 
 def _say(node, lines: list[str], language: str) -> None:
+    voice_name, spoken = VOICES.get(language, VOICES["zh"])
     for line in lines:
-        node.say(line, language=SPOKEN.get(language, SPOKEN["zh"]))
+        node.say(line, voice=voice_name, language=spoken)
 
 
 def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str], **stage):
@@ -65,7 +69,7 @@ def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str],
         input="dtmf speech",
         action=url_for("voice.gather", n=turn, **stage),
         method="POST",
-        language=SPOKEN.get(language, SPOKEN["zh"]),
+        language=LISTENS_FOR.get(language, LISTENS_FOR["zh"]),
         speech_timeout="auto",
         timeout=LISTEN_SECONDS,
     )
@@ -81,14 +85,17 @@ def _listen(response: VoiceResponse, turn: int, language: str, lines: list[str],
 
 
 def _take_message(response: VoiceResponse, language: str, lines: list[str]) -> None:
+    """A voicemail into the case. Twilio transcribes English recordings only (and those
+    under two minutes); a Chinese message is kept as the recording for the worker to hear."""
     _say(response, lines, language)
+    english = language == "en"
     response.record(
         action=url_for("voice.recorded"),
         method="POST",
         max_length=VOICEMAIL_SECONDS,
         play_beep=True,
-        transcribe=True,
-        transcribe_callback=url_for("voice.transcribed"),
+        transcribe=english or None,
+        transcribe_callback=url_for("voice.transcribed") if english else None,
     )
     _say(response, [text("voice_goodbye", language)], language)
 
@@ -133,7 +140,13 @@ def gather():
         return _ring(services, call_sid, phone, heard.lines)
     if request.args.get("danger") and digits == "1":
         voice.heard(services, call_sid, phone, turn, digits)  # "yes, in danger now", on the case
-        response.dial(services.settings.VOICE_EMERGENCY_NUMBER)
+        # Twilio reaches emergency numbers from few countries: if it cannot, the caller is
+        # told to dial it themselves and can still reach a worker.
+        response.dial(
+            services.settings.VOICE_EMERGENCY_NUMBER,
+            action=url_for("voice.emergency_dialled", n=turn + 1),
+            method="POST",
+        )
         return _twiml(response)
     offer = _whole(request.args.get("offer"))
     if offer and digits == "1":
@@ -180,12 +193,13 @@ def _answer(response: VoiceResponse, heard: Heard, turn: int) -> None:
 
 
 def _ring(services, call_sid: str, phone: str, heard: list[str] = ()) -> Response:
-    """Ring the workers for a caller who pressed 0 (asking where they live first, once)."""
+    """Ring the workers for a caller who pressed 0 (asking where they live first, once; and
+    which place they meant, when their answer fits several)."""
     ring = voice.person_wanted(services, call_sid, phone, utcnow())
     response = VoiceResponse()
     turn = (_whole(request.args.get("n")) or 1) + 1
     if ring.ask_place:
-        question = voice.for_the_ear(text("place_question", ring.language))
+        question = list(heard) or voice.for_the_ear(text("place_question", ring.language))
         _listen(response, turn, ring.language, question, ring=1)
         return _twiml(response)
     if not ring.phones:
@@ -206,9 +220,11 @@ def _ring(services, call_sid: str, phone: str, heard: list[str] = ()) -> Respons
 
 @bp.post("/dialled")
 def dialled():
+    """The workers' phones stopped ringing: put through if one of them pressed 1 to take the
+    call (a voicemail picking up does not), else the caller leaves a message."""
     services, call_sid, phone = _checked()
     answered = request.form.get("DialCallStatus", "") in ("completed", "answered")
-    voice.put_through(call_sid, answered)
+    answered = answered and voice.was_put_through(call_sid)
     response = VoiceResponse()
     language = voice.call_started(services, call_sid, phone).language
     if answered:
@@ -219,16 +235,60 @@ def dialled():
     return _twiml(response)
 
 
-@bp.post("/whisper")
-def whisper():
-    """Played to the worker who picks up (Twilio posts the worker's leg: From is the helpline)."""
-    services = current_app.extensions["helpline"]
-    settings = services.settings
+def _signed() -> None:
+    """The worker's leg of a call: signed by Twilio like the rest, but From is the helpline."""
+    settings = current_app.extensions["helpline"].settings
     if not signature.is_valid(request, settings.TWILIO_AUTH_TOKEN, settings.PUBLIC_BASE_URL):
         abort(403)
+
+
+@bp.post("/whisper")
+def whisper():
+    """Heard by whoever picks up a ringing worker's phone: the case, and 1 to take the call;
+    anything else (a voicemail greeting, silence) hangs up that leg."""
+    _signed()
     case = _whole(request.args.get("case")) or 0
     response = VoiceResponse()
-    _say(response, [text("voice_whisper", "zh", case=case)], "zh")
+    gather = response.gather(
+        action=url_for("voice.accept", case=case),
+        method="POST",
+        num_digits=1,
+        timeout=LISTEN_SECONDS,
+    )
+    _say(gather, [text("voice_whisper", "zh", case=case)], "zh")
+    response.hangup()
+    return _twiml(response)
+
+
+@bp.post("/accept")
+def accept():
+    """The worker pressed a key: 1 takes the call (the family is put through), else not."""
+    _signed()
+    response = VoiceResponse()
+    parent = request.form.get("ParentCallSid", "")
+    if request.form.get("Digits") == "1" and parent:
+        voice.accepted(parent)
+    else:
+        response.hangup()
+    return _twiml(response)
+
+
+@bp.post("/emergency-dialled")
+def emergency_dialled():
+    """Putting the caller through to the emergency number failed (or the call ended)."""
+    services, call_sid, phone = _checked()
+    language = voice.call_started(services, call_sid, phone).language
+    response = VoiceResponse()
+    if request.form.get("DialCallStatus", "") in ("completed", "answered"):
+        response.hangup()
+        return _twiml(response)
+    turn = _whole(request.args.get("n")) or 1
+    lines = [
+        text("voice_110_failed", language),
+        *voice.for_the_ear(text("emergency", language)),
+        text("voice_listening", language),
+    ]
+    _listen(response, turn, language, lines)
     return _twiml(response)
 
 

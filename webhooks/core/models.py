@@ -54,6 +54,8 @@ class Conversation(Base):
 
     __tablename__ = "conversation"
     SMS, WEB, STAFF = "sms", "web", "staff"
+    # A call from a hidden number: one conversation per call, nothing can be texted back.
+    CALL = "call"
     BOT, HUMAN = "bot", "human"
 
     id: Mapped[int] = mapped_column(primary_key=True)

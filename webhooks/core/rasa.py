@@ -55,9 +55,14 @@ class RasaClient:
         return up + [url for url in ranked if url not in up]
 
     def send(
-        self, sender: str, text: str, metadata: dict[str, Any], timeout: float | None = None
+        self,
+        sender: str,
+        text: str,
+        metadata: dict[str, Any],
+        timeout: float | tuple[float, float] | None = None,
     ) -> BotReply:
-        """The bot's replies to one message; `timeout` (seconds) overrides the client's."""
+        """The bot's replies to one message; `timeout` (seconds, or connect and read seconds
+        as requests takes them) overrides the client's."""
         failure: Exception | None = None
         for url in self.replicas_for(sender):
             try:

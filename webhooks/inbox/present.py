@@ -112,6 +112,8 @@ def case_row(case: Case) -> dict[str, Any]:
 def phone_shown(conversation: Conversation, vault, reveal: bool) -> str:
     """The family's number, masked unless the worker asked to see it (which is audited)."""
     contact = conversation.contact
+    if conversation.channel == Conversation.CALL:
+        return "隐藏号码来电 Call from a hidden number"
     if conversation.channel == Conversation.WEB or contact is None:
         return "网页聊天 Web chat"
     if contact.erased_at is not None:

@@ -49,18 +49,20 @@ def route(
     message: Message,
     has_media: bool = False,
     queue_turn: bool = True,
+    spoken: bool = False,
 ) -> bool:
     """Decide, within the webhook's transaction, who answers this message; True when the bot
     does. Its turn is queued, unless `queue_turn` is False: a caller on the line is answered
-    at once (webhooks/messaging/voice.py)."""
+    at once (webhooks/messaging/voice.py). Words `spoken` on a call are not SMS keywords
+    ("stop" is not STOP), and a family who stopped texts is still answered on the phone."""
     conversation = message.conversation
     contact = conversation.contact
     conversation.language = detect_language(message.body) or conversation.language
     hit = assess(message.body)
     if hit is not None and hit.alarm:
-        _danger(session, conversation, message, hit)
+        _danger(session, conversation, message, hit, spoken)
         return False
-    keyword = classify(message.body)
+    keyword = None if spoken else classify(message.body)
 
     if keyword is Keyword.STOP and contact is not None:
         if contact.opted_out:
@@ -71,7 +73,7 @@ def route(
     elif keyword is Keyword.START and contact is not None:
         contact.opted_out, contact.opted_out_at = False, None
         _answer(session, conversation, message, "opted_in")
-    elif contact is not None and contact.opted_out:
+    elif contact is not None and contact.opted_out and not spoken:
         message.status = Message.HANDLED  # kept for the record; nothing goes back
     elif has_media and not message.body:
         _answer(session, conversation, message, "media_not_supported")  # pictures are not fetched
@@ -102,7 +104,13 @@ def route(
 EMERGENCY_REPEAT = timedelta(minutes=30)
 
 
-def _danger(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
+def _danger(
+    session: Session,
+    conversation: Conversation,
+    message: Message,
+    hit: DangerHit,
+    spoken: bool = False,
+):
     """A child may be in danger: emergency numbers at once, an urgent case, alerts.
 
     Runs before everything else, so it works mid-screening, in human mode and with Rasa down.
@@ -117,9 +125,9 @@ def _danger(session: Session, conversation: Conversation, message: Message, hit:
         session, conversation, reason="danger", priority=Case.URGENT, summary=_summary(message, hit)
     )
     contact = conversation.contact
-    if contact is not None and contact.opted_out:
-        return
-    if not _emergency_sent_recently(session, conversation):
+    if contact is not None and contact.opted_out and not spoken:
+        return  # on a call it is read out (and not texted: outbound suppresses it)
+    if spoken or not _emergency_sent_recently(session, conversation):
         stage_notice(session, conversation, "emergency", Message.EMERGENCY, message, Message.URGENT)
     if hit.level == PROBABLE and case.danger_question_at is None:
         stage_notice(

@@ -11,7 +11,6 @@ from webhooks.casework import cases, placement
 from webhooks.core.conversations import WEB_BUDGET, stage_notice, stage_replies
 from webhooks.core.db import Session
 from webhooks.core.models import Conversation, FamilyContact, Message
-from webhooks.core.queue import TURN, after_commit
 from webhooks.core.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
 
@@ -57,18 +56,17 @@ def run_pending(services: Services, connection: Connection, conversation_id: int
 def answer_now(services: Services, message_id: int, timeout: float) -> bool:
     """A caller waits on the line: the message's turn runs here, within `timeout` seconds, and
     its replies are staged unpaged (webhooks/messaging/voice.py reads them aloud). False when
-    Rasa could not answer in time: the message then waits for the queue's turn like a text's,
-    and its answer is texted."""
+    Rasa could not answer in time: the message then waits like a text whose job was lost, and
+    the sweep gives it to the queue once Rasa can no longer be working on it (a retry sooner
+    could reach Rasa while the first try is still inside it); its answer is texted."""
     with Session() as session:
         message = session.scalar(_MESSAGE, {"message_id": message_id})
         conversation = message.conversation
         sender, body = conversation.pseudonym, message.body
         metadata = _metadata(conversation, message)
-    try:
-        reply = services.rasa.send(sender, body, metadata, timeout=timeout)
+    try:  # connecting to a replica that is down costs at most a second of the deadline
+        reply = services.rasa.send(sender, body, metadata, timeout=(1.0, timeout))
     except RasaUnavailable:
-        with Session.begin() as session:
-            after_commit(session, TURN, conversation.id)
         log.warning("rasa unavailable during a call: conversation %s waits", conversation.id)
         return False
     with Session.begin() as session:

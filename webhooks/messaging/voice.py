@@ -14,7 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webhooks.casework import cases, placement, routing
-from webhooks.core.conversations import sms_conversation, stage_replies, store_inbound
+from webhooks.core.conversations import (
+    new_pseudonym,
+    sms_conversation,
+    stage_replies,
+    store_inbound,
+)
 from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Call, Case, Conversation, Message
@@ -62,7 +67,7 @@ def call_started(services: Services, call_sid: str, phone: str) -> Heard:
     """The call on record, with the family's conversation (made on their first call, as on
     their first text): the language to greet them in, and whether a worker has them."""
     with DbSession.begin() as session:
-        conversation = sms_conversation(session, services.vault, phone)
+        conversation = _conversation(session, services, call_sid, phone)
         _call(session, call_sid, conversation)
         return Heard(
             language=conversation.language,
@@ -76,14 +81,14 @@ def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) 
 
     Twilio asking again about the same turn gets the same answer, never a second turn."""
     with DbSession.begin() as session:
-        conversation = sms_conversation(session, services.vault, phone)
+        conversation = _conversation(session, services, call_sid, phone)
         _call(session, call_sid, conversation)
         sid = f"{call_sid}/{turn}"
         message = store_inbound(session, conversation, words, provider_sid=sid)
         if message is None:  # asked again
             message = session.scalar(select(Message).where(Message.provider_sid == sid))
             return _said(session, message)
-        if not inbound.route(session, services, message, queue_turn=False):
+        if not inbound.route(session, services, message, queue_turn=False, spoken=True):
             return _said(session, message)
         message_id = message.id
     deadline = services.settings.VOICE_RASA_TIMEOUT_SECONDS
@@ -97,7 +102,7 @@ def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) 
 def speak_in(services: Services, call_sid: str, phone: str, language: str) -> None:
     """The caller chose the other language (9 at the greeting): the family's, from now on."""
     with DbSession.begin() as session:
-        conversation = sms_conversation(session, services.vault, phone)
+        conversation = _conversation(session, services, call_sid, phone)
         _call(session, call_sid, conversation)
         conversation.language = language
 
@@ -108,7 +113,10 @@ def text_answer(services: Services, message_id: int) -> bool:
         message = session.get(Message, message_id)
         if message is None or message.direction != Message.IN:
             return False
-        spoken = [reply.body for reply in _replies(session, message)]
+        replies = _replies(session, message)
+        if any(reply.status != Message.SPOKEN for reply in replies):
+            return True  # texted already: Twilio asked again
+        spoken = [reply.body for reply in replies]
         conversation = message.conversation
         stage_replies(
             session,
@@ -126,13 +134,14 @@ def person_wanted(services: Services, call_sid: str, phone: str, now: datetime) 
     whoever has the case, else the workers of the family's region; none out of hours."""
     settings = services.settings
     with DbSession.begin() as session:
-        conversation = sms_conversation(session, services.vault, phone)
+        conversation = _conversation(session, services, call_sid, phone)
         call = _call(session, call_sid, conversation)
         call.asked_for_person = True
         case = cases.open_case(
             session, conversation, reason="call", summary=both("case_summary_call")
         )
-        if placement.asking(session, conversation):
+        choosing = conversation.place_choices and not conversation.place_answered
+        if placement.asking(session, conversation) or choosing:
             return Ring(case.id, [], conversation.language, ask_place=True)
         people = [case.assignee] if case.assignee and case.assignee.active else []
         people = people or routing.responders(session, case.region_id)
@@ -147,11 +156,18 @@ def person_wanted(services: Services, call_sid: str, phone: str, now: datetime) 
         return Ring(case_id=case.id, phones=phones, language=conversation.language)
 
 
-def put_through(call_sid: str, answered: bool) -> None:
+def accepted(call_sid: str) -> None:
+    """The worker who picked up pressed 1 to take the call (not their voicemail picking up)."""
     with DbSession.begin() as session:
         call = session.scalar(select(Call).where(Call.sid == call_sid))
         if call is not None:
-            call.put_through = call.put_through or answered
+            call.put_through = True
+
+
+def was_put_through(call_sid: str) -> bool:
+    with DbSession() as session:
+        call = session.scalar(select(Call).where(Call.sid == call_sid))
+        return call is not None and call.put_through
 
 
 def voicemail(
@@ -160,7 +176,7 @@ def voicemail(
     """The caller left a message: on the family's case (a new one if none is open). Returns
     the case's id. Twilio posting the same recording again changes nothing."""
     with DbSession.begin() as session:
-        conversation = sms_conversation(session, services.vault, phone)
+        conversation = _conversation(session, services, call_sid, phone)
         call = _call(session, call_sid, conversation)
         if call.voicemail and _has_recording(session, conversation, recording_sid):
             return cases.active_case_of(session, conversation).id
@@ -199,7 +215,8 @@ def for_the_ear(body: str) -> list[str]:
     spoken = re.sub(r"回复?(?=\s*(?:[0-9]|几?个?数字))", "按", body)
     spoken = spoken.replace("回复", "说")
     spoken = re.sub(r"\b[Rr]eply with (?=(?:a|the|one or more) numbers?)", "key in ", spoken)
-    spoken = re.sub(r"\b[Rr]eply(?=\s*[0-9])", "press", spoken)
+    spoken = re.sub(r"\b[Rr]eply all that apply:", "Press all that apply:", spoken)
+    spoken = re.sub(r"\b[Rr]eply(?=\s*(?:[0-9]|:))", "press", spoken)
     spoken = re.sub(r"\b[Rr]eply\b", "say", spoken)
     lines = []
     for part in re.split(r"(?<=[。！？!?；;])\s*|\n+", spoken):
@@ -214,10 +231,14 @@ def _choices_apart(sentence: str) -> list[str]:
             r"(?:^|(?<=[\s：:]))(\d{1,2})\s*[.、)]?\s*([^\s\d][^\d]*?)(?=\s+\d|$)", sentence
         )
     )
-    if len(found) < 2 or sentence.isascii():  # English lists read well as they are
+    if len(found) < 2:
         return [sentence]
     head = sentence[: found[0].start()].strip()
-    return ([head] if head else []) + [f"按{m[1]}，{m[2].strip()}" for m in found]
+    if not sentence.isascii():
+        return ([head] if head else []) + [f"按{m[1]}，{m[2].strip()}" for m in found]
+    if not head.endswith(":"):  # "press 1 for yes, 2 for no" reads well as it is
+        return [sentence]
+    return [head] + [f"press {m[1]}, {m[2].strip()}" for m in found]
 
 
 def _said(session: Session, message: Message) -> Heard:
@@ -232,8 +253,7 @@ def _said(session: Session, message: Message) -> Heard:
             reply.status, reply.sent_at = Message.SPOKEN, utcnow()
     # A long answer of the bot's (a result, documents) is offered by SMS; a question, the
     # helpline's own questions (where they live) and a worker's case are simply answered.
-    asks = bool(lines) and (lines[-1].endswith(("？", "?")) or _is_choice(lines[-1]))
-    asks = asks or placement.awaiting_answer(conversation)
+    asks = _asks(lines) or placement.awaiting_answer(conversation)
     long = sum(len(reply.body) for reply in replies) > OFFER_TEXT_FROM
     long = long and not asks and conversation.mode == Conversation.BOT
     return Heard(
@@ -242,12 +262,18 @@ def _said(session: Session, message: Message) -> Heard:
         danger=message.danger,
         with_worker=conversation.mode == Conversation.HUMAN and not message.danger,
         offer_text=message.id if long and not message.danger else None,
-        zero_is_a_choice=any(re.match(r"(按0|press 0)\b", line) for line in lines),
+        zero_is_a_choice=any(re.match(r"(按0|press 0)\b", line, re.I) for line in lines),
     )
 
 
-def _is_choice(line: str) -> bool:
-    return bool(re.match(r"(按|press )\d", line)) or "数字" in line or "number" in line
+def _asks(lines: list[str]) -> bool:
+    """Whether what was read out asks the caller something (a question or keys to press)."""
+    return any(
+        line.endswith(("？", "?", "：", ":"))
+        or re.match(r"(按|press |key in )", line, re.IGNORECASE)
+        or "数字" in line
+        for line in lines
+    )
 
 
 def _replies(session: Session, message: Message) -> list[Message]:
@@ -258,6 +284,30 @@ def _replies(session: Session, message: Message) -> list[Message]:
             .order_by(Message.priority.desc(), Message.id)
         )
     )
+
+
+# What Twilio sends as From when the caller hid their number: a word, or the word spelled on a
+# keypad (ANONYMOUS, RESTRICTED, BLOCKED, UNAVAILABLE, UNKNOWN).
+HIDDEN_NUMBERS = {"+266696687", "+7378742833", "+2562533", "+8656696", "+86282452253"}
+
+
+def is_hidden(phone: str) -> bool:
+    return phone in HIDDEN_NUMBERS or not re.search(r"\d{5}", phone)
+
+
+def _conversation(session: Session, services: Services, call_sid: str, phone: str):
+    """The family's SMS conversation (made on their first call, as on their first text); a
+    caller who hid their number gets one of their own for this call, with nothing texted
+    (often a child, who must still reach someone)."""
+    if not is_hidden(phone):
+        return sms_conversation(session, services.vault, phone)
+    call = session.scalar(select(Call).where(Call.sid == call_sid))
+    if call is not None:
+        return call.conversation
+    conversation = Conversation(channel=Conversation.CALL, pseudonym=new_pseudonym())
+    session.add(conversation)
+    session.flush()
+    return conversation
 
 
 def _call(session: Session, call_sid: str, conversation: Conversation) -> Call:

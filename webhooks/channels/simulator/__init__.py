@@ -99,6 +99,7 @@ CALL_FIELDS = (
     "TranscriptionStatus",
     "CallStatus",
     "CallDuration",
+    "ParentCallSid",
 )
 
 
@@ -147,6 +148,8 @@ def _read_twiml(twiml: str) -> dict:
         else {
             "action": dial.get("action"),
             "numbers": [number.text for number in dial.iter("Number")] or [dial.text],
+            # What the worker who picks up hears, and where their key goes.
+            "whisper": next((number.get("url") for number in dial.iter("Number")), None),
         },
         "record": None
         if record is None
