@@ -112,10 +112,14 @@ def test_a_keypad_screening_reaches_a_result(live_app):
         heard = " ".join(caller.heard())
         if text("voice_offer_text", "zh") in heard:
             break
-        caller.press("9" if "岁" in heard else "2")
+        if "几口人" in heard:
+            caller.press("2000*4")  # income, star, people: as the line says to key them
+        else:
+            caller.press("9" if "岁" in heard else "2")
     else:
         pytest.fail(f"no result after 15 answers; last heard: {heard}")
     assert sent_to(live_app, phone) == []  # nothing texted unasked
+    assert case_of(live_app, phone) is None  # answered by the bot to the end, not handed over
     caller.press("1")  # "text it to me"
     assert caller.heard()[0] == text("voice_texted", "zh")
     eventually(lambda: sent_to(live_app, phone), 30, "the result texted")

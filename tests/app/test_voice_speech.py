@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.settings import app_settings
 from webhooks.core.config import ConfigError
+from webhooks.core.texts import text
 from webhooks.messaging.voice import _within_hours, for_the_ear
 
 
@@ -31,6 +32,15 @@ from webhooks.messaging.voice import _within_hours, for_the_ear
             ["How old is the child?", "key in a number, e.g. 7"],
         ),
         ("To stop, reply STOP.", ["To stop, say STOP."]),
+        (
+            "全家一个月收入大概多少元？几口人？如：2000元4口",
+            [
+                "全家一个月收入大概多少元？",
+                "几口人？",
+                "如：2000元4口",
+                text("voice_keys_income", "zh"),
+            ],
+        ),
     ],
 )
 def test_a_text_is_read_out_as_short_sentences_with_keys_to_press(body, heard):

@@ -24,7 +24,7 @@ from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Call, Case, Conversation, Message
 from webhooks.core.queue import SEND, after_commit
-from webhooks.core.texts import both
+from webhooks.core.texts import both, text
 from webhooks.messaging import inbound, turns
 from webhooks.services import Services
 
@@ -221,6 +221,8 @@ def for_the_ear(body: str) -> list[str]:
     lines = []
     for part in re.split(r"(?<=[。！？!?；;])\s*|\n+", spoken):
         lines.extend(_choices_apart(part.strip()))
+    if re.search(r"几口人|how many people", body):  # two numbers at once: how to key them
+        lines.append(text("voice_keys_income", "en" if body.isascii() else "zh"))
     return [line for line in lines if line]
 
 
