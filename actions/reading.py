@@ -100,13 +100,22 @@ LONG_AGO = re.compile(r"去年|前年|几年前|多年前|years? ago|last year")
 # A crisis the family is in now: a disaster or accident told as recent, or debts for treatment.
 # Told without a time ("房子着过火") it is not guessed: it as often tells an old story.
 CRISIS = re.compile(
-    r"着火|火灾|烧没|烧了|房子(塌|倒|垮)|水灾|洪水|地震|泥石流|车祸|出事|摔了|住院|icu|"
-    r"fire|burn|flood|earthquake|accident|collapsed|hospital|fangzi ta|zhao huo|chehuo"
+    r"着火|火灾|大火|烧没|烧了|房子(塌|倒|垮)|冲垮|冲走|被水冲|水灾|洪水|大水|淹了|暴雨|台风|冰雹|"
+    r"霜冻|旱死|干旱|地震|泥石流|塌方|车祸|出事|摔了|摔断|摔伤|摔下来|掉下来|砸了|砸伤|轧伤|"
+    r"工伤|住院|查出|icu|"
+    r"fire|burn|flood|storm|hail|drought|earthquake|landslide|accident|collapsed|hospital|"
+    r"injured|crushed|fangzi ta|zhao huo|chehuo|fa dashui|hongshui"
 )
 RECENT = re.compile(
-    r"上个?月|这个?月|上周|上星期|这周|最近|前几天|前两天|昨天|今天|今年|刚刚|春上|"
-    r"last (week|month)|this (week|month|year)|recently|yesterday|just now|days ago|"
-    r"shang ge yue|zuijin|zuotian|qian ji tian"
+    r"上个?月|这个?月|上周|上星期|上个星期|上礼拜|这周|最近|前几天|前两天|前天|前些天|前阵子|"
+    r"前段时间|前(一|两|几)个月|昨天|今天|今年|刚刚|春上|"
+    r"last (week|month)|this (week|month|year)|recently|yesterday|just now|days ago|weeks ago|"
+    r"shang ge yue|zuijin|zuotian|qian ji tian|qiantian"
+)
+# "最近没出什么事", "没遭啥灾", "nothing bad happened": told outright, no crisis now.
+NO_CRISIS = re.compile(
+    r"没(出|遭|发生)(过)?(啥|什么|任何)(大)?(事|灾)|没遭灾"
+    r"|nothing (bad )?happened|no (disaster|accident)"
 )
 DEBT_FOR_CARE = re.compile(
     r"(借|欠)[^,，。.!！?？]{0,8}(钱|万)|(花了|要花|得花|需要|要)[^,，。.!！?？]{0,6}万|开刀|手术费|"
@@ -127,6 +136,15 @@ BOARDING = re.compile(
 DAY_PUPIL = re.compile(r"走读|每天回家|day (student|pupil|school)|zoudu")
 # Income said with the number of people is the household's, not each one's.
 PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
+# An amount a year ("一年也就两万四", "年收入一万二", "10000 a year") is a twelfth a month.
+A_YEAR_BEFORE = re.compile(
+    r"(一年|每年|全年|年收入|年入|yi ?nian|a year|per year|yearly)[^,，。.!！?？\d]{0,8}$"
+)
+A_YEAR_AFTER = re.compile(r"^\s*(元|块|yuan|rmb)?\s*(a|per) year")
+# "没有收入", "全家没收入", "no income": nothing a month.
+NO_INCOME = re.compile(
+    r"(没有|没|无)(任何)?收入|一分钱(收入|进账)?都没有|no income|zero income|mei shouru"
+)
 
 
 def _try_set(household: dict[str, Any], fact: str, value: Any) -> dict[str, Any] | None:
@@ -239,12 +257,21 @@ def _facts_in_how_families_write(
         boarding = True if BOARDING.search(plain) else False if DAY_PUPIL.search(plain) else None
         if boarding is not None:
             household = _try_set(household, "child.boarding", boarding) or household
-    money = [number.value for number in numbers if number.unit == "money"]
-    # A household with a child has two people or more: "我一个人带" is no household size.
+    money = [
+        number.value / 12 if _a_year(plain, number) else number.value
+        for number in numbers
+        if number.unit == "money"
+    ]
+    if not money and NO_INCOME.search(plain):
+        money = [Decimal(0)]
+    # A household with a child has two people or more: "我一个人带" is no household size; of
+    # several counts the whole family is the largest ("两个人加起来…一共四口人").
     counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]
-    if grouped or not money or not counts or PER_PERSON.search(plain):
+    if grouped or not counts or PER_PERSON.search(plain):
         return household
-    size = counts[0]
+    size = max(counts)
+    if not money:  # "家里七口人": the size alone
+        return _try_set(household, "household.size", size) or household
     per_person = (money[0] / size).quantize(Decimal(1), rounding=ROUND_HALF_UP) if size else None
     updated = _try_set(household, "household.size", size)
     if updated is not None and per_person is not None:
@@ -254,10 +281,18 @@ def _facts_in_how_families_write(
     return household
 
 
+def _a_year(plain: str, number) -> bool:
+    return bool(
+        A_YEAR_BEFORE.search(plain[: number.start]) or A_YEAR_AFTER.match(plain[number.end :])
+    )
+
+
 def _recent_crisis(household: dict[str, Any], plain: str) -> dict[str, Any]:
     """A disaster or accident told as recent, or debts for treatment: a crisis now."""
     if household.get("household", {}).get("sudden_hardship") is not None:
         return household
+    if NO_CRISIS.search(plain):
+        return _try_set(household, "household.sudden_hardship", False) or household
     recent = CRISIS.search(plain) and RECENT.search(plain) and not LONG_AGO.search(plain)
     if recent or DEBT_FOR_CARE.search(plain):
         return _try_set(household, "household.sudden_hardship", True) or household

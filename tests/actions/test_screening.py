@@ -1,6 +1,9 @@
 """The screening form: what it asks, how it reads SMS answers, stopping, re-asking, the result."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 pytest.importorskip("rasa_sdk")  # .venv-rasa only: the app's .venv has no Rasa
 
@@ -267,3 +270,46 @@ def test_a_childs_illness_is_read_in_traditional_characters_too(text):
     message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": [illness]}
     household, _ = read_facts({}, message, None)
     assert household["child"]["serious_illness"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("一年也就两万四，家里八口人", {"household.size": 8,
+                                    "household.monthly_income_per_capita": 250}),
+        ("两个人加起来一个月六千，一共四口人", {"household.size": 4,
+                                           "household.monthly_income_per_capita": 1500}),
+        ("全家没收入，一家三口", {"household.size": 3, "household.monthly_income_per_capita": 0}),
+        ("村里这户家里七口人", {"household.size": 7}),
+        ("上个月房子被水冲了", {"household.sudden_hardship": True}),
+        ("前阵子下冰雹庄稼全毁了", {"household.sudden_hardship": True}),
+        ("俺家三口人，没遭啥灾，就是穷", {"household.sudden_hardship": False}),
+        ("前年房子被水冲了", {"household.sudden_hardship": None}),  # long ago: not guessed
+    ],
+)  # fmt: skip
+def test_money_people_and_hardship_as_families_tell_them(text, facts):
+    message = {"text": text, "intent": {"name": "check_eligibility"}, "entities": []}
+    household, _ = read_facts({}, message, None)
+    found = {f"{g}.{n}": v for g, values in household.items() for n, v in values.items()}
+    assert {fact: found.get(fact) for fact in facts} == facts
+
+
+def test_most_ways_families_tell_money_people_and_hardship_are_read():
+    """tests/actions/money.yml, a tuning set: the floors are what the reading reached."""
+    items = yaml.safe_load((Path(__file__).parent / "money.yml").read_text(encoding="utf-8"))
+    read = {"size": [0, 0], "hardship": [0, 0], "income": [0, 0]}
+    for item in items:
+        message = {"text": item["text"], "intent": {"name": "inform"}, "entities": []}
+        household = read_facts({}, message, None)[0].get("household", {})
+        if "size" in item:
+            read["size"][0] += household.get("size") == item["size"]
+            read["size"][1] += 1
+        if "hardship" in item:
+            read["hardship"][0] += household.get("sudden_hardship") == item["hardship"]
+            read["hardship"][1] += 1
+        if item.get("income") is not None and item.get("size"):
+            each, got = item["income"] / item["size"], household.get("monthly_income_per_capita")
+            read["income"][0] += got is not None and abs(got - each) <= max(10, each / 10)
+            read["income"][1] += 1
+    share = {fact: ok / total for fact, (ok, total) in read.items()}
+    assert share["size"] >= 0.45 and share["hardship"] >= 0.58 and share["income"] >= 0.38, share
