@@ -16,9 +16,10 @@ from tests.support.settings import SETTINGS
 from tests.support.twilio import Call as TwilioCall
 from tests.support.waiting import eventually
 from webhooks.core.conversations import find_sms_conversation
-from webhooks.core.db import Session
+from webhooks.core.db import Session, outside_transaction
 from webhooks.core.models import Call, Case, CaseEvent, Conversation, FamilyContact, Message
 from webhooks.core.texts import both, text
+from webhooks.jobs.tasks import conversation_lock
 from webhooks.messaging.voice import for_the_ear
 
 pytestmark = pytest.mark.stack
@@ -346,3 +347,25 @@ def test_callers_who_hide_their_number_are_each_their_own_family(live_app):
         assert session.scalar(select(func.count()).select_from(FamilyContact)) == 0
     words = call(live_app, "Anonymous")  # or as a word
     assert words.dial_in().find("Gather") is not None
+
+
+def test_a_call_while_a_job_answers_the_familys_texts_waits_its_turn(live_app):
+    """The queue's job holds the family's turn (here the test holds it, as a job would): the
+    caller's words are kept, the caller hears the holding line, and the answer is texted
+    once the turn is free; the family's texts and calls never reach Rasa at once."""
+    phone = "+8613700000016"
+    caller = call(live_app, phone)
+    caller.dial_in()
+    with Session() as session:
+        conversation_id = find_sms_conversation(session, live_app.services.vault, phone).id
+    connection = outside_transaction()
+    with connection, conversation_lock(connection, "turns", conversation_id):
+        caller.say("低保怎么申请")
+        assert caller.heard()[0] == text("voice_held", "zh")
+        assert family_messages(live_app, phone, Message.IN)[-1].status == Message.RECEIVED
+
+    def answered_by_text():
+        question = family_messages(live_app, phone, Message.IN)[-1]
+        return question.status == Message.HANDLED and sent_to(live_app, phone)
+
+    eventually(answered_by_text, 180, "the answer, texted once the turn is free")

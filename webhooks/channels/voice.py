@@ -14,13 +14,17 @@ danger report, 1 puts the caller through to 110. Every request is signature-chec
     /voice/twilio/status       the call ended (the number's "Call status changes" webhook)
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from webhooks.core.db import utcnow
+from webhooks.core.db import outside_transaction, utcnow
 from webhooks.core.texts import text
-from webhooks.messaging import voice
-from webhooks.messaging.voice import Heard
+from webhooks.jobs import leases, tasks
+from webhooks.messaging import turns, voice
+from webhooks.messaging.voice import Heard, Turn
 from webhooks.sms import signature
 from webhooks.sms.cleaning import PHONE, clean_body
 
@@ -136,10 +140,10 @@ def gather():
     if digits == PERSON and not request.args.get("zero"):
         return _ring(services, call_sid, phone)
     if request.args.get("ring"):  # where they live, asked before ringing: then ring
-        heard = voice.heard(services, call_sid, phone, turn, words)
+        heard = _heard(services, call_sid, phone, turn, words)
         return _ring(services, call_sid, phone, heard.lines)
     if request.args.get("danger") and digits == "1":
-        voice.heard(services, call_sid, phone, turn, digits)  # "yes, in danger now", on the case
+        _heard(services, call_sid, phone, turn, digits)  # "yes, in danger now", on the case
         # Twilio reaches emergency numbers from few countries: if it cannot, the caller is
         # told to dial it themselves and can still reach a worker.
         response.dial(
@@ -168,9 +172,30 @@ def gather():
     if request.args.get("menu") and digits == "1":
         language = voice.call_started(services, call_sid, phone).language
         words = text("voice_menu_aid", language)
-    heard = voice.heard(services, call_sid, phone, turn, words)
+    heard = _heard(services, call_sid, phone, turn, words)
     _answer(response, heard, turn + 1)
     return _twiml(response)
+
+
+def _heard(services, call_sid: str, phone: str, turn: int, words: str) -> Heard:
+    return voice.heard(services, call_sid, phone, turn, words, _the_conversations_turn)
+
+
+@contextmanager
+def _the_conversations_turn(conversation_id: int) -> Iterator[Turn]:
+    """The lease the queue's turn jobs take for the conversation, held for the call's turn.
+    Texts that came meanwhile, whose jobs found it held, get a job of their own afterwards
+    (unless the call's own words still wait: the sweep gives those to the queue later)."""
+    with outside_transaction() as connection:
+        try:
+            with tasks.conversation_lock(connection, "turns", conversation_id):
+                turn = Turn(ours=True)
+                yield turn
+        except leases.Busy:
+            yield Turn(ours=False)
+            return
+        if turn.answered and turns.has_waiting(connection, conversation_id):
+            tasks.run_turns(conversation_id)
 
 
 def _answer(response: VoiceResponse, heard: Heard, turn: int) -> None:

@@ -6,6 +6,8 @@ webhooks/channels/voice.py turns what happens here into Twilio's TwiML.
 
 import logging
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -53,6 +55,15 @@ class Heard:
 
 
 @dataclass
+class Turn:
+    """The conversation's turn as a call holds it: whether it got it, and whether the bot
+    answered within it (else the words wait for the sweep: see turns.answer_now)."""
+
+    ours: bool
+    answered: bool = False
+
+
+@dataclass
 class Ring:
     """Who a caller asking for a person rings, and the case it is about; or first, where they
     live (`ask_place`), so the workers who ring are their own village's."""
@@ -75,11 +86,23 @@ def call_started(services: Services, call_sid: str, phone: str) -> Heard:
         )
 
 
-def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) -> Heard:
+def heard(
+    services: Services,
+    call_sid: str,
+    phone: str,
+    turn: int,
+    words: str,
+    one_turn: Callable[[int], AbstractContextManager["Turn"]],
+) -> Heard:
     """The caller said or keyed `words` (their `turn`-th input of the call): stored like a
     text, screened for danger, and answered by the bot within the voice deadline.
 
-    Twilio asking again about the same turn gets the same answer, never a second turn."""
+    `one_turn(conversation_id)` holds the conversation's turn, as the queue's jobs do, and
+    yields a Turn saying whether it got it: a family's texts and calls never reach Rasa at
+    the same time.
+    Held by a job answering their texts, that job answers this too (by SMS), and the caller
+    hears the holding line. Twilio asking again about the same turn gets the same answer,
+    never a second turn."""
     with DbSession.begin() as session:
         conversation = _conversation(session, services, call_sid, phone)
         _call(session, call_sid, conversation)
@@ -90,9 +113,11 @@ def heard(services: Services, call_sid: str, phone: str, turn: int, words: str) 
             return _said(session, message)
         if not inbound.route(session, services, message, queue_turn=False, spoken=True):
             return _said(session, message)
-        message_id = message.id
+        message_id, conversation_id = message.id, conversation.id
     deadline = services.settings.VOICE_RASA_TIMEOUT_SECONDS
-    if not turns.answer_now(services, message_id, deadline):
+    with one_turn(conversation_id) as turn:
+        turn.answered = turn.ours and turns.answer_now(services, message_id, deadline)
+    if not turn.answered:
         with DbSession() as session:
             return Heard(language=session.get(Message, message_id).conversation.language, held=True)
     with DbSession.begin() as session:
