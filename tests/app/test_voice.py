@@ -46,6 +46,25 @@ def case_of(live_app, phone: str) -> Case | None:
         )
 
 
+def director_alerted(live_app, case: Case) -> None:
+    """The village's director (wang) is texted about the case on their own phone."""
+    eventually(
+        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
+        30,
+        "the director's alert",
+    )
+
+
+def placed_caller_asking_for_a_person(live_app, area, phone: str) -> TwilioCall:
+    """A family of village 1 calls, says hello and presses 0: the director's phone rings."""
+    caller = call(live_app, phone)
+    caller.dial_in()
+    caller.say("你好")
+    place_family(live_app, area, phone)
+    caller.press("0")
+    return caller
+
+
 def call_record(sid: str) -> Call:
     with Session() as session:
         return session.scalar(select(Call).where(Call.sid == sid))
@@ -153,11 +172,7 @@ def test_danger_by_speech_reads_the_emergency_numbers_first_and_offers_110(live_
 
 def test_zero_rings_the_workers_of_the_familys_village(live_app, area):
     phone = "+8613700000007"
-    caller = call(live_app, phone)
-    caller.dial_in()
-    caller.say("你好")
-    place_family(live_app, area, phone)
-    caller.press("0")
+    caller = placed_caller_asking_for_a_person(live_app, area, phone)
     dial = caller.twiml.find("Dial")
     numbers = [node.text for node in dial.iter("Number")]
     assert numbers == [PHONES["wang"]]  # the village's director, whose phone is on file
@@ -169,20 +184,12 @@ def test_zero_rings_the_workers_of_the_familys_village(live_app, area):
     caller.dialled("completed")
     assert call_record(caller.sid).put_through is True
     assert caller.heard() == [text("voice_goodbye", "zh")]
-    eventually(
-        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
-        30,
-        "the director's alert",
-    )
+    director_alerted(live_app, case)
 
 
 def test_a_workers_voicemail_picking_up_does_not_take_the_call(live_app, area):
     phone = "+8613700000013"
-    caller = call(live_app, phone)
-    caller.dial_in()
-    caller.say("你好")
-    place_family(live_app, area, phone)
-    caller.press("0")
+    caller = placed_caller_asking_for_a_person(live_app, area, phone)
     hung_up = caller.worker_picks_up(press=None)  # a voicemail greeting presses nothing
     assert "<Hangup />" in hung_up.text
     caller.dialled("completed")
@@ -190,20 +197,12 @@ def test_a_workers_voicemail_picking_up_does_not_take_the_call(live_app, area):
     assert caller.heard()[0] == text("voice_leave_message", "zh")
     caller.record(20)
     case = case_of(live_app, phone)
-    eventually(
-        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
-        30,
-        "the director's alert",
-    )
+    director_alerted(live_app, case)
 
 
 def test_nobody_answering_takes_a_voicemail_into_the_case(live_app, area):
     phone = "+8613700000008"
-    caller = call(live_app, phone)
-    caller.dial_in()
-    caller.say("你好")
-    place_family(live_app, area, phone)
-    caller.press("0")
+    caller = placed_caller_asking_for_a_person(live_app, area, phone)
     caller.dialled("no-answer")
     assert caller.heard()[0] == text("voice_leave_message", "zh")
     assert caller.twiml.find("Record") is not None
@@ -219,11 +218,7 @@ def test_nobody_answering_takes_a_voicemail_into_the_case(live_app, area):
         ).all()
     assert [(m.detail["seconds"], m.body) for m in mails] == [(12, "")]
     assert mails[0].detail["recording_url"].endswith("RE" + "1" * 32)
-    eventually(  # the village's director hears of the case on their phone
-        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
-        30,
-        "the worker's alert",
-    )
+    director_alerted(live_app, case)  # the village's director hears of the case on their phone
     caller.hang_up(75)
     assert (call_record(caller.sid).seconds, call_record(caller.sid).voicemail) == (75, True)
 
@@ -282,11 +277,7 @@ def test_a_caller_nobody_has_placed_is_asked_where_they_live_before_anyone_rings
     assert [node.text for node in caller.twiml.iter("Number")] == [PHONES["wang"]]
     case = case_of(live_app, phone)
     assert case.summary == both("case_summary_call")
-    eventually(  # and texted, as for any new case
-        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
-        30,
-        "the director's alert",
-    )
+    director_alerted(live_app, case)  # and texted, as for any new case
 
 
 def test_an_english_voicemail_is_transcribed_into_the_case(live_app, area):
@@ -309,11 +300,7 @@ def test_an_english_voicemail_is_transcribed_into_the_case(live_app, area):
             )
         ).all()
     assert bodies == ["my grandson has a fever"]
-    eventually(
-        lambda: any(f"#{case.id}" in body for body in sent_to(live_app, PHONES["wang"])),
-        30,
-        "the director's alert",
-    )
+    director_alerted(live_app, case)
 
 
 def test_a_caller_who_stopped_texts_is_still_answered_and_stop_is_not_a_keyword(live_app):
