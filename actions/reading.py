@@ -15,6 +15,7 @@ from nlu.text import normalise
 
 from .eligibility import InvalidFact, fact_spec, set_fact
 from .eligibility.questions import GROUP, asks_for, set_answer
+from .people import household_size
 
 PARENTS = {
     "father": ("father.status",),
@@ -267,6 +268,8 @@ def _facts_in_how_families_write(
     # A household with a child has two people or more: "我一个人带" is no household size; of
     # several counts the whole family is the largest ("两个人加起来…一共四口人").
     counts = [number.value for number in numbers if number.unit == "count" and number.value >= 2]
+    if (named := household_size(plain)) is not None and named >= 2:  # "老两口带俩孙子"
+        counts.append(named)
     if grouped or not counts or PER_PERSON.search(plain):
         return household
     size = max(counts)

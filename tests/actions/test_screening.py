@@ -281,6 +281,17 @@ def test_a_childs_illness_is_read_in_traditional_characters_too(text):
                                            "household.monthly_income_per_capita": 1500}),
         ("全家没收入，一家三口", {"household.size": 3, "household.monthly_income_per_capita": 0}),
         ("村里这户家里七口人", {"household.size": 7}),
+        ("俺老两口带俩孙子，一年也就一万来块", {"household.size": 4,
+                                         "household.monthly_income_per_capita": 208}),
+        ("我一個人湊兩個仔", {"household.size": 3}),
+        ("家里两个老人两个孩子加我们两口子", {"household.size": 6}),
+        ("Single mum with 3 kids, earning 1200 yuan a month", {"household.size": 4,
+                                                   "household.monthly_income_per_capita": 300}),
+        ("We're a family of 5", {"household.size": 5}),
+        ("wo men jia wu ge ren, yi ge yue liang qian duo", {"household.size": 5}),
+        ("an lao liang kou dai liang ge sun zi", {"household.size": 4}),
+        ("带着两个孩子过", {"household.size": None}),  # who else lives there is not said
+        ("家里还有三个孩子和一个老人", {"household.size": None}),
         ("上个月房子被水冲了", {"household.sudden_hardship": True}),
         ("前阵子下冰雹庄稼全毁了", {"household.sudden_hardship": True}),
         ("俺家三口人，没遭啥灾，就是穷", {"household.sudden_hardship": False}),
@@ -312,4 +323,4 @@ def test_most_ways_families_tell_money_people_and_hardship_are_read():
             read["income"][0] += got is not None and abs(got - each) <= max(10, each / 10)
             read["income"][1] += 1
     share = {fact: ok / total for fact, (ok, total) in read.items()}
-    assert share["size"] >= 0.45 and share["hardship"] >= 0.58 and share["income"] >= 0.38, share
+    assert share["size"] >= 0.85 and share["hardship"] >= 0.58 and share["income"] >= 0.38, share

@@ -1,0 +1,89 @@
+"""How many people live in the household, as families tell it: "俺老两口带俩孙子" is four.
+
+Carers seldom write "四口人"; they name who lives there: a couple or a carer alone, and the
+children (or elders) with a number. This module adds those up, and reads a count said outright
+in English or pinyin ("family of five", "6 of us", "wu kou ren"), which the numbers module
+leaves without a unit. Anything less clear is not guessed: the screening asks.
+"""
+
+import re
+from decimal import Decimal
+
+_NUMBER_WORDS = {
+    "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+    "八": 8, "九": 9, "十": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
+    "yi": 1, "er": 2, "liang": 2, "lia": 2, "sa": 3, "san": 3, "si": 4, "wu": 5, "liu": 6,
+    "qi": 7, "ba": 8, "jiu": 9, "shi": 10,
+}  # fmt: skip
+_WORDS = "|".join(word for word in _NUMBER_WORDS if word.isascii())
+_N = rf"(?P<n>[0-9]{{1,2}}|[一二两俩仨三四五六七八九十]|{_WORDS})"
+
+# A count said outright, in the words the numbers module does not read as people.
+STATED = [
+    re.compile(rf"\b(?:family|household) of {_N}\b"),
+    re.compile(rf"\b(?:there are |we are |we're )?{_N} of us\b"),
+    re.compile(rf"\b{_N} (?:people|persons|members) in (?:the|our|my|this) (?:family|household)"),
+    re.compile(rf"(?<![a-z])(?<!lao ){_N} kou(?! zi)\b"),
+    re.compile(rf"\b(?:jia|jia li|yi jia|wo jia|an jia|wo men jia|wo men) {_N} ge ren\b"),
+]
+# The whole household named as two people ("家里就俺俩", "就我和我爸").
+JUST_TWO = re.compile(
+    r"(家里|家)?就(俺|我)(们)?俩|家里就(俺|我)(和|跟)[^\s,，。]{1,3}(?![^\s,，。]*(带|养|和|跟))"
+    r"|\bjust (?:the two of us|me and my \w+)\b|\bmy (?:grandma|grandpa|granny|mum|mom|mother"
+    r"|dad|father) and i live (?:together|alone)\b|\bwo he \w+ (?:nai|ye|ma|ba) ?\w* liang ge ren\b"
+)
+# The adults who care for the children: a couple, or one carer alone.
+COUPLE = re.compile(
+    r"老两口|两口子|两公婆|夫妻俩|夫妻两个|我们夫妻|(我|俺)(和|跟)(我)?(老伴|老头子?|老婆子?|老公|"
+    r"媳妇|爱人|婆婆|丈夫|妻子|男人)|(爷爷奶奶|奶奶爷爷|姥姥姥爷|外公外婆)(带|养|照顾)"
+    r"|\b(?:my (?:husband|wife|partner) and i|(?:me|i) and my (?:husband|wife|partner)"
+    r"|grandpa and grandma|grandma and grandpa|my grandparents)\b"
+    r"|\blao liang kou\b|\bliang kou zi\b|\bfu qi lia\b|\b(?:wo|an) he lao (?:gong|po|ban|tou)\b"
+)
+ALONE = re.compile(
+    r"(一个人|独自|自己)(带|养|拉扯|凑|照顾)|单亲"
+    r"|\b(?:alone|on my own|by myself|single (?:mum|mom|mother|dad|father|parent))\b"
+    r"|\byi ge ren (?:dai|yang)\b"
+)
+# Children or elders named with a number: "俩孙子", "三个娃", "两个老人", "2 kids".
+GROUPS = [
+    re.compile(
+        rf"{_N}\s*(个|個)?\s*(孙子|孙女|外孙女|外孙|孩子|娃娃|娃|小孩|细路|仔|儿子|闺女|女儿|老人)"
+    ),
+    re.compile(
+        rf"\b{_N} (?:kids|children|grandkids|grandchildren|grandsons|granddaughters|sons"
+        r"|daughters|boys|girls|elders)\b"
+    ),
+    re.compile(rf"\b{_N} ge (?:hai zi|wa|sun zi|sun nv|xiao hai|lao ren)\b"),
+]
+# One child named without a number, right after who raises them: "一个人带着外孙".
+ONE_CHILD = re.compile(
+    r"(带|养)着?(外孙女|外孙|孙子|孙女)(?!们)|还有(一)?个[^\s,，。]{0,4}(外孙女|外孙|孙子|孙女|孩子|娃)"
+)
+# A child writing about themself and their brothers and sisters: "me and my 2 brothers".
+ME_AND = re.compile(rf"\bme and my {_N} (?:brothers|sisters|siblings)\b")
+
+
+def household_size(plain: str) -> Decimal | None:
+    """The household's size the message tells in words (normalised text), else None."""
+    for pattern in STATED:
+        if match := pattern.search(plain):
+            return _value(match)
+    if JUST_TWO.search(plain):
+        return Decimal(2)
+    adults = 2 if COUPLE.search(plain) else 1 if ALONE.search(plain) else 0
+    groups = [_value(match) for pattern in GROUPS for match in pattern.finditer(plain)]
+    groups += [_value(match) + 1 for match in ME_AND.finditer(plain)]
+    if not groups and ONE_CHILD.search(plain):
+        groups = [Decimal(1)]
+    # A number of children alone says nothing of the adults who live with them.
+    if groups and adults:
+        return adults + sum(groups, Decimal(0))
+    return None
+
+
+def _value(match: re.Match[str]) -> Decimal:
+    number = match["n"]
+    return Decimal(number) if number.isdigit() else Decimal(_NUMBER_WORDS[number])
