@@ -99,6 +99,9 @@ def test_danger_without_alarm_words_needs_no_rasa(sms):
         "孩子他爸坐牢了 娃能有补助不",
         "热死了 娃在屋里不肯出门",
         "how do I apply for dibao",
+        "家里着火烧了 孩子衣服都没了 能申请救助吗",
+        "交了申请材料一个月了 到现在都没消息",
+        "儿子被法院宣告失踪了 媳妇改嫁了 孙子上初一",
     ],
 )
 def test_ordinary_stories_raise_no_alarm(sms, body):
