@@ -156,8 +156,8 @@ def _send_queued(connection: Connection, conversation_id: int, urgent: bool = Fa
     the emergency text (the place question) is part of the same emergency."""
     services = current()
 
-    def take(segments: int, urgent_text: bool, line: str | None) -> None:
-        sender_budget(line).take(segments, urgent or urgent_text)
+    def take(segments: int, urgent_text: bool, line: str | None, lane: str) -> None:
+        sender_budget(line).take(segments, urgent or urgent_text, lane)
 
     try:
         with conversation_lock(connection, "send", conversation_id):

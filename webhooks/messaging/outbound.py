@@ -15,6 +15,7 @@ from webhooks.core.db import DATABASE_DOWN, Session, utcnow
 from webhooks.core.models import Conversation, DeliveryAttempt, Message
 from webhooks.services import Services
 from webhooks.sms.providers import PermanentFailure, TemporaryFailure
+from webhooks.sms.sender_budget import FAMILY, STAFF
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +33,13 @@ RECORD_PATIENCE_SECONDS = 600
 def send_pending(
     services: Services,
     conversation_id: int,
-    take_segments: Callable[[int, bool, str | None], None],
+    take_segments: Callable[[int, bool, str | None, str], None],
 ) -> None:
     """Send the conversation's queued messages, urgent ones first, then oldest first.
 
-    take_segments(n, urgent, line) waits for or refuses (raising) the rate limit of the number
-    the text leaves from (`line`: the gateway the family texted; None with one sender). A
+    take_segments(n, urgent, line, lane) waits for or refuses (raising) the rate limit of the
+    number the text leaves from (`line`: the gateway the family texted; None with one sender),
+    in the text's lane (a worker's words and alerts go before the bot's replies). A
     temporary provider failure raises TemporaryFailure after recording the attempt, so the job
     retries.
     """
@@ -60,13 +62,22 @@ def send_pending(
                 message.status = Message.SUPPRESSED  # erased family, or a worker without a phone
                 continue
             line = services.settings.sending_line(conversation.line)
-            take_segments(message.segments, message.priority >= Message.URGENT, line)
+            take_segments(
+                message.segments, message.priority >= Message.URGENT, line, _lane(message)
+            )
             message.status = Message.SENDING
             message.attempts += 1
             outgoing = _Outgoing(message.id, phone, message.body, line, send_key(message))
             attempts = message.attempts
         if not _send(services, outgoing, attempts):
             return  # the caller looks again once it has let go of the lock
+
+
+def _lane(message: Message) -> str:
+    """Worker's words to a family and texts to workers wait in the lane before the bot's."""
+    if message.author == Message.WORKER or message.conversation.channel == Conversation.STAFF:
+        return STAFF
+    return FAMILY
 
 
 @dataclass(frozen=True)

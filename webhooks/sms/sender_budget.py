@@ -6,6 +6,11 @@ question that follows it, alerts to workers) take the next slot ahead of every o
 while one is waiting, other senders step aside instead of taking a slot, and the urgent one
 waits for the next slot in its job instead of backing off behind everyone else's replies.
 
+Every other text waits its turn for the sender's slots, first come first served: it takes a
+ticket in its lane and leaves in ticket order as the slots come, a worker's words and alerts
+(the staff lane) ahead of the bot's replies (the family lane). A text still waiting after
+TURN_PATIENCE_SECONDS, or one that steps aside for an urgent text, lets its job retry.
+
 A SIM in an Android phone also has a minute's and a day's allowance (a carrier stops a SIM
 that sends like a spammer's). A text over either is refused like one over the second's rate:
 it stays queued, in order, and its job retries. An urgent text waits for the minute's next
@@ -13,15 +18,25 @@ slot like the second's, and goes even past the day's allowance: a few texts over
 SIM at less risk than an emergency held until tomorrow puts a child.
 """
 
+import logging
 import time
 
 from huey.exceptions import RateLimitExceeded
+
+log = logging.getLogger(__name__)
 
 # A reserved lane lapses this long after it was last touched, so a reservation whose job was
 # lost (its process died, Redis restarted) holds other texts back for seconds, not for good.
 HOLD_SECONDS = 10
 # An urgent text waits at most this long for a slot before its job retries like any other.
 URGENT_PATIENCE_SECONDS = 30
+# An ordinary text waits its turn this long in its job before the job retries (and queues anew).
+TURN_PATIENCE_SECONDS = 60
+# A ticket whose text stopped waiting this long ago (its process died) no longer holds its lane.
+TICKET_HOLD_SECONDS = 3
+# How often a text waiting its turn looks again.
+LOOK_SECONDS = 0.1
+STAFF, FAMILY = "staff", "family"
 
 
 MINUTE, DAY = 60, 24 * 60 * 60
@@ -63,6 +78,59 @@ class Window:
         self.huey.storage.incr(self._counter, -segments)
 
 
+class Lane:
+    """Tickets for one sender's texts of one kind, in the queue's storage (shared by every
+    process): a text takes the next ticket and its turn comes when every earlier ticket has
+    been served, or was given up, or its holder stopped waiting (died)."""
+
+    def __init__(self, huey, name: str):
+        self.huey = huey
+        self._issued, self._served = f"{name}.issued", f"{name}.served"
+        self._alive = f"{name}.alive"
+
+    def ticket(self) -> int:
+        ticket = self.huey.storage.incr(self._issued, 1)
+        self.touch(ticket)
+        return ticket
+
+    def touch(self, ticket: int) -> None:
+        self.huey.put(f"{self._alive}.{ticket}", time.time())
+
+    def issued(self) -> int:
+        return self.huey.storage.incr(self._issued, 0)
+
+    def head(self) -> int:
+        """The ticket whose turn it is."""
+        return self.huey.storage.incr(self._served, 0) + 1
+
+    def ahead_of(self, ticket: int) -> int:
+        return max(0, ticket - self.head())
+
+    def waiting(self) -> bool:
+        """Whether a text of this lane waits for its turn now."""
+        head = self.head()
+        return self.issued() >= head and self._alive_at(head)
+
+    def skip_if_gone(self, head: int) -> None:
+        """Pass over the head's ticket when its text no longer waits (over-counting by two
+        processes at once only lets a later ticket go a little early)."""
+        if not self._alive_at(head):
+            self.huey.get(f"{self._alive}.{head}")  # forget it
+            self.huey.storage.incr(self._served, 1)
+
+    def done(self, ticket: int) -> None:
+        """The ticket's text has left, or stopped waiting: the next one's turn."""
+        if self.head() == ticket:
+            self.huey.get(f"{self._alive}.{ticket}")
+            self.huey.storage.incr(self._served, 1)
+        else:
+            self.huey.put(f"{self._alive}.{ticket}", 0)  # passed over when its turn comes
+
+    def _alive_at(self, ticket: int) -> bool:
+        touched = self.huey.get(f"{self._alive}.{ticket}", peek=True)
+        return bool(touched) and time.time() - touched < TICKET_HOLD_SECONDS
+
+
 class SenderBudget:
     def __init__(
         self,
@@ -85,6 +153,9 @@ class SenderBudget:
         self.day = Window(huey, f"{sender_id}.day", per_day, DAY, utc_offset) if per_day else None
         self._pending = f"{huey.name}.urgent.{sender_id}"
         self._touched = f"{huey.name}.urgent.{sender_id}.at"
+        self.lanes = {
+            lane: Lane(huey, f"{huey.name}.turns.{sender_id}.{lane}") for lane in (STAFF, FAMILY)
+        }
 
     def reserve(self) -> None:
         """An urgent text is on its way: from now on other texts leave the slots to it."""
@@ -102,20 +173,16 @@ class SenderBudget:
         touched = self.huey.get(self._touched, peek=True) or 0
         return time.time() - touched < HOLD_SECONDS
 
-    def take(self, segments: int, urgent: bool = False) -> None:
-        """Take a slot per segment, or raise RateLimitExceeded: at once for an ordinary text
-        when none is free or an urgent one waits; for an urgent text, after its patience."""
+    def take(self, segments: int, urgent: bool = False, lane: str = FAMILY) -> None:
+        """Take a slot per segment, or raise RateLimitExceeded. An ordinary text waits its turn
+        in its lane; it steps aside (raises) while an urgent text waits, when the SIM's minute
+        or day is spent, or after its patience. An urgent text waits for the next slot."""
         if not urgent:
             if self.urgent_waiting():
                 raise RateLimitExceeded(self.name, 1.0)
             taken = self._take_allowances(segments)
             try:
-                self.rate.acquire()  # the first slot now, or the job tries again later
-                # The text's other segments take the next slots as they come: more segments
-                # than the second allows would otherwise never fit, and retry for ever.
-                deadline = time.monotonic() + segments / self.per_second + 1
-                for _ in range(segments - 1):
-                    self._take_second(deadline, touch=False)
+                self._wait_turn(segments, lane)
             except RateLimitExceeded:
                 for window in taken:
                     window.give_back(segments)
@@ -137,12 +204,58 @@ class SenderBudget:
                 window.give_back(segments)
             raise
 
-    def _take_second(self, deadline: float, touch: bool = True) -> None:
+    def _wait_turn(self, segments: int, lane_name: str) -> None:
+        """Wait for this text's turn in its lane (after the staff lane, for a family's text),
+        then for the sender's next slots, one per segment; one log line if it has to wait."""
+        lane = self.lanes[lane_name]
+        before = [self.lanes[STAFF]] if lane_name == FAMILY else []
+        deadline = time.monotonic() + TURN_PATIENCE_SECONDS
+        ticket, waited = lane.ticket(), False
+        try:
+            while True:
+                if self.urgent_waiting():
+                    raise RateLimitExceeded(self.name, 1.0)  # the slots are the urgent text's
+                lane.touch(ticket)
+                head = lane.head()
+                if head < ticket:
+                    lane.skip_if_gone(head)
+                elif not any(other.waiting() for other in before) and self._first_slot():
+                    # Its other segments take the next slots, so a long text is never cut by
+                    # another's; its ticket holds the lane meanwhile.
+                    end = time.monotonic() + segments / self.per_second + 1
+                    for _ in range(segments - 1):
+                        self._take_second(end, touch=False, ticket=(lane, ticket))
+                    return
+                if time.monotonic() >= deadline:
+                    log.warning(
+                        "%s: a text waited %ss for its turn", self.name, TURN_PATIENCE_SECONDS
+                    )
+                    raise RateLimitExceeded(self.name, 1.0)
+                if not waited:
+                    waited = True
+                    log.info(
+                        "%s: a text waits its turn, %d ahead", self.name, lane.ahead_of(ticket)
+                    )
+                time.sleep(LOOK_SECONDS)
+        finally:
+            lane.done(ticket)
+
+    def _first_slot(self) -> bool:
+        try:
+            self.rate.acquire()
+        except RateLimitExceeded:
+            return False
+        return True
+
+    def _take_second(self, deadline: float, touch: bool = True, ticket=None) -> None:
         """The next slot of the second's rate, waiting for it until `deadline`; `touch`: an
         urgent text holds its lane while it waits."""
         while True:
             if touch:
                 self._touch()
+            if ticket is not None:
+                lane, number = ticket
+                lane.touch(number)
             try:
                 self.rate.acquire()
                 return
