@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = settings.PROXY_HOPS
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["helpline"] = services.configure(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=logs.FORMAT)
     logs.hide_details()
 
     # tasks: the jobs that carry out the work the domain asks for after a commit.

@@ -2,6 +2,7 @@
 the bot's; an urgent text takes the next slot and others step aside while it waits; a
 reservation or a ticket whose job was lost does not hold the others back for good."""
 
+import logging
 import threading
 import time
 
@@ -10,6 +11,7 @@ from huey import SqliteHuey
 from huey.exceptions import RateLimitExceeded
 
 from tests.support.waiting import eventually
+from webhooks.core import logs
 from webhooks.sms import sender_budget
 from webhooks.sms.sender_budget import FAMILY, STAFF, SenderBudget
 
@@ -29,6 +31,28 @@ def spend_this_second(budget: SenderBudget) -> None:
 def test_an_ordinary_text_waits_for_the_next_slot_instead_of_failing(budget):
     spend_this_second(budget)
     budget.take(1)  # returns once the next second's slot is its own
+
+
+def test_a_text_that_waits_says_so_once_not_per_try(budget, caplog):
+    """Refused sends used to retry with backoff, one log line per retry (300,000 in 75 min)."""
+    spend_this_second(budget)
+    with caplog.at_level("INFO", logger="webhooks.sms.sender_budget"):
+        budget.take(1)
+    assert [r.getMessage() for r in caplog.records] == [
+        "sender-console: a text waits its turn, 0 ahead"
+    ]
+
+
+def test_the_queue_consumer_shows_the_apps_lines(capsys):
+    """huey's consumer sets up only huey's logger: the app's lines were lost."""
+    app = logging.getLogger("webhooks")
+    before = (app.handlers[:], app.level, app.propagate)
+    try:
+        logs.show_app_lines()
+        logging.getLogger("webhooks.jobs.tasks").info("sweep: 0 conversations waiting")
+    finally:
+        app.handlers[:], app.level, app.propagate = before
+    assert "INFO webhooks.jobs.tasks sweep: 0 conversations waiting" in capsys.readouterr().err
 
 
 def test_texts_leave_first_come_first_served(tmp_path):

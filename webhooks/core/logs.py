@@ -31,3 +31,19 @@ def hide_details() -> None:
     """Install the record factory in this process (idempotent)."""
     if logging.getLogRecordFactory() is not _record:
         logging.setLogRecordFactory(_record)
+
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def show_app_lines() -> None:
+    """The app's own lines (INFO and up: a case opened, the sweep, a text waiting its turn) on
+    stderr in a process whose logging the app did not set up: huey's consumer sets up only
+    huey's logger, so without this they were lost."""
+    app = logging.getLogger("webhooks")
+    if not app.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(FORMAT))
+        app.addHandler(handler)
+    app.setLevel(logging.INFO)
+    app.propagate = False  # huey's consumer may give the root a handler too: one line each

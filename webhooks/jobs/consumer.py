@@ -8,3 +8,4 @@ from webhooks.jobs.tasks import huey
 
 bind(huey, Settings.from_env())
 logs.hide_details()
+logs.show_app_lines()
