@@ -12,10 +12,10 @@ ticket in its lane and leaves in ticket order as the slots come, a worker's word
 TURN_PATIENCE_SECONDS, or one that steps aside for an urgent text, lets its job retry.
 
 A SIM in an Android phone also has a minute's and a day's allowance (a carrier stops a SIM
-that sends like a spammer's). A text over either is refused like one over the second's rate:
-it stays queued, in order, and its job retries. An urgent text waits for the minute's next
-slot like the second's, and goes even past the day's allowance: a few texts over it put the
-SIM at less risk than an emergency held until tomorrow puts a child.
+that sends like a spammer's). A text over the minute's waits its turn for the next minute; one
+over the day's stays queued, in order, and its job retries. An urgent text waits for the
+minute's next slot like the second's, and goes even past the day's allowance: a few texts
+over it put the SIM at less risk than an emergency held until tomorrow puts a child.
 """
 
 import logging
@@ -30,8 +30,9 @@ log = logging.getLogger(__name__)
 HOLD_SECONDS = 10
 # An urgent text waits at most this long for a slot before its job retries like any other.
 URGENT_PATIENCE_SECONDS = 30
-# An ordinary text waits its turn this long in its job before the job retries (and queues anew).
-TURN_PATIENCE_SECONDS = 60
+# An ordinary text waits its turn this long in its job before the job retries (and queues
+# anew): longer than a SIM's minute, with every queue thread's text ahead of it.
+TURN_PATIENCE_SECONDS = 120
 # A ticket whose text stopped waiting this long ago (its process died) no longer holds its lane.
 TICKET_HOLD_SECONDS = 3
 # How often a text waiting its turn looks again.
@@ -45,6 +46,11 @@ MINUTE, DAY = 60, 24 * 60 * 60
 def clock() -> float:
     """The time the minute and day windows are counted by."""
     return time.time()
+
+
+def pause(seconds: float) -> None:
+    """How a waiting text waits before it looks again."""
+    time.sleep(seconds)
 
 
 class Window:
@@ -175,18 +181,13 @@ class SenderBudget:
 
     def take(self, segments: int, urgent: bool = False, lane: str = FAMILY) -> None:
         """Take a slot per segment, or raise RateLimitExceeded. An ordinary text waits its turn
-        in its lane; it steps aside (raises) while an urgent text waits, when the SIM's minute
-        or day is spent, or after its patience. An urgent text waits for the next slot."""
+        in its lane, and at the head of it for the SIM's next minute too; it steps aside
+        (raises) while an urgent text waits, when the SIM's day is spent, or after its
+        patience. An urgent text waits for the next slot."""
         if not urgent:
             if self.urgent_waiting():
                 raise RateLimitExceeded(self.name, 1.0)
-            taken = self._take_allowances(segments)
-            try:
-                self._wait_turn(segments, lane)
-            except RateLimitExceeded:
-                for window in taken:
-                    window.give_back(segments)
-                raise
+            self._wait_turn(segments, lane)
             return
         deadline = time.monotonic() + URGENT_PATIENCE_SECONDS
         taken = []
@@ -219,12 +220,9 @@ class SenderBudget:
                 head = lane.head()
                 if head < ticket:
                     lane.skip_if_gone(head)
-                elif not any(other.waiting() for other in before) and self._first_slot():
-                    # Its other segments take the next slots, so a long text is never cut by
-                    # another's; its ticket holds the lane meanwhile.
-                    end = time.monotonic() + segments / self.per_second + 1
-                    for _ in range(segments - 1):
-                        self._take_second(end, touch=False, ticket=(lane, ticket))
+                elif not any(other.waiting() for other in before) and self._slots(
+                    segments, (lane, ticket)
+                ):
                     return
                 if time.monotonic() >= deadline:
                     log.warning(
@@ -236,9 +234,36 @@ class SenderBudget:
                     log.info(
                         "%s: a text waits its turn, %d ahead", self.name, lane.ahead_of(ticket)
                     )
-                time.sleep(LOOK_SECONDS)
+                pause(LOOK_SECONDS)
         finally:
             lane.done(ticket)
+
+    def _slots(self, segments: int, ticket: tuple[Lane, int]) -> bool:
+        """The SIM's day and minute, then the second's first slot: False when the minute or
+        the second has no room yet (the text keeps its turn), RateLimitExceeded when the day
+        is spent. Its other segments then take the next slots, so a long text is never cut by
+        another's; its ticket holds the lane meanwhile."""
+        taken: list[Window] = []
+        try:
+            for window in (self.day, self.minute):
+                if window is None:
+                    continue
+                wait = window.take(segments)
+                if wait and window is self.day:
+                    raise RateLimitExceeded(self.name, wait)
+                if wait:
+                    return False
+                taken.append(window)
+            if not self._first_slot():
+                return False
+            end = time.monotonic() + segments / self.per_second + 1
+            for _ in range(segments - 1):
+                self._take_second(end, touch=False, ticket=ticket)
+            taken = []  # sent: the windows keep what the text took
+            return True
+        finally:
+            for window in taken:
+                window.give_back(segments)
 
     def _first_slot(self) -> bool:
         try:
@@ -263,20 +288,6 @@ class SenderBudget:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(min(full.delay, 0.25))  # the next window, at most a second away
-
-    def _take_allowances(self, segments: int) -> list[Window]:
-        """The day's and the minute's, both or neither; RateLimitExceeded when either is spent."""
-        taken: list[Window] = []
-        for window in (self.day, self.minute):
-            if window is None:
-                continue
-            wait = window.take(segments)
-            if wait:
-                for other in taken:
-                    other.give_back(segments)
-                raise RateLimitExceeded(self.name, wait)
-            taken.append(window)
-        return taken
 
     def _wait_for(self, window: Window, segments: int, deadline: float) -> None:
         """An urgent text waits in its job for the window's next room, up to the deadline."""
