@@ -1,6 +1,7 @@
 """The danger screen on the messages the issue names, hard negatives and arbitrary text."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -94,3 +95,18 @@ def test_hit_is_frozen():
 def test_any_text_gives_none_or_a_hit(text):
     hit = check(text)
     assert hit is None or (isinstance(hit, DangerHit) and hit.category in CATEGORIES)
+
+
+def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(monkeypatch):
+    """The model's features are of the normalised text: a model trained before a change to
+    normalise.py read messages another way and must not be reused."""
+    from webhooks.safety import classifier, normalise
+
+    before = classifier.fingerprint()
+    source = Path(normalise.__file__)
+    changed = source.read_bytes() + b"\n# changed\n"
+    real_read = Path.read_bytes
+    monkeypatch.setattr(
+        Path, "read_bytes", lambda path: changed if path == source else real_read(path)
+    )
+    assert classifier.fingerprint() != before

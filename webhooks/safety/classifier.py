@@ -147,6 +147,9 @@ def _data_files() -> list[Path]:
         *sorted(PHRASES_DIR.glob("*.yml")),
         *sorted(NLU_DIR.glob("*/*.yml")),
         Path(__file__),
+        # The features are of the normalised text and its pinyin.
+        Path(__file__).parent / "normalise.py",
+        NLU_DIR / "text.py",
     ]
 
 
