@@ -49,6 +49,18 @@ WRITER_IS_FATHER = re.compile(
     r"|^(my )?wife\b|[.,!] *(my )?wife\b",
     re.IGNORECASE,
 )
+# A parent saying who they are ("我是孩子他爸", "I'm the mum") is that parent, whatever the
+# other patterns above would infer from "孩子他爸".
+SAYS_FATHER = re.compile(
+    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(爸|爹|父亲)"
+    r"|\b(i am|i'm|im) (the|his|her|their) (dad|father)\b|\bwo shi (hai ?zi |wa )?(ta |de )?ba",
+    re.IGNORECASE,
+)
+SAYS_MOTHER = re.compile(
+    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(妈|娘|母亲)"
+    r"|\b(i am|i'm|im) (the|his|her|their) (mum|mom|mother)\b|\bwo shi (hai ?zi |wa )?(ta |de )?ma",
+    re.IGNORECASE,
+)
 # The writer telling their own trouble ("我腿不好 孩他妈眼睛看不见 都是二级残疾"): not "present".
 WRITER_NOT_WELL = re.compile(
     r"(我|俺)(自己|本人|也)?(腿|眼睛?|耳朵|身体|腰|心脏)?(不好|有病|病了|生病|得了|残疾|瘫|看不见|听不见|住院)"
@@ -219,6 +231,9 @@ def _facts_in_how_families_write(
     writing, the child's age right after the child ("孙子十岁", "kid 5"), and income told with
     the family's size ("一个月挣一千来块 四口人" is 250 a person)."""
     mother_writes, father_writes = WRITER_IS_MOTHER.search(text), WRITER_IS_FATHER.search(text)
+    says_mother, says_father = SAYS_MOTHER.search(text), SAYS_FATHER.search(text)
+    if says_mother or says_father:
+        mother_writes, father_writes = says_mother, says_father
     writer = "mother" if mother_writes and not father_writes else None
     writer = "father" if father_writes and not mother_writes else writer
     # What the writer says of themself ("我也病了") stands.

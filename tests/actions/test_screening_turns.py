@@ -261,6 +261,22 @@ def test_a_parent_naming_the_other_parent_is_the_one_writing(text, father_status
 
 
 @pytest.mark.parametrize(
+    ("text", "writer", "other"),
+    [
+        ("我是娃他爹 他妈跑了好几年 娃十岁", "father", "mother"),
+        ("我是孩子他妈 孩子6岁", "mother", "father"),
+        ("I'm the dad, the kid is 9", "father", "mother"),
+    ],
+)
+def test_a_parent_saying_who_they_are_is_that_parent(text, writer, other):
+    """'我是娃他爹' named 'his dad' and so was read as the mother writing."""
+    events, _ = run(ValidateScreeningForm(), starting(text, START))
+    household = slot_events(events)["household"]
+    assert household[writer] == {"status": "present"}
+    assert household.get(other, {}).get("status") != "present"
+
+
+@pytest.mark.parametrize(
     "text",
     ["孩子他爸坐牢了 俺带着孙子", "孩子他爸坐牢了 孩子他妈也不管", "我是孩子的奶奶 他爸坐牢了"],
 )
