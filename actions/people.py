@@ -84,6 +84,13 @@ def household_size(plain: str) -> Decimal | None:
     return None
 
 
+def counted(plain: str, start: int) -> bool:
+    """Whether the number at `start` counts people ("two of us", "俩孙子"): it is no amount of
+    money, whatever the numbers module guessed."""
+    patterns = [*STATED, *GROUPS, ME_AND]
+    return any(m.start() <= start < m.end() for p in patterns for m in p.finditer(plain))
+
+
 def _value(match: re.Match[str]) -> Decimal:
     number = match["n"]
     return Decimal(number) if number.isdigit() else Decimal(_NUMBER_WORDS[number])

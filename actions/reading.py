@@ -15,7 +15,7 @@ from nlu.text import normalise
 
 from .eligibility import InvalidFact, fact_spec, set_fact
 from .eligibility.questions import GROUP, asks_for, set_answer
-from .people import household_size
+from .people import counted, household_size
 
 PARENTS = {
     "father": ("father.status",),
@@ -276,7 +276,7 @@ def _facts_in_how_families_write(
     money = [
         number.value / 12 if _a_year(plain, number) else number.value
         for number in numbers
-        if number.unit == "money"
+        if number.unit == "money" and not counted(plain, number.start)
     ]
     if not money and NO_INCOME.search(plain):
         money = [Decimal(0)]

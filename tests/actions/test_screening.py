@@ -290,6 +290,8 @@ def test_a_childs_illness_is_read_in_traditional_characters_too(text):
         ("We're a family of 5", {"household.size": 5}),
         ("wo men jia wu ge ren, yi ge yue liang qian duo", {"household.size": 5}),
         ("an lao liang kou dai liang ge sun zi", {"household.size": 4}),
+        ("my pay 2400 a month, two of us", {"household.size": 2,
+                                            "household.monthly_income_per_capita": None}),
         ("带着两个孩子过", {"household.size": None}),  # who else lives there is not said
         ("家里还有三个孩子和一个老人", {"household.size": None}),
         ("上个月房子被水冲了", {"household.sudden_hardship": True}),
