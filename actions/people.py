@@ -15,10 +15,10 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
     "yi": 1, "er": 2, "liang": 2, "lia": 2, "sa": 3, "san": 3, "si": 4, "wu": 5, "liu": 6,
-    "qi": 7, "ba": 8, "jiu": 9, "shi": 10,
+    "qi": 7, "ba": 8, "jiu": 9,
 }  # fmt: skip
 _WORDS = "|".join(word for word in _NUMBER_WORDS if word.isascii())
-_N = rf"(?P<n>[0-9]{{1,2}}|[一二两俩仨三四五六七八九十]|{_WORDS})"
+_N = rf"(?<![0-9第老])(?P<n>[0-9]{{1,2}}|[一二两俩仨三四五六七八九十]|{_WORDS})"
 
 # A count said outright, in the words the numbers module does not read as people.
 STATED = [
@@ -44,13 +44,17 @@ COUPLE = re.compile(
 )
 ALONE = re.compile(
     r"(一个人|独自|自己)(带|养|拉扯|凑|照顾)|单亲"
-    r"|\b(?:alone|on my own|by myself|single (?:mum|mom|mother|dad|father|parent))\b"
+    r"|\bsingle (?:mum|mom|mother|dad|father|parent)\b|\bme alone with\b"
+    r"|\b(?:raising|raise|bring up|bringing up|look after|looking after|care for|caring for)\b"
+    r"[^.,!?]{0,30}\b(?:alone|on my own|by myself)\b"
     r"|\byi ge ren (?:dai|yang)\b"
 )
 # Children or elders named with a number: "俩孙子", "三个娃", "两个老人", "2 kids".
 GROUPS = [
+    # 俩, 仨 and digits alone; 一 to 十 with 个 ("二娃" is the second child, not two).
     re.compile(
-        rf"{_N}\s*(个|個)?\s*(孙子|孙女|外孙女|外孙|孩子|娃娃|娃|小孩|细路|仔|儿子|闺女|女儿|老人)"
+        rf"(?:{_N}\s*(?:个|個)|(?<![0-9])(?P<m>[俩仨]|[0-9]{{1,2}}))\s*"
+        r"(?P<who>孙子|孙女|外孙女|外孙|孩子|娃娃|娃|小孩|细路|仔|儿子|闺女|女儿|老人)"
     ),
     re.compile(
         rf"\b{_N} (?:kids|children|grandkids|grandchildren|grandsons|granddaughters|sons"
@@ -73,14 +77,24 @@ def household_size(plain: str) -> Decimal | None:
             return _value(match)
     if JUST_TWO.search(plain):
         return Decimal(2)
-    adults = 2 if COUPLE.search(plain) else 1 if ALONE.search(plain) else 0
-    groups = [_value(match) for pattern in GROUPS for match in pattern.finditer(plain)]
-    groups += [_value(match) + 1 for match in ME_AND.finditer(plain)]
-    if not groups and ONE_CHILD.search(plain):
-        groups = [Decimal(1)]
+    # "离婚了，我一个人带俩娃": one carer, though a spouse was named.
+    couple = COUPLE.search(plain)
+    adults = 1 if ALONE.search(plain) else 2 if couple else 0
+    # Who is named, and how many: the same kin named twice ("俩孙子…俩孙子都上学") counts once.
+    named: dict[str, Decimal] = {}
+    for pattern in GROUPS:
+        for match in pattern.finditer(plain):
+            who = match.groupdict().get("who") or match[0].split()[-1]
+            if who == "老人" and couple and 0 <= match.start() - couple.end() <= 1:
+                continue  # "我和老伴两个老人": the couple themselves
+            named[who] = max(named.get(who, Decimal(0)), _value(match))
+    for match in ME_AND.finditer(plain):
+        named["siblings"] = _value(match) + 1
+    if not named and ONE_CHILD.search(plain):
+        named["one"] = Decimal(1)
     # A number of children alone says nothing of the adults who live with them.
-    if groups and adults:
-        return adults + sum(groups, Decimal(0))
+    if named and adults:
+        return adults + sum(named.values(), Decimal(0))
     return None
 
 
@@ -92,5 +106,5 @@ def counted(plain: str, start: int) -> bool:
 
 
 def _value(match: re.Match[str]) -> Decimal:
-    number = match["n"]
+    number = match["n"] or match.groupdict().get("m")
     return Decimal(number) if number.isdigit() else Decimal(_NUMBER_WORDS[number])

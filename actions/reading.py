@@ -52,13 +52,15 @@ WRITER_IS_FATHER = re.compile(
 # A parent saying who they are ("我是孩子他爸", "I'm the mum") is that parent, whatever the
 # other patterns above would infer from "孩子他爸".
 SAYS_FATHER = re.compile(
-    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(爸|爹|父亲)"
-    r"|\b(i am|i'm|im) (the|his|her|their) (dad|father)\b|\bwo shi (hai ?zi |wa )?(ta |de )?ba",
+    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(爸爸?|爹|父亲)(?![的爸])"
+    r"|\b(i am|i'm|im) (the|his|her|their) (dad|father)\b(?!'s)"
+    r"|\bwo shi (?:(?:hai ?zi |wa )?(?:ta |de )(?:ba ?ba|ba|die)|ba ?ba)\b",
     re.IGNORECASE,
 )
 SAYS_MOTHER = re.compile(
-    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(妈|娘|母亲)"
-    r"|\b(i am|i'm|im) (the|his|her|their) (mum|mom|mother)\b|\bwo shi (hai ?zi |wa )?(ta |de )?ma",
+    r"(我|俺)(就)?(是|系)(这|那)?(个)?(孩子?|娃|小孩|[他她])?(的|他|她)?(妈妈?|娘|母亲)(?![的妈])"
+    r"|\b(i am|i'm|im) (the|his|her|their) (mum|mom|mother)\b(?!'s)"
+    r"|\bwo shi (?:(?:hai ?zi |wa )?(?:ta |de )(?:ma ?ma|ma|niang)|ma ?ma)\b",
     re.IGNORECASE,
 )
 # The writer telling their own trouble ("我腿不好 孩他妈眼睛看不见 都是二级残疾"): not "present".
@@ -71,7 +73,8 @@ WRITER_NOT_WELL = re.compile(
 )
 NOT_A_PARENT_WRITING = re.compile(
     r"孙|外甥|侄|sunzi|sunnv|sun zi|sun nv|grand(son|daughter|child|kid)|nephew|niece|"
-    r"我(是|们是)?(他|她|孩子)的?(奶奶|爷爷|姥姥|外婆|姥爷|外公|舅|姑|姨|叔|伯)",
+    r"我(是|们是)?(他|她|孩子)的?(奶奶|爷爷|姥姥|外婆|姥爷|外公|舅|姑|姨|叔|伯)"
+    r"|(我|俺)(是|系)[^，,。\s]{0,6}(爸爸?|爹|妈妈?|娘)的",
     re.IGNORECASE,
 )
 # A number right after the child ("孙子十岁", "kid 5", "sunzi 13") is the child's age, unless a

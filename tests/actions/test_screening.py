@@ -292,6 +292,12 @@ def test_a_childs_illness_is_read_in_traditional_characters_too(text):
         ("an lao liang kou dai liang ge sun zi", {"household.size": 4}),
         ("my pay 2400 a month, two of us", {"household.size": 2,
                                             "household.monthly_income_per_capita": None}),
+        ("俺老两口带俩孙子，俩孙子都上学", {"household.size": 4}),
+        ("我和老伴两个老人带三个孙子", {"household.size": 5}),
+        ("我和老公离婚了，我一个人带俩娃", {"household.size": 3}),
+        ("我和老公带二娃", {"household.size": None}),  # the second child, not two
+        ("月入3000孩子还小 我和老公带娃", {"household.size": None}),
+        ("my 2 kids are home alone", {"household.size": None}),
         ("带着两个孩子过", {"household.size": None}),  # who else lives there is not said
         ("家里还有三个孩子和一个老人", {"household.size": None}),
         ("上个月房子被水冲了", {"household.sudden_hardship": True}),

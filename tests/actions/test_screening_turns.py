@@ -278,6 +278,21 @@ def test_a_parent_saying_who_they_are_is_that_parent(text, writer, other):
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "我是孩子的妈妈的朋友",
+        "我是孩子他爸的妈 孩子8岁",
+        "wo shi ma lao shi",
+        "i'm his dad's mother",
+    ],
+)
+def test_someone_else_saying_who_they_are_is_no_parent_writing(text):
+    events, _ = run(ValidateScreeningForm(), starting(text, START))
+    household = slot_events(events)["household"]
+    assert "present" not in {household.get(p, {}).get("status") for p in ("father", "mother")}
+
+
+@pytest.mark.parametrize(
+    "text",
     ["孩子他爸坐牢了 俺带着孙子", "孩子他爸坐牢了 孩子他妈也不管", "我是孩子的奶奶 他爸坐牢了"],
 )
 def test_a_grandparent_or_either_parent_named_is_no_writer(text):
