@@ -118,19 +118,26 @@ class Lane:
         return self.issued() >= head and self._alive_at(head)
 
     def skip_if_gone(self, head: int) -> None:
-        """Pass over the head's ticket when its text no longer waits (over-counting by two
-        processes at once only lets a later ticket go a little early)."""
+        """Pass over the head's ticket when its text no longer waits."""
         if not self._alive_at(head):
             self.huey.get(f"{self._alive}.{head}")  # forget it
-            self.huey.storage.incr(self._served, 1)
+            self._advance_from(head)
 
     def done(self, ticket: int) -> None:
         """The ticket's text has left, or stopped waiting: the next one's turn."""
-        if self.head() == ticket:
+        head = self.head()
+        if head == ticket:
             self.huey.get(f"{self._alive}.{ticket}")
-            self.huey.storage.incr(self._served, 1)
+            self._advance_from(head)
+        elif ticket < head:
+            self.huey.get(f"{self._alive}.{ticket}")  # passed over already: forget it
         else:
             self.huey.put(f"{self._alive}.{ticket}", 0)  # passed over when its turn comes
+
+    def _advance_from(self, head: int) -> None:
+        """The turn moves from `head` to the next ticket, once, whoever else moves it too."""
+        if self.huey.storage.incr(self._served, 1) != head:
+            self.huey.storage.incr(self._served, -1)
 
     def _alive_at(self, ticket: int) -> bool:
         touched = self.huey.get(f"{self._alive}.{ticket}", peek=True)
@@ -216,6 +223,8 @@ class SenderBudget:
             while True:
                 if self.urgent_waiting():
                     raise RateLimitExceeded(self.name, 1.0)  # the slots are the urgent text's
+                if ticket > lane.issued():  # the storage restarted (Redis): queue anew
+                    ticket = lane.ticket()
                 lane.touch(ticket)
                 head = lane.head()
                 if head < ticket:
