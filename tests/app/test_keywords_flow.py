@@ -2,8 +2,11 @@
 
 import pytest
 
-from webhooks.core.models import Message
+from webhooks.core.conversations import sms_conversation, stage_replies
+from webhooks.core.db import Session
+from webhooks.core.models import Conversation, Message
 from webhooks.core.texts import text
+from webhooks.messaging import outbound
 
 PHONE = "+8613800000002"
 
@@ -51,3 +54,23 @@ def test_rasa_down_gets_one_holding_reply_and_the_message_waits(sms):
     inbound = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
     assert [m.status for m in inbound] == [Message.RECEIVED, Message.RECEIVED]
     assert sms.replies(PHONE) == [text("holding", "zh")]
+
+
+def test_a_stop_while_a_reply_waits_for_the_sender_is_obeyed(app):
+    """A reply may wait minutes for its turn at the sender; it is read again after the wait,
+    so a STOP the family sent meanwhile keeps it from going (it waited inside its transaction
+    and went anyway)."""
+    helpline = app.extensions["helpline"]
+    with Session.begin() as session:
+        conversation = sms_conversation(session, helpline.vault, PHONE)
+        [reply] = stage_replies(session, conversation, ["低保找乡镇政府申请"], budget=3)
+        session.flush()
+        conversation_id, reply_id = conversation.id, reply.id
+
+    def stop_while_waiting(segments, urgent, line, lane):
+        with Session.begin() as session:
+            session.get(Conversation, conversation_id).contact.opted_out = True
+
+    outbound.send_pending(helpline, conversation_id, stop_while_waiting)
+    with Session() as session:
+        assert session.get(Message, reply_id).status == Message.SUPPRESSED

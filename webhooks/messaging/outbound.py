@@ -43,7 +43,9 @@ def send_pending(
     temporary provider failure raises TemporaryFailure after recording the attempt, so the job
     retries.
     """
+    slots_for = None  # the text whose slots were taken, outside any transaction
     while True:
+        wanted = None
         with Session.begin() as session:
             message = _oldest_queued(session, conversation_id)
             if message is None:
@@ -62,13 +64,21 @@ def send_pending(
                 message.status = Message.SUPPRESSED  # erased family, or a worker without a phone
                 continue
             line = services.settings.sending_line(conversation.line)
-            take_segments(
-                message.segments, message.priority >= Message.URGENT, line, _lane(message)
-            )
-            message.status = Message.SENDING
-            message.attempts += 1
-            outgoing = _Outgoing(message.id, phone, message.body, line, send_key(message))
-            attempts = message.attempts
+            if slots_for != message.id:
+                urgent = message.priority >= Message.URGENT
+                wanted = (message.id, message.segments, urgent, line, _lane(message))
+            else:
+                message.status = Message.SENDING
+                message.attempts += 1
+                outgoing = _Outgoing(message.id, phone, message.body, line, send_key(message))
+                attempts = message.attempts
+        if wanted is not None:
+            # The wait for the sender's slots (up to minutes in a burst) holds no transaction,
+            # and the text is read again after it: a STOP or an erasure meanwhile is obeyed.
+            message_id, *slots = wanted
+            take_segments(*slots)
+            slots_for = message_id
+            continue
         if not _send(services, outgoing, attempts):
             return  # the caller looks again once it has let go of the lock
 
