@@ -1,6 +1,8 @@
 """Inbox pages and the JSON they poll: sign in, queues, a case's conversation and its actions.
 
 Every case is fetched through auth.case_or_404, which keeps the worker inside their area.
+(Over 400 lines for that reason: every route of the inbox blueprint in one place, each a few
+lines that hand the work to casework and present.)
 """
 
 from urllib.parse import urlsplit
