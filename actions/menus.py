@@ -20,6 +20,11 @@ from .texts import joined, language_of, say
 MAIN_CHOICES = {1: "screening", 2: "what", 3: "how_to_apply", 4: "human"}
 # The menu after a screening's result.
 AFTER_RESULT_CHOICES = {1: "how_to_apply", 2: "documents", 3: "human", 4: "another_child"}
+# After a result seen early (actions.screening.wants_result_now), 5 finishes the questions.
+RESULT_MENUS = {
+    "after_result": AFTER_RESULT_CHOICES,
+    "after_early_result": {**AFTER_RESULT_CHOICES, 5: "finish"},
+}
 
 
 def menu_number(text: str) -> int | None:
@@ -120,8 +125,10 @@ class ActionMenuChoice(Action):
             if intent == "inform":
                 return [SlotSet("menu", None), SlotSet("choice", "screening")]
             return [SlotSet("menu", None), *done]
-        if menu == "after_result" and number in AFTER_RESULT_CHOICES:
-            chosen = AFTER_RESULT_CHOICES[number]
+        if menu in RESULT_MENUS and number in RESULT_MENUS[menu]:
+            chosen = RESULT_MENUS[menu][number]
+            if chosen == "finish":  # the household keeps what was told: only the rest is asked
+                return [SlotSet("menu", None), SlotSet("choice", "screening")]
             if chosen == "another_child":
                 household = tracker.get_slot("household")
                 cleared = for_another_child(household) if household else None

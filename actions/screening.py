@@ -15,7 +15,7 @@ from nlu.language import wants_to_stop
 from . import config
 from .eligibility import is_dont_know, noted, result_text, screen
 from .eligibility.facts import fact_paths
-from .eligibility.questions import asks_for, dont_know, next_ask, question
+from .eligibility.questions import asks_for, dont_know, likely_now, next_ask, question
 from .eligibility.regions import REGION_CODE
 from .handoff import hand_off
 from .reading import read_facts
@@ -35,6 +35,18 @@ THINGS_CHANGED = re.compile(
     r"情况变了|情况有变|情况不一样了|情況變了|things (have )?changed|situation (has )?changed",
     re.IGNORECASE,
 )
+
+# Only details left (questions.likely_now): the family may ask for the likely result now.
+RESULT_NOW = re.compile(
+    r"(先|现在)?看?(一下)?(结果|結果)(吧|呢)?|((show|see|send)( me)?( the)? )?results?( now| first)?|"
+    r"(xian )?(kan )?jie ?guo( ba)?",
+    re.IGNORECASE,
+)
+
+
+def wants_result_now(text: str) -> bool:
+    """ "结果", "先看结果", "RESULT", "jieguo": the family wants the result before the details."""
+    return RESULT_NOW.fullmatch(text.strip(" 。.!！?？")) is not None
 
 
 def for_another_child(household: dict[str, Any], *, parents_too: bool = False) -> dict[str, Any]:
@@ -110,6 +122,12 @@ class ValidateScreeningForm(Action):
         events: list[EventType] = []
         if tracker.get_slot("requested_slot") is None:  # starting: facts the request already gave
             return self._start(dispatcher, tracker, household, lang)
+        elif wants_result_now(tracker.latest_message.get("text") or ""):
+            return [
+                SlotSet("household", household),
+                SlotSet("screening_status", "early"),
+                SlotSet("requested_slot", None),
+            ]
         elif answer is None:
             return []  # not an answer: let the rules handle the interruption
         elif (
@@ -117,11 +135,11 @@ class ValidateScreeningForm(Action):
             or tracker.latest_message.get("intent", {}).get("name") == "goodbye"
         ):
             return [SlotSet("screening_status", "stopped"), SlotSet("requested_slot", None)]
-        elif asked is not None and is_dont_know(answer):
+        before = household
+        if asked is not None and is_dont_know(answer):
             household = dont_know(household, asked)
             events.append(SlotSet("screening_retries", 0.0))
         else:
-            before = household
             household, answered = read_facts(household, tracker.latest_message, asked)
             retries = tracker.get_slot("screening_retries") or 0
             if not answered and household == before:  # neither the answer nor a correction
@@ -142,6 +160,8 @@ class ValidateScreeningForm(Action):
             line = noted_line(before, household, lang, skip=asks_for(asked) if asked else ())
             if line:  # a correction or a fact beyond the one asked
                 dispatcher.utter_message(text=line)
+        if likely_now(household) and not likely_now(before):
+            dispatcher.utter_message(text=say("screening.likely", lang))
         return [*events, *_ask_next(household, next_ask(household))]
 
     def _start(
@@ -174,7 +194,7 @@ class ValidateScreeningForm(Action):
         line = noted_line(base, household, lang)
         fact = next_ask(household)
         if fact is not None:
-            start = say("screening.start", lang)
+            start = say(f"screening.start{'_likely' if likely_now(household) else ''}", lang)
             dispatcher.utter_message(text=joined(lang, line, start) if line else start)
         elif line:
             dispatcher.utter_message(text=line)
@@ -237,10 +257,12 @@ class ActionScreeningResult(Action):
             events.append(SlotSet("menu", "after_result"))
         else:
             household = tracker.get_slot("household") or new_household(tracker)
-            # The result and its menu fit one turn's SMS budget (3 segments) together.
+            # The result and its menu fit one turn's SMS budget (3 segments) together. Seen
+            # early, it says what is still open, and the menu offers to finish the questions.
+            menu = "after_early_result" if status == "early" else "after_result"
             dispatcher.utter_message(text=result_text(screen(household), lang, budget=2))
-            dispatcher.utter_message(text=say("menus.after_result", lang))
-            events.append(SlotSet("menu", "after_result"))
+            dispatcher.utter_message(text=say(f"menus.{menu}", lang))
+            events.append(SlotSet("menu", menu))
             # The app asks a family it has not placed where they live, to name their office.
             dispatcher.utter_message(json_message={SCREENED: True})
         return events

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import data
 from .facts import fact_paths, fact_spec, mark_unknown, menu, read_household, set_fact
-from .model import InvalidFact
+from .model import Decision, InvalidFact
 from .screening import screen
 from .text import language
 
@@ -24,6 +24,14 @@ GROUP = "group:"
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(口人|口|个人|人|people|persons?|ppl)?", re.IGNORECASE)
 _NUMBERS = re.compile(r"\d+")
 _NONE = {"0", "没有", "都没有", "都不是", "无", "none", "no", "nothing"}
+# The money a family lives on each month. Once these are decided, what is left to ask only
+# settles the rest (school, health, a crisis), and the family may see the likely result first.
+LIVING_SUPPORT = (
+    "dibao",
+    "extreme_poverty_support",
+    "orphan_allowance",
+    "unsupported_child_allowance",
+)
 
 
 def next_question(household: dict[str, Any]) -> str | None:
@@ -54,6 +62,20 @@ def next_ask(household: dict[str, Any]) -> str | None:
         if fact in group["facts"] and len(open_facts(household, name)) >= 2:
             return GROUP + name
     return fact
+
+
+def likely_now(household: dict[str, Any]) -> bool:
+    """Only details remain: every living-support programme is decided, yet two questions or
+    more may still come (the next one, and another after it unless its answer settles all)."""
+    result = screen(household)
+    if any(
+        programme.decision is Decision.NEED_INFO
+        for programme in result.programmes
+        if programme.id in LIVING_SUPPORT
+    ):
+        return False
+    ask = next_ask(household)
+    return ask is not None and next_ask(dont_know(household, ask)) is not None
 
 
 def open_facts(household: dict[str, Any], group: str) -> list[str]:

@@ -355,3 +355,89 @@ def test_a_childs_disability_is_the_childs():
     entities = [{"entity": "disability", "value": "hearing", "start": 2, "end": 7}]
     events, _ = run(ValidateScreeningForm(), starting(text, START, entities=entities))
     assert slot_events(events)["household"]["child"]["disability"] == "hearing"
+
+
+# The grandson's story with the family's situation and money told: only health and school are
+# left, which no living allowance hangs on (actions.eligibility.questions.likely_now).
+SITUATION = {"hukou": "rural", "assets_within_limit": True, "receives_dibao": False,
+             "extreme_poverty": False, "registered_poor": False, "near_poor": False,
+             "sudden_hardship": False}  # fmt: skip
+TOLD = {**START, "child": {"age": 9}, "father": {"status": "imprisoned"},
+        "mother": {"status": "lost_contact"}, "household": SITUATION}  # fmt: skip
+DETAILS_LEFT = {**TOLD, "household": {**SITUATION, "monthly_income_per_capita": 400, "size": 3}}
+
+
+def test_the_likely_result_is_offered_once_only_details_remain():
+    events, dispatcher = run(ValidateScreeningForm(), answering("1200元3口", "group:money", TOLD))
+    assert texts(dispatcher) == [say("screening.likely", "zh")]
+    assert slot_events(events)["screening_fact"] == "group:health"
+    _, dispatcher = run(ValidateScreeningForm(), answering("0", "group:health", DETAILS_LEFT))
+    assert say("screening.likely", "zh") not in texts(dispatcher)  # offered once, not per question
+
+
+def test_a_story_that_leaves_only_details_starts_with_the_offer():
+    tracker = starting("他爸坐牢了 他妈跑了 能领啥", DETAILS_LEFT)
+    _, dispatcher = run(ValidateScreeningForm(), tracker)
+    assert texts(dispatcher) == [say("screening.start_likely", "zh")]
+
+
+def waiting_for(text, asked, household, intent):
+    """The family's message while a question waits, as Rasa gives it: a message the bot reads
+    as another intent fills no answer."""
+    return make_tracker(
+        text,
+        intent=intent,
+        form="screening_form",
+        slots={"household": household, "language": "zh", "screening_fact": asked,
+               "requested_slot": "screening_answer"},  # fmt: skip
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["结果", "先看结果", "看一下结果吧", "結果", "RESULT", "result now", "jieguo"]
+)
+def test_asking_for_the_result_ends_the_questions_early(text):
+    tracker = waiting_for(text, "group:health", DETAILS_LEFT, "ask_application_status")
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    slots = slot_events(events)
+    assert (slots["screening_status"], slots["requested_slot"]) == ("early", None)
+    assert slots["household"] == DETAILS_LEFT
+    assert texts(dispatcher) == []
+
+
+@pytest.mark.parametrize("text", ["申请结果怎么查", "结果出来没有？查一下我的申请"])
+def test_asking_about_an_applications_result_is_no_early_result(text):
+    tracker = waiting_for(text, "group:health", DETAILS_LEFT, "ask_application_status")
+    events, _ = run(ValidateScreeningForm(), tracker)
+    assert events == []  # the form lets the rules answer the question, then asks again
+
+
+def test_the_early_result_says_what_is_open_and_offers_to_finish():
+    tracker = make_tracker(
+        slots={"household": DETAILS_LEFT, "language": "zh", "screening_status": "early"}
+    )
+    events, dispatcher = run(ActionScreeningResult(), tracker)
+    result, menu = texts(dispatcher)
+    assert result.startswith("孩子可能得到的帮助：")
+    assert "要再问几个问题" in result  # the programmes health and school would settle
+    assert menu == say("menus.after_early_result", "zh")
+    assert slot_events(events)["menu"] == "after_early_result"
+
+
+def test_5_after_an_early_result_asks_only_what_is_left():
+    tracker = make_tracker("5", slots={"menu": "after_early_result", "household": DETAILS_LEFT})
+    events, _ = run(ActionMenuChoice(), tracker)
+    slots = slot_events(events)
+    assert slots["choice"] == "screening"
+    assert "household" not in slots  # nothing the family told is cleared
+    tracker = starting("5", DETAILS_LEFT)
+    events, dispatcher = run(ValidateScreeningForm(), tracker)
+    assert slot_events(events)["screening_fact"] == "group:health"
+    assert say("screening.unchanged", "zh") not in texts(dispatcher)
+
+
+def test_5_after_a_full_result_is_off_the_menu():
+    tracker = make_tracker("5", slots={"menu": "after_result", "household": FINISHED})
+    events, dispatcher = run(ActionMenuChoice(), tracker)
+    assert texts(dispatcher) == [say("menu_invalid", "zh")]
+    assert slot_events(events)["choice"] == "done"

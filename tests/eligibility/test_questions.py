@@ -4,7 +4,7 @@ import pytest
 
 from actions.eligibility import InvalidFact, fact_spec, next_question, question, segments, set_fact
 from actions.eligibility.facts import fact_paths, menu
-from actions.eligibility.questions import GROUP, dont_know, next_ask, set_answer
+from actions.eligibility.questions import GROUP, dont_know, likely_now, next_ask, set_answer
 from actions.eligibility.text import is_gsm
 from tests.eligibility.families import DROP, EXAMPLE, empty, family
 
@@ -185,3 +185,29 @@ def test_a_group_question_leaves_out_what_the_family_told_and_keeps_the_numbers(
     answered = set_answer(told, "group:situation", "0")
     assert answered["household"]["receives_dibao"] is True
     assert answered["household"]["extreme_poverty"] is False
+
+
+# The grandson of tests/screening/families.py as the story tells it: 9, father in prison,
+# mother gone; then the family's situation, then its money, then health and school remain.
+TOLD = {"region": "CN-51-demo", "date": "2026-12-01", "child": {"age": 9},
+        "father": {"status": "imprisoned"}, "mother": {"status": "lost_contact"}}  # fmt: skip
+SITUATION = {"hukou": "rural", "assets_within_limit": True, "receives_dibao": False,
+             "extreme_poverty": False, "registered_poor": False, "near_poor": False,
+             "sudden_hardship": False}  # fmt: skip
+
+
+def test_the_likely_result_waits_until_the_living_support_is_decided():
+    situation = {**TOLD, "household": SITUATION}
+    assert not likely_now(TOLD)  # dibao and the rest still hang on the family's money
+    assert not likely_now(situation)
+    money = {**situation, "household": {**SITUATION, "monthly_income_per_capita": 400,
+                                        "size": 3}}  # fmt: skip
+    assert next_ask(money) == GROUP + "health"
+    assert likely_now(money)  # only health and school remain
+
+
+def test_the_likely_result_is_not_offered_for_the_last_question():
+    household = {**TOLD, "household": {**SITUATION, "monthly_income_per_capita": 400, "size": 3},
+                 "child": {"age": 9, "disability": "none", "serious_illness": False}}  # fmt: skip
+    assert next_ask(household) is not None
+    assert not likely_now(household)  # one answer ends the screening anyway
