@@ -38,7 +38,8 @@ THINGS_CHANGED = re.compile(
 
 # Only details left (questions.likely_now): the family may ask for the likely result now.
 RESULT_NOW = re.compile(
-    r"(先|现在)?看?(一下)?(结果|結果)(吧|呢)?|((show|see|send)( me)?( the)? )?results?( now| first)?|"
+    r"(先|现在)?看?(一下)?(结果|結果)(吧|呢)?|"
+    r"((show|see|send)( me)?( the)? )?results?( now| first)?|"
     r"(xian )?(kan )?jie ?guo( ba)?",
     re.IGNORECASE,
 )

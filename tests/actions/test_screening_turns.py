@@ -388,8 +388,12 @@ def waiting_for(text, asked, household, intent):
         text,
         intent=intent,
         form="screening_form",
-        slots={"household": household, "language": "zh", "screening_fact": asked,
-               "requested_slot": "screening_answer"},  # fmt: skip
+        slots={
+            "household": household,
+            "language": "zh",
+            "screening_fact": asked,
+            "requested_slot": "screening_answer",
+        },
     )
 
 
