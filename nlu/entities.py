@@ -42,7 +42,10 @@ _LATIN_WORD = re.compile(r"[a-z0-9']+")
 # and 闺女 the mother, an aunt's or uncle's brother or sister likewise; a parent's 儿子 is the
 # child. The writer says which by naming the child as a grandchild, nephew or niece.
 _GRANDCHILD = re.compile(
-    r"孙子|孙女|外孙|孙儿|孙娃|孙孙|sun ?zi|sun ?nv|wai ?sun|grand ?(son|daughter|child|kid)"
+    r"孙子|孙女|外孙|孙儿|孙娃|孙孙|sun ?zi|sun ?nv|wai ?sun|grand ?(son|daughter|child|kid)|"
+    r"(?:我|俺)是(?:孩子的?|娃的?|他的?|她的?)?(?:奶奶|爷爷|外婆|姥姥|外公|姥爷)|"
+    r"\b(?:i am|i'm|im) (?:the |his |her |their )?"
+    r"(?:grandma|grandmother|grandpa|grandfather|granny)"
 )
 _NEPHEW = re.compile(r"侄子|侄女|侄儿|外甥|zhi ?zi|zhi ?nv|wai ?sheng|nephew|niece")
 _KIN_BY_WRITER = (
@@ -53,6 +56,15 @@ _MALE_KIN = re.compile(r"儿子|哥|弟|erzi|\bson|brother|\bge\b|\bdi\b")
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十两]")
 # A status that names both parents itself: "父母双亡", "both parents died".
 _BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma")
+# A clause opening with "both" after the parents were named: "孩他妈眼睛看不见 都是二级残疾".
+_BOTH_OPENS = re.compile(
+    r"\s*(?:俩|两口子|我们|我俩|咱俩)?都|\s*(?:we|they) both\b|\s*both of (?:us|them)"
+)
+# The child named before a status in its clause, no parent between: "waisun de le baixuebing
+# ... nver nvxu dou zai waimian dagong": the illness is the grandson's, not his parents'.
+_CHILD_WORD = re.compile(
+    r"孩子|娃|孙|外甥|侄|haizi|wa ?wa|sun ?zi|sun ?nv|wai ?sun|\b(?:kids?|child|grand ?\w+)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -267,12 +279,17 @@ def _give_parents_their_status(
     else the first named after it in its clause, else the parent named last before its clause
     while that parent has no status yet ("娃他妈是越南的 嫁过来没几年就跑了": the mother ran
     away; but in "女婿判了三年 闺女在外打工" the work away is not the son-in-law's)."""
-    clause_of = []
+    clause_of, starts = [], [0]
     clause = 0
     for index in range(len(text)):
         if _CLAUSE_END.match(text, index):
             clause += 1
+            starts.append(index + 1)
         clause_of.append(clause)
+
+    def clause_start(index: int) -> int:
+        return starts[clause_of[index]]
+
     parents = [index for index, item in enumerate(found) if item[2] == PARENT]
     with_status: set[int] = set()
     for index, (start, _, entity, _) in enumerate(found):
@@ -284,8 +301,14 @@ def _give_parents_their_status(
         if _BOTH_PARENTS.search(text[start : found[index][1]]):
             entities[index]["role"] = "both"
             continue
+        opening = clause_start(start)
         if before:
             chosen = before[-1]
+        elif earlier and _BOTH_OPENS.match(text, opening):
+            entities[index]["role"] = "both"
+            continue
+        elif same_clause and _child_named(text, opening, start, found):
+            continue  # the child's own: actions.reading gives it to the child
         elif same_clause:
             chosen = same_clause[0]
         elif earlier and earlier[-1] not in with_status:
@@ -294,3 +317,11 @@ def _give_parents_their_status(
             continue
         with_status.add(chosen)
         entities[index]["role"] = found[chosen][3]
+
+
+def _child_named(text: str, start: int, end: int, found: list[tuple[int, int, str, Any]]) -> bool:
+    """Whether the child is named between start and end, outside any entity ("孩子他爸")."""
+    return any(
+        not any(other[0] <= match.start() < other[1] for other in found)
+        for match in _CHILD_WORD.finditer(text, start, end)
+    )

@@ -57,7 +57,12 @@ _ENGLISH_NUMBER = re.compile(
 
 _AGE_AFTER = re.compile(r"\s*(?:周岁|岁|sui\b|years?\s*old|yrs?\b|year-old|years?\b)")
 _MONEY_AFTER = re.compile(r"\s*(?:块钱|块|元|圆|yuan\b|kuai\b|rmb\b|dollars?\b)")
-_MONEY_BEFORE = re.compile(r"(?:¥|￥|rmb|yuan|收入|挣|赚|工资|income|earn\w*|salary|wage)\s*$")
+_MONEY_BEFORE = re.compile(
+    r"(?:¥|￥|rmb|yuan|收入|挣|赚|工资|income|earn\w*|salary|wages?|pay|"
+    r"yi ?ge ?yue|mei ?ge ?yue|mei ?yue|yue ?ru|gong ?zi|zhuan|shou ?ru)\s*$"
+)
+# "2400 a month", "1500 per month": an amount by the month is money.
+_MONTHLY_AFTER = re.compile(r"\s*(?:(?:a|per|each|every)\s+month\b|/\s*month\b|monthly\b)")
 _COUNT_AFTER = re.compile(r"\s*(?:口人|口|个人|人|people|persons?)")
 # "一个月", "一下", "一直": a lone Chinese numeral that is part of a word, not a number.
 _PERIOD_AFTER = re.compile(r"\s*(?:个月|月|年|天|次|下|直|起|样|定|般|些|点儿|边)")
@@ -157,7 +162,10 @@ _SPAN_BEFORE = re.compile(
     r"\b(?:for|sentenced to|got|gave him|given|been|past|last|over|nearly|almost|after|within)"
     r"\s*$"
 )
-_SPAN_AFTER = re.compile(r"\s*(?:years?|yrs?)\s+(?:ago|back|now|already|in prison|in jail)\b")
+_SPAN_AFTER = re.compile(
+    r"\s*(?:years?|yrs?)\s+(?:ago|back|now|already|in prison|in jail|no|not|without|since|"
+    r"gone|away|missing)\b"
+)
 
 
 def _with_unit(text: str, value: Decimal, start: int, end: int) -> Number:
@@ -166,7 +174,9 @@ def _with_unit(text: str, value: Decimal, start: int, end: int) -> Number:
     if unit == "age" and _BARE_YEARS.match(text[end:]) and span:
         unit = None
     if unit is None and (
-        _MONEY_BEFORE.search(text[:start]) or re.search(r"[千万kw]", text[start:end])
+        _MONEY_BEFORE.search(text[:start])
+        or _MONTHLY_AFTER.match(text[end:])
+        or re.search(r"[千万]|\d[kw]$", text[start:end])  # not the w of "two" or "twenty"
     ):
         unit = "money"
     return Number(value, start, end, unit)

@@ -114,10 +114,52 @@ def test_numbers(text, value):
         ("my son got sentenced to 7 years", None),
         ("dad has been missing for 3 years", None),
         ("mom left 2 years ago", None),
+        ("wife went back to her hometown 2 years no contact", None),
     ],
 )
 def test_years_are_an_age_unless_they_are_a_span_of_time(text, unit):
     assert [number.unit for number in find_numbers(text)] == [unit]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("my pay 2400 a month, two of us", ["money", None]),  # the w of "two" is no 万
+        ("twelve people, 5k", ["count", "money"]),
+        ("income 1500 per month", ["money"]),
+        ("yi ge yue 3000 jia li 4 kou ren", ["money", None]),
+        ("wo ba mei ge yue zhuan 2000", ["money"]),
+        ("3 times a week", [None]),
+    ],
+)
+def test_money_is_told_by_the_words_around_it(text, units):
+    assert [number.unit for number in find_numbers(normalise(text).text)] == units
+
+
+def _statuses(text, surfaces):
+    index = EntityIndex([Surface(*surface) for surface in surfaces], {})
+    found = index.find(normalise(text, WORDS))
+    return {(e["value"], e.get("role")) for e in found if e["entity"] == "parent_status"}
+
+
+def test_a_clause_opening_with_both_gives_the_status_to_both_parents():
+    surfaces = [("孩他妈", "parent", "mother"), ("看不见", "parent_status", "severe_disability"),
+                ("二级残疾", "parent_status", "severe_disability")]  # fmt: skip
+    found = _statuses("我腿不好 孩他妈眼睛看不见 都是二级残疾", surfaces)
+    assert found == {("severe_disability", "mother"), ("severe_disability", "both")}
+
+
+def test_a_status_told_of_the_child_before_the_parents_are_named_is_no_parents():
+    surfaces = [("闺女女婿", "parent", "both"), ("白血病", "parent_status", "serious_illness"),
+                ("打工", "parent_status", "present")]  # fmt: skip
+    found = _statuses("外孙得了白血病在成都住院闺女女婿都在外面打工", surfaces)
+    assert found == {("serious_illness", None), ("present", "both")}
+
+
+def test_a_grandmother_saying_who_she_is_makes_her_son_the_father():
+    surfaces = [("guardianship", "parent_status", "guardianship_revoked")]
+    found = _statuses("I am the grandma. Court took away my son's guardianship", surfaces)
+    assert found == {("guardianship_revoked", "father")}
 
 
 def test_entities_with_parent_roles_and_numbers():
