@@ -83,3 +83,16 @@ def language_request(text: str) -> str | None:
 def wants_to_stop(text: str) -> bool:
     """Whether the family asks to stop the questions ("算了", "stop asking")."""
     return bool(_STOP.search(normalise(text).text))
+
+
+# Asking what aid the child or family can get: "能领啥补助", "how do I apply for dibao".
+_ASKS_ABOUT_AID = re.compile(
+    r"补助|补贴|低保|救助|生活费|能领|领啥|领什么|有钱领|申请|特困|五保|孤儿费|助学金|福利|"
+    r"bu ?zhu|bu ?tie|di ?bao|shen ?qing|neng ling|jiu ?zhu|"
+    r"\b(?:allowances?|subsid\w*|benefits?|welfare|apply|applying|grants?|financial (?:aid|help))\b"
+)
+
+
+def asks_about_aid(text: str) -> bool:
+    """Whether the family asks about aid (a screening's question), whatever else it says."""
+    return bool(_ASKS_ABOUT_AID.search(normalise(text).text))

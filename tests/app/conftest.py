@@ -201,3 +201,15 @@ def bot(app, rasa_stack):
     services = app.extensions["helpline"]
     services.rasa = RasaClient(rasa_stack.rasa_url, services.settings.RASA_TIMEOUT_SECONDS)
     return services.rasa
+
+
+@pytest.fixture
+def classifier_says(monkeypatch):
+    """classifier_says(DISTRESS): the danger classifier's estimate from now on (tests.support
+    .classifier); the rules still run first."""
+    from tests.support.classifier import FixedModel
+
+    def say(probability):
+        monkeypatch.setattr("webhooks.safety.screen.default_model", lambda: FixedModel(probability))
+
+    return say

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
+from tests.support.classifier import DISTRESS, ORDINARY, PROBABLE
 from webhooks.core.db import Session
 from webhooks.core.models import Case, CaseEvent, Conversation, Message
 from webhooks.core.texts import text
-from webhooks.safety import screen
 
 PHONE = "+8613800000021"
 
@@ -110,31 +110,6 @@ def test_ordinary_stories_raise_no_alarm(sms, body):
     assert cases_of(sms, PHONE) == []
 
 
-# An estimate inside each level's band (webhooks/safety/screen.py).
-PROBABLE = (screen.PROBABLE_AT + screen.SURE_AT) / 2
-DISTRESS = (screen.DISTRESS_AT + screen.PROBABLE_AT) / 2
-ORDINARY = screen.DISTRESS_AT / 2
-
-
-class FixedModel:
-    """The classifier's estimate fixed, so the flow after each level is tested on its own;
-    which words land where is the evaluation's business (make safety-eval)."""
-
-    def __init__(self, probability):
-        self.value = probability
-
-    def probability(self, _text):
-        return self.value
-
-
-@pytest.fixture
-def classifier_says(monkeypatch):
-    def say(probability):
-        monkeypatch.setattr("webhooks.safety.screen.default_model", lambda: FixedModel(probability))
-
-    return say
-
-
 def test_probable_danger_gets_the_numbers_and_one_question(sms, classifier_says):
     classifier_says(PROBABLE)
     sms.text(PHONE, "孩子这两天不太对劲")
@@ -184,6 +159,35 @@ def test_distress_neither_layer_is_sure_of_goes_to_a_worker(sms, classifier_says
     assert sms.replies(PHONE) == [text("distress_case", "zh")]
     [case] = cases_of(sms, PHONE)
     assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(
+    app, area, sms, classifier_says
+):
+    """Issue 26 and 19: an aid question told with a child's distress opens a case for a worker
+    without silencing the bot, which screens the family until the worker replies."""
+    from webhooks.casework import cases
+    from webhooks.core.models import Worker
+
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "他爸走了以后娃天天一个人哭 饭也不吃 能领啥补助")
+    # The notice, then the bot's turn (Rasa is away in this fixture: its holding line).
+    assert sms.replies(PHONE) == [text("distress_case_aid", "zh"), text("holding", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    assert "机器人继续帮家庭查补助" in case.summary
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
+
+    sms.text(PHONE, "还是一个人哭 能领啥补助")  # the case is theirs already: no second notice
+    assert sms.replies(PHONE).count(text("distress_case_aid", "zh")) == 1
+    assert len(cases_of(sms, PHONE)) == 1
+
+    with Session.begin() as session:
+        worker = session.get(Worker, area.workers["wang"])
+        cases.reply(session, session.get(Case, case.id), worker, "您好，我是王主任。")
     with Session() as session:
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
 

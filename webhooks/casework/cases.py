@@ -39,8 +39,10 @@ def open_case(
     programmes: list[str] | None = None,
     opened_by: int | None = None,
     region_code: str | None = None,
+    bot_answers: bool = False,
 ) -> Case:
-    """Open a case, or add to the family's active one; the bot goes quiet either way.
+    """Open a case, or add to the family's active one; the bot goes quiet either way, unless
+    `bot_answers`: then the bot keeps answering until a worker replies (cases.reply).
 
     A new case is routed to the workers of the family's region (else up the hierarchy) and
     texted to their phones; an urgent one also alerts the township's supervisors.
@@ -78,7 +80,8 @@ def open_case(
         elif priority == Case.URGENT:
             # Already urgent: whoever has it hears of the new report at once.
             _alert(session, case, _handlers(session, case), "staff_urgent_case", summary)
-    conversation.mode = Conversation.HUMAN
+    if not bot_answers:
+        conversation.mode = Conversation.HUMAN
     session.flush()
     log.info("case %s open (%s, %s)", case.id, case.reason, case.priority)
     return case
@@ -174,8 +177,10 @@ def transfer(session: Session, case: Case, by: int, to: Worker) -> None:
 
 
 def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Message]:
-    """The worker's words to the family, through the outbound queue like the bot's."""
+    """The worker's words to the family, through the outbound queue like the bot's; from
+    now on the worker answers them, not the bot (a case the bot kept answering stops it)."""
     conversation = case.conversation
+    conversation.mode = Conversation.HUMAN
     budget = max(1, segments.count_segments(body))  # never cut: the worker chose every word
     sent = stage_replies(session, conversation, [body], budget, author=Message.WORKER)
     for message in sent:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlu.language import detect_language
+from nlu.language import asks_about_aid, detect_language
 from webhooks.casework import cases, placement, worker_sms
 from webhooks.casework.staff import registered_worker, staff_thread
 from webhooks.core.conversations import (
@@ -18,6 +18,7 @@ from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
+from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
 from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
@@ -86,12 +87,18 @@ def route(
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
         cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
+    elif hit is not None and asks_about_aid(message.body):
+        _distress_asking_for_aid(session, conversation, message, hit)
+        if queue_turn:
+            after_commit(session, TURN, conversation.id)
+        return True
     elif hit is not None:
         _distress(session, conversation, message, hit)
     elif placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
         session, conversation, message
     ):
         message.status = Message.HANDLED
+        _case_follows_the_family(session, conversation)
         after_commit(session, SEND, conversation.id)
     else:
         if queue_turn:
@@ -147,6 +154,30 @@ def _distress(session: Session, conversation: Conversation, message: Message, hi
     cases.open_case(session, conversation, reason="distress", summary=_summary(message, hit))
     _answer(session, conversation, message, "distress_case")
     placement.ask(session, conversation, reply_to=message)
+
+
+def _distress_asking_for_aid(
+    session: Session, conversation: Conversation, message: Message, hit: DangerHit
+):
+    """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"): a worker gets the
+    case, and the bot still screens the family until the worker replies. The family is told
+    a worker has their message, once; the place question waits for the screening's result."""
+    conversation.language = hit.language
+    new = cases.active_case_of(session, conversation) is None
+    summary = f"{_summary(message, hit)} {both('case_summary_bot_answers')}"
+    cases.open_case(session, conversation, reason="distress", summary=summary, bot_answers=True)
+    if new:
+        stage_notice(session, conversation, "distress_case_aid", reply_to=message)
+        after_commit(session, SEND, conversation.id)
+
+
+def _case_follows_the_family(session: Session, conversation: Conversation) -> None:
+    """A family placed while the bot answers them may have a case open (a distress case the
+    bot keeps screening): it moves to their region's workers too."""
+    case = cases.active_case_of(session, conversation)
+    region = conversation.family_region
+    if case is not None and region is not None and case.region_id != region.id:
+        cases.place(session, case, region, None)
 
 
 def _summary(message: Message, hit: DangerHit) -> str:
