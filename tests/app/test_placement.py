@@ -105,8 +105,9 @@ def test_danger_gets_the_numbers_first_then_the_place_question(sms, county):
     assert (case.priority, case.region_id) == (Case.URGENT, county["CN-51-demo"])  # the root
 
 
-def test_the_answer_places_the_family_and_routes_the_case(sms, county):
-    with Session.begin() as session:  # 红旗村's director, with a phone for alerts
+def hongqi_director(sms, county) -> None:
+    """红旗村's director, username hongqi, with a phone for alerts."""
+    with Session.begin() as session:
         director = Worker(
             username="hongqi",
             display_name="李主任",
@@ -117,6 +118,10 @@ def test_the_answer_places_the_family_and_routes_the_case(sms, county):
             phone_hash=sms.services.vault.lookup_hash("+8613900000002"),
         )
         session.add(director)
+
+
+def test_the_answer_places_the_family_and_routes_the_case(sms, county):
+    hongqi_director(sms, county)
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
     assert staff_texts(sms.app, "hongqi") == []  # not theirs until the family is placed
     sms.text(PHONE, "宏旗村")
@@ -300,6 +305,29 @@ def test_after_a_screening_the_family_is_asked_where_to_apply(sms, county):
         "place_noted", "zh", place="石桥乡马家湾村", township="石桥乡"
     )
     assert the_case(sms) is None  # nobody asked for a person: no case
+
+
+def test_a_distress_case_the_bot_screens_moves_with_the_family_to_their_village(
+    sms, county, classifier_says
+):
+    """Issue 26: distress told with an aid question leaves the bot screening, with a case open
+    for the county; the place the family names after the result takes the case to its village
+    director, who is told."""
+    from tests.support.classifier import DISTRESS, ORDINARY
+
+    hongqi_director(sms, county)
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "他爸走了以后娃天天一个人哭 饭也不吃 能领啥补助")
+    assert the_case(sms).region_id == county["CN-51-demo"]  # not placed: the county's
+    classifier_says(ORDINARY)
+    screened(sms)
+    assert sms.replies(PHONE)[-1] == text("place_question_office", "zh")
+    assert staff_texts(sms.app, "hongqi") == []
+    sms.text(PHONE, "红旗村")
+    assert contact_region(sms) == county["CN-51-demo-t1-v2"]
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
+    [alert] = staff_texts(sms.app, "hongqi")  # the village director hears of the case
+    assert "红旗村" in alert
 
 
 def test_after_a_screening_another_question_goes_to_the_bot(sms, county):
