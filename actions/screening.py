@@ -195,7 +195,10 @@ class ValidateScreeningForm(Action):
         line = noted_line(base, household, lang)
         fact = next_ask(household)
         if fact is not None:
-            start = say(f"screening.start{'_likely' if likely_now(household) else ''}", lang)
+            # Nothing new about the same child: "5" after an early result, or asked again.
+            resumed = household == previous and bool(previous.get("child"))
+            kind = "resume" if resumed else "start_likely" if likely_now(household) else "start"
+            start = say(f"screening.{kind}", lang)
             dispatcher.utter_message(text=joined(lang, line, start) if line else start)
         elif line:
             dispatcher.utter_message(text=line)

@@ -376,9 +376,12 @@ def test_the_likely_result_is_offered_once_only_details_remain():
 
 
 def test_a_story_that_leaves_only_details_starts_with_the_offer():
-    tracker = starting("他爸坐牢了 他妈跑了 能领啥", DETAILS_LEFT)
+    told = {key: value for key, value in DETAILS_LEFT.items() if key != "child"}
+    age = {"entity": "age", "value": 9}
+    tracker = starting("孙子9岁 能领啥", told, entities=[age])
     _, dispatcher = run(ValidateScreeningForm(), tracker)
-    assert texts(dispatcher) == [say("screening.start_likely", "zh")]
+    [said] = texts(dispatcher)
+    assert said.endswith(say("screening.start_likely", "zh"))
 
 
 def waiting_for(text, asked, household, intent):
@@ -437,7 +440,13 @@ def test_5_after_an_early_result_asks_only_what_is_left():
     tracker = starting("5", DETAILS_LEFT)
     events, dispatcher = run(ValidateScreeningForm(), tracker)
     assert slot_events(events)["screening_fact"] == "group:health"
-    assert say("screening.unchanged", "zh") not in texts(dispatcher)
+    assert texts(dispatcher) == [say("screening.resume", "zh")]  # not the offer again
+
+
+def test_another_child_starts_afresh_not_where_the_last_one_stopped():
+    cleared = {key: value for key, value in DETAILS_LEFT.items() if key != "child"}
+    _, dispatcher = run(ValidateScreeningForm(), starting("4", cleared))
+    assert texts(dispatcher) == [say("screening.start", "zh")]
 
 
 def test_5_after_a_full_result_is_off_the_menu():
