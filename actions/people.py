@@ -27,12 +27,23 @@ STATED = [
     re.compile(rf"\b{_N} (?:people|persons|members) in (?:the|our|my|this) (?:family|household)"),
     re.compile(rf"(?<![a-z])(?<!lao ){_N} kou(?! zi)\b"),
     re.compile(rf"\b(?:jia|jia li|yi jia|wo jia|an jia|wo men jia|wo men) {_N} ge ren\b"),
+    # "san ge ren", "yi gong 4 ge ren" ("yi ge ren dai" is one carer, not the household)
+    re.compile(
+        r"(?<!lao gong )(?<!lao po )(?<!lao ban )(?<!lao tou )(?<!fu qi )"
+        r"\b(?P<n>lia|liang|sa|san|si|wu|liu|qi|ba|jiu|[2-9]) ge ren\b(?! (?:dai|yang))"
+    ),
+    re.compile(rf"\b{_N} (?:in all|in total|altogether|ppl)\b"),
+    re.compile(r"(?<![0-9他她])(?P<m>俩|仨)人(?=[，,。.\s]|$|过|住|生活)"),
 ]
 # The whole household named as two people ("家里就俺俩", "就我和我爸").
 JUST_TWO = re.compile(
     r"(家里|家)?就(俺|我)(们)?俩|家里就(俺|我)(和|跟)[^\s,，。]{1,3}(?![^\s,，。]*(带|养|和|跟))"
-    r"|\bjust (?:the two of us|me and my \w+)\b|\bmy (?:grandma|grandpa|granny|mum|mom|mother"
-    r"|dad|father) and i live (?:together|alone)\b|\bwo he \w+ (?:nai|ye|ma|ba) ?\w* liang ge ren\b"
+    r"|\bjust (?:the two of us|me and my \w+|us two|the 2 of us)\b|\bmy (?:grandma|grandpa|granny"
+    r"|mum|mom|mother|dad|father) and i live (?:together|alone)\b"
+    r"|\bwo he \w+ (?:nai|ye|ma|ba) ?\w* liang ge ren\b"
+    # "就我和孙子两个", "屋企得我哋两个", "jiu wo men fu zi liang ge"
+    r"|就(?:我|俺)(?:们)?(?:和|跟)[^\s,，。]{1,3}两个|得我(?:哋|们)两个"
+    r"|\bjiu wo men (?:\w+ ){0,2}liang ge\b"
 )
 # The adults who care for the children: a couple, or one carer alone.
 COUPLE = re.compile(
@@ -43,7 +54,9 @@ COUPLE = re.compile(
     r"|\blao liang kou\b|\bliang kou zi\b|\bfu qi lia\b|\b(?:wo|an) he lao (?:gong|po|ban|tou)\b"
 )
 ALONE = re.compile(
-    r"(一个人|独自|自己)(带|养|拉扯|凑|照顾)|单亲"
+    r"(一个人|独自|自己)[^\s,，。]{0,3}(带|养|拉扯|凑|照顾)|单亲"
+    r"|就(我|俺)(跟|和)(?!我?(老伴|老头|老婆|老公|媳妇|爱人|丈夫|妻子|男人))"
+    r"|\bjiu wo (?:gen|he)\b(?! lao (?:ban|tou|po|gong))"
     r"|\bsingle (?:mum|mom|mother|dad|father|parent)\b|\bme alone with\b"
     r"|\b(?:raising|raise|bring up|bringing up|look after|looking after|care for|caring for)\b"
     r"[^.,!?]{0,30}\b(?:alone|on my own|by myself)\b"
@@ -60,7 +73,7 @@ GROUPS = [
         rf"\b{_N} (?:kids|children|grandkids|grandchildren|grandsons|granddaughters|sons"
         r"|daughters|boys|girls|elders)\b"
     ),
-    re.compile(rf"\b{_N} ge (?:hai zi|wa|sun zi|sun nv|xiao hai|lao ren)\b"),
+    re.compile(rf"\b{_N} (?:ge )?(?:hai zi|wa|sun zi|sun nv|xiao hai|lao ren)\b"),
 ]
 # One child named without a number, right after who raises them: "一个人带着外孙".
 ONE_CHILD = re.compile(
@@ -106,5 +119,5 @@ def counted(plain: str, start: int) -> bool:
 
 
 def _value(match: re.Match[str]) -> Decimal:
-    number = match["n"] or match.groupdict().get("m")
+    number = match.groupdict().get("n") or match.groupdict().get("m")
     return Decimal(number) if number.isdigit() else Decimal(_NUMBER_WORDS[number])

@@ -10,6 +10,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from nlu.entities import CHILD_WORD
 from nlu.numbers import find_numbers, parse_number
 from nlu.text import normalise
 
@@ -38,13 +39,15 @@ ENTITY_FACTS = {
 # parent ("孩子他爸坐牢了 俺带着孙子"). (A grandparent says 儿子/儿媳, an aunt 姐夫:
 # nlu/lookups/family.yml and nlu/entities.py.)
 WRITER_IS_MOTHER = re.compile(
-    r"我老公|我男人|我丈夫|俺男人|俺老公|my husband|wo laogong|wo nanren"
+    r"我老公|我男人|我丈夫|俺男人|俺老公|my husband|\bhubby\b|wo lao ?gong|wo nan ?ren"
+    r"|(我|俺)(和|跟|同)(老公|男人|丈夫)|^老公|[，。,.!！;；]\s*老公|^lao ?gong\b"
     r"|(孩子?|娃|小孩)(他|的)?(爸|爹)|(他|她)(爸|爹)|hai ?(zi)? ?ta ?ba|wa ta ba|\bta ba\b"
     r"|^(my )?husband\b|[.,!] *(my )?husband\b",
     re.IGNORECASE,
 )
 WRITER_IS_FATHER = re.compile(
-    r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo laopo|wo xifu"
+    r"我老婆|我媳妇|俺媳妇|我妻子|my wife|wo lao ?po|wo xi ?fu"
+    r"|(我|俺)(和|跟|同)(老婆|媳妇|妻子)|^老婆|^媳妇|[，。,.!！;；]\s*老婆|^lao ?po\b"
     r"|(孩子?|娃|小孩)(他|的)?(妈|娘)|(他|她)妈(?!的)|hai ?(zi)? ?ta ?ma|wa ta ma|\bta ma\b"
     r"|^(my )?wife\b|[.,!] *(my )?wife\b",
     re.IGNORECASE,
@@ -97,14 +100,19 @@ NOT_AN_AGE = re.compile(
 # as often tell an old story, and a wrong "yes" tells the family of help that does not fit.
 ALREADY = {
     "household.receives_dibao": r"吃低保|低保户|领着低保|在领低保|靠低保|拿低保|享受低保|办了低保"
-    r"|(?:家|家里|我们|俺们)(?:是|就是|有|吃着)低保|低保家庭"
-    r"|(?:gets?|getting|on|receives?|receiving|have) dibao|dibao hu|chi dibao",
+    r"|(?:家|家里|我们|俺们)?(?:是|就是|有|吃着)低保(?!边缘)|低保家庭|低保加"
+    r"|(?:gets?|getting|on|receives?|receiving|have) dibao|di ?bao hu|chi di ?bao|you di ?bao",
     "household.extreme_poverty": r"特困供养|特困户|五保户|吃五保|(?:领|吃|享受)特困"
     r"|(?:gets?|getting|on|receives?|receiving) (?:tekun|wubao)",
     "household.registered_poor": r"脱贫户|建档立卡|贫困户|监测户|registered poor"
     r"|tuopin ?hu|jiandang ?lika|pinkun ?hu",
     "household.near_poor": r"低保边缘|边缘户|near[- ]poor|dibao bianyuan|bianyuan hu",
 }
+# "没有低保", "no dibao": told outright, the family does not get dibao now.
+NO_DIBAO = re.compile(
+    r"(没有|没|没得|冇|没吃|没申请|不是)(上)?低保(?!边缘)|低保(没有|没批|没办|没申请|也没有)"
+    r"|\bno dibao\b|\bnot (?:on|getting) dibao\b|\bdon'?t get dibao\b|mei (?:you )?di ?bao"
+)
 # "啥补贴也没有", "no aid at all": told outright, the family gets neither dibao nor 特困 now.
 NO_AID_YET = re.compile(
     r"(啥|什么|任何)(补贴|补助|救助|帮助)(也|都)(没有|没)|(没有|没)(任何|啥|什么)(补贴|补助)"
@@ -138,10 +146,7 @@ DEBT_FOR_CARE = re.compile(
     r"very expensive|borrowed|in debt|\bowe\b|qian le hen duo|jie le hen duo"
 )
 # The child's own illness: an illness word whose clause names the child, not a parent.
-CHILD_NAMED = re.compile(
-    r"孩子|娃|小孩|孙子|孙女|外孙|闺女|女儿|儿子|宝宝|"
-    r"\b(kid|child|son|daughter|grandson|granddaughter|baby|haizi|sunzi|sunnv|waisun|nver|erzi)\b"
-)
+CHILD_NAMED = CHILD_WORD  # the entity layer's: one list of words that name the child
 _CLAUSE = re.compile(r"[,，。.!！?？;；\n]|(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 # Where the child sleeps on school days, when the story says so ("在盲校住校", "zhuxiao").
 # In pinyin only after a school word: "hukou zhuxiao" is 注销, a cancelled registration.
@@ -151,7 +156,9 @@ BOARDING = re.compile(
 )
 DAY_PUPIL = re.compile(r"走读|每天回家|day (student|pupil|school)|zoudu")
 # Income said with the number of people is the household's, not each one's.
-PER_PERSON = re.compile(r"每人|人均|一人|每个人|each|per person|a head|per head")
+PER_PERSON = re.compile(
+    r"每人|人均|一人|每个人|\beach (?:person|one|of us)\b|\bper (?:person|head)\b|\ba head\b"
+)
 # An amount a year ("一年也就两万四", "年收入一万二", "10000 a year") is a twelfth a month.
 A_YEAR_BEFORE = re.compile(
     r"(一年|每年|全年|年收入|年入|yi ?nian|a year|per year|yearly)[^,，。.!！?？\d]{0,8}$"
@@ -233,8 +240,9 @@ def _facts_in_how_families_write(
     """Facts in how families write, which the entities alone would miss or misread: who is
     writing, the child's age right after the child ("孙子十岁", "kid 5"), and income told with
     the family's size ("一个月挣一千来块 四口人" is 250 a person)."""
-    mother_writes, father_writes = WRITER_IS_MOTHER.search(text), WRITER_IS_FATHER.search(text)
-    says_mother, says_father = SAYS_MOTHER.search(text), SAYS_FATHER.search(text)
+    plain = normalise(text).text  # simplified and lower case: "個孫" is "个孙"
+    mother_writes, father_writes = WRITER_IS_MOTHER.search(plain), WRITER_IS_FATHER.search(plain)
+    says_mother, says_father = SAYS_MOTHER.search(plain), SAYS_FATHER.search(plain)
     if says_mother or says_father:
         mother_writes, father_writes = says_mother, says_father
     writer = "mother" if mother_writes and not father_writes else None
@@ -242,12 +250,11 @@ def _facts_in_how_families_write(
     # What the writer says of themself ("我也病了") stands.
     if (
         writer
-        and not NOT_A_PARENT_WRITING.search(text)
-        and not WRITER_NOT_WELL.search(text)
+        and not NOT_A_PARENT_WRITING.search(plain)
+        and not WRITER_NOT_WELL.search(plain)
         and not household.get(writer, {}).get("status")
     ):
         household = _try_set(household, f"{writer}.status", "present") or household
-    plain = normalise(text).text
     numbers = find_numbers(plain)
     if not household.get("child", {}).get("age"):
         for number in numbers:
@@ -344,6 +351,8 @@ def _parents(text: str, entities: list[dict[str, Any]], entity: dict[str, Any]) 
 
 def _already(household: dict[str, Any], plain: str) -> dict[str, Any]:
     """Aid the family says it gets, told as statements; or that it gets none."""
+    if NO_DIBAO.search(plain) and household.get("household", {}).get("receives_dibao") is None:
+        household = _try_set(household, "household.receives_dibao", False) or household
     if NO_AID_YET.search(plain):
         for fact in ("household.receives_dibao", "household.extreme_poverty"):
             group, name = fact.split(".")

@@ -15,7 +15,14 @@ from nlu.language import wants_to_stop
 from . import config
 from .eligibility import is_dont_know, noted, result_text, screen
 from .eligibility.facts import fact_paths
-from .eligibility.questions import asks_for, dont_know, likely_now, next_ask, question
+from .eligibility.questions import (
+    asks_for,
+    dont_know,
+    likely_now,
+    living_support_decided,
+    next_ask,
+    question,
+)
 from .eligibility.regions import REGION_CODE
 from .handoff import hand_off
 from .reading import read_facts
@@ -38,7 +45,7 @@ THINGS_CHANGED = re.compile(
 
 # Only details left (questions.likely_now): the family may ask for the likely result now.
 RESULT_NOW = re.compile(
-    r"(先|现在)?看?(一下)?(结果|結果)(吧|呢)?|"
+    r"(先|现在)?看?(一下)?(结果|結果)吧?|"
     r"((show|see|send)( me)?( the)? )?results?( now| first)?|"
     r"(xian )?(kan )?jie ?guo( ba)?",
     re.IGNORECASE,
@@ -123,7 +130,9 @@ class ValidateScreeningForm(Action):
         events: list[EventType] = []
         if tracker.get_slot("requested_slot") is None:  # starting: facts the request already gave
             return self._start(dispatcher, tracker, household, lang)
-        elif wants_result_now(tracker.latest_message.get("text") or ""):
+        elif living_support_decided(household) and wants_result_now(
+            tracker.latest_message.get("text") or ""
+        ):
             return [
                 SlotSet("household", household),
                 SlotSet("screening_status", "early"),
@@ -267,6 +276,8 @@ class ActionScreeningResult(Action):
             dispatcher.utter_message(text=result_text(screen(household), lang, budget=2))
             dispatcher.utter_message(text=say(f"menus.{menu}", lang))
             events.append(SlotSet("menu", menu))
-            # The app asks a family it has not placed where they live, to name their office.
-            dispatcher.utter_message(json_message={SCREENED: True})
+            # The app asks a family it has not placed where they live, to name their office;
+            # after an early result, once the questions are finished (or it would lapse).
+            if status != "early":
+                dispatcher.utter_message(json_message={SCREENED: True})
         return events

@@ -55,16 +55,21 @@ _KIN_BY_WRITER = (
 _MALE_KIN = re.compile(r"儿子|哥|弟|erzi|\bson|brother|\bge\b|\bdi\b")
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十两]")
 # A status that names both parents itself: "父母双亡", "both parents died".
-_BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma")
-# A clause opening with "both" after the parents were named: "孩他妈眼睛看不见 都是二级残疾".
-_BOTH_OPENS = re.compile(
-    r"\s*(?:俩|两口子|我们|我俩|咱俩)?都|\s*(?:we|they) both\b|\s*both of (?:us|them)"
+_BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma|\bboth\b")
+# A clause that is only "both are" and the status, after the parents were named: "孩他妈眼睛
+# 看不见 都是二级残疾". Not "都是我一个人打工" or "都靠我": there 都 is "all", not "both".
+_BOTH_ARE = re.compile(
+    r"\s*(?:俩|两口子|我俩|咱俩|他俩|两个|两个人|俩人)?都是?(?:一级|二级|三级|四级|重度)?\s*$"
+    r"|\s*(?:we|they) (?:are )?both (?:are )?$|\s*both of (?:us|them) (?:are )?$"
 )
-# The child named before a status in its clause, no parent between: "waisun de le baixuebing
-# ... nver nvxu dou zai waimian dagong": the illness is the grandson's, not his parents'.
-_CHILD_WORD = re.compile(
-    r"孩子|娃|孙|外甥|侄|haizi|wa ?wa|sun ?zi|sun ?nv|wai ?sun|\b(?:kids?|child|grand ?\w+)\b"
+# The child named before a status a child can have, in its clause, no parent between:
+# "waisun de le baixuebing ... nver nvxu dou zai waimian dagong" is the grandson's illness.
+CHILD_WORD = re.compile(
+    r"孩子|娃|小孩|宝宝|孙|外甥|侄|闺女|女儿|儿子|"
+    r"\b(?:kids?|child|son|daughter|grand ?(?:son|daughter|child|kid)s?|baby|nephew|niece"
+    r"|haizi|wa ?wa|sun ?zi|sun ?nv|wai ?sun|nver|erzi|zhi ?zi)\b"
 )
+_A_CHILDS_STATUS = {"serious_illness", "severe_disability"}
 
 
 @dataclass(frozen=True)
@@ -302,12 +307,18 @@ def _give_parents_their_status(
             entities[index]["role"] = "both"
             continue
         opening = clause_start(start)
+        after = [other for other in same_clause if found[other][0] > start]
         if before:
             chosen = before[-1]
-        elif earlier and _BOTH_OPENS.match(text, opening):
+        elif earlier and not after and _BOTH_ARE.match(text[opening:start]):
             entities[index]["role"] = "both"
             continue
-        elif same_clause and _child_named(text, opening, start, found):
+        elif (
+            after
+            and found[index][3] in _A_CHILDS_STATUS
+            and found[after[0]][0] - found[index][1] > 2  # not "得了癌症的妈"
+            and _child_named(text, opening, start, found)
+        ):
             continue  # the child's own: actions.reading gives it to the child
         elif same_clause:
             chosen = same_clause[0]
@@ -323,5 +334,5 @@ def _child_named(text: str, start: int, end: int, found: list[tuple[int, int, st
     """Whether the child is named between start and end, outside any entity ("孩子他爸")."""
     return any(
         not any(other[0] <= match.start() < other[1] for other in found)
-        for match in _CHILD_WORD.finditer(text, start, end)
+        for match in CHILD_WORD.finditer(text, start, end)
     )

@@ -85,14 +85,23 @@ def wants_to_stop(text: str) -> bool:
     return bool(_STOP.search(normalise(text).text))
 
 
-# Asking what aid the child or family can get: "能领啥补助", "how do I apply for dibao".
+# Asking what aid the child or family can get: "能领啥补助", "how do I apply for dibao". A mention
+# is no question: "怕被送去福利院", "送到救助站了", "申请离婚", "his welfare".
+_AID = r"(?:补助|补贴|低保|救助金?|生活费|特困|五保|孤儿费|助学金|钱)"
 _ASKS_ABOUT_AID = re.compile(
-    r"补助|补贴|低保|救助|生活费|能领|领啥|领什么|有钱领|申请|特困|五保|孤儿费|助学金|福利|"
-    r"bu ?zhu|bu ?tie|di ?bao|shen ?qing|neng ling|jiu ?zhu|"
-    r"\b(?:allowances?|subsid\w*|benefits?|welfare|apply|applying|grants?|financial (?:aid|help))\b"
+    rf"能领|领啥|领什么|有钱领|能不能领|可以领|(?:能|可以|能不能|咋|怎么|怎样|如何|去哪)申请"
+    rf"|(?:有没有|有啥|有什么|有哪些|能有|能拿|能得)[^，。,.!?？！]{{0,6}}{_AID}"
+    rf"|{_AID}[^，。,.!?？！]{{0,4}}(?:吗|么|不|没有|\?|？)"
+    r"|neng ling|ling sha|ling shen ?me|you sha bu|you shen ?me bu|neng shen ?qing"
+    r"|zen ?me shen ?qing"
+    r"|(?:bu ?zhu|bu ?tie|di ?bao) ma\b"
+    r"|\b(?:can|could|how|what|which|is there|are there|any|do we|can we|eligible)\b[^.?!]{0,40}"
+    r"\b(?:aid|allowances?|subsid\w*|benefits?|dibao|apply|grants?|get)\b"
 )
+_NOT_ASKING = re.compile(r"福利院|救助站|申请离婚|welfare (?:of|teacher|officer|worker)")
 
 
 def asks_about_aid(text: str) -> bool:
     """Whether the family asks about aid (a screening's question), whatever else it says."""
-    return bool(_ASKS_ABOUT_AID.search(normalise(text).text))
+    plain = normalise(text).text
+    return bool(_ASKS_ABOUT_AID.search(plain)) and not _NOT_ASKING.search(plain)

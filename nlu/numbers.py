@@ -58,11 +58,21 @@ _ENGLISH_NUMBER = re.compile(
 _AGE_AFTER = re.compile(r"\s*(?:周岁|岁|sui\b|years?\s*old|yrs?\b|year-old|years?\b)")
 _MONEY_AFTER = re.compile(r"\s*(?:块钱|块|元|圆|yuan\b|kuai\b|rmb\b|dollars?\b)")
 _MONEY_BEFORE = re.compile(
-    r"(?:¥|￥|rmb|yuan|收入|挣|赚|工资|income|earn\w*|salary|wages?|pay|"
+    r"(?:¥|￥|rmb|yuan|收入|挣|赚|工资|每月|每个月|一个月|月入|income|earn\w*|salary|wages?|"
+    r"\bmy pay|\bpay is|take[- ]home|"
     r"yi ?ge ?yue|mei ?ge ?yue|mei ?yue|yue ?ru|gong ?zi|zhuan|shou ?ru)\s*$"
 )
-# "2400 a month", "1500 per month": an amount by the month is money.
+# "2400 a month", "1500 per month": an amount by the month is money, unless the clause spends
+# it or counts something else ("pay 800 a month rent", "calls 1 per month").
 _MONTHLY_AFTER = re.compile(r"\s*(?:(?:a|per|each|every)\s+month\b|/\s*month\b|monthly\b)")
+_NOT_EARNED = re.compile(
+    r"rent|repay|loan|fee|medicine|medical|cost|owe|debt|bill|spend|pay\b|paying|calls?|times"
+    r"|visits?|房租|还|欠|药|花"
+)
+# A number of times or a span of time, whatever money word came before: "yi ge yue 2 ci".
+_NOT_AN_AMOUNT_AFTER = re.compile(
+    r"\s*(?:(?:ci|hui|tang|nian|tian|ge yue|zhou|times?|years?|days?|weeks?)\b|次|回|趟|年|天|周)"
+)
 _COUNT_AFTER = re.compile(r"\s*(?:口人|口|个人|人|people|persons?)")
 # "一个月", "一下", "一直": a lone Chinese numeral that is part of a word, not a number.
 _PERIOD_AFTER = re.compile(r"\s*(?:个月|月|年|天|次|下|直|起|样|定|般|些|点儿|边)")
@@ -173,10 +183,15 @@ def _with_unit(text: str, value: Decimal, start: int, end: int) -> Number:
     span = _SPAN_BEFORE.search(text[:start]) or _SPAN_AFTER.match(text[end:])
     if unit == "age" and _BARE_YEARS.match(text[end:]) and span:
         unit = None
-    if unit is None and (
-        _MONEY_BEFORE.search(text[:start])
-        or _MONTHLY_AFTER.match(text[end:])
-        or re.search(r"[千万]|\d[kw]$", text[start:end])  # not the w of "two" or "twenty"
+    clause = re.split(r"[,，。.!！?？;；]", text[:start])[-1]
+    monthly = _MONTHLY_AFTER.match(text[end:]) and not _NOT_EARNED.search(clause)
+    if (
+        unit is None
+        and (
+            (_MONEY_BEFORE.search(text[:start]) or monthly)
+            or re.search(r"[千万]|\d[kw]$", text[start:end])  # not the w of "two" or "twenty"
+        )
+        and not _NOT_AN_AMOUNT_AFTER.match(text[end:])
     ):
         unit = "money"
     return Number(value, start, end, unit)

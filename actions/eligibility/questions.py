@@ -24,14 +24,6 @@ GROUP = "group:"
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(口人|口|个人|人|people|persons?|ppl)?", re.IGNORECASE)
 _NUMBERS = re.compile(r"\d+")
 _NONE = {"0", "没有", "都没有", "都不是", "无", "none", "no", "nothing"}
-# The money a family lives on each month. Once these are decided, what is left to ask only
-# settles the rest (school, health, a crisis), and the family may see the likely result first.
-LIVING_SUPPORT = (
-    "dibao",
-    "extreme_poverty_support",
-    "orphan_allowance",
-    "unsupported_child_allowance",
-)
 
 
 def next_question(household: dict[str, Any]) -> str | None:
@@ -64,15 +56,22 @@ def next_ask(household: dict[str, Any]) -> str | None:
     return fact
 
 
-def likely_now(household: dict[str, Any]) -> bool:
-    """Only details remain: every living-support programme is decided, yet two questions or
-    more may still come (the next one, and another after it unless its answer settles all)."""
-    result = screen(household)
-    if any(
+def living_support_decided(household: dict[str, Any]) -> bool:
+    """Whether every programme a family lives on each month (`living_support: true` in its
+    file: dibao, 特困, the orphan and unsupported-child allowances) is decided; what is left
+    to ask then only settles the rest (school, health, a crisis)."""
+    return not any(
         programme.decision is Decision.NEED_INFO
-        for programme in result.programmes
-        if programme.id in LIVING_SUPPORT
-    ):
+        for programme in screen(household).programmes
+        if data.programmes()[programme.id].get("living_support")
+    )
+
+
+def likely_now(household: dict[str, Any]) -> bool:
+    """Only details remain: the living support is decided, yet two questions or more may
+    still come (the next one, and another after it unless its answer settles all); the family
+    may see the likely result first."""
+    if not living_support_decided(household):
         return False
     ask = next_ask(household)
     return ask is not None and next_ask(dont_know(household, ask)) is not None

@@ -11,7 +11,15 @@ from actions.menus import ActionMenuChoice
 from actions.screening import ActionScreeningResult, ValidateScreeningForm
 from actions.texts import say
 from tests.screening.families import PRISON_AND_GONE
-from tests.support.trackers import START, answering, make_tracker, run, slot_events, texts
+from tests.support.trackers import (
+    START,
+    answering,
+    make_tracker,
+    payloads,
+    run,
+    slot_events,
+    texts,
+)
 
 # Every fact the engine needs for the demo county: nothing is left to ask.
 FINISHED = {**PRISON_AND_GONE, "child": {**PRISON_AND_GONE["child"], "age": 7}}
@@ -234,7 +242,11 @@ def test_a_story_told_before_the_screening_started_counts():
         ("家里是脱贫户 娃他爸坐牢了", {"registered_poor": True}),
         ("our house burned down. 3 kids", {}),  # no time told: asked, not guessed
         ("能领低保吗", {}),  # a question, not a statement
-        ("我们不是低保户", {}),
+        ("我们不是低保户", {"receives_dibao": False}),
+        ("没有低保 娃他爸坐牢了", {"receives_dibao": False}),
+        ("我们是低保边缘户", {"near_poor": True}),
+        ("chi di bao, da sun zi 9 sui", {"receives_dibao": True}),
+        ("mei you dibao", {"receives_dibao": False}),
     ],
 )
 def test_aid_the_family_already_gets_is_read(text, facts):
@@ -251,6 +263,9 @@ def test_aid_the_family_already_gets_is_read(text, facts):
         ("娃他妈嫁过来没几年就跑了 俺一个人带", None, "father"),
         ("hai ta ba qunian bing si le wo dai san ge wa", "deceased", "mother"),
         ("husband in drug rehab 2 year. me alone with baby", "drug_rehab", "mother"),
+        ("老公前年肝癌去世了，我一个人带孩子", "deceased", "mother"),
+        ("我同老公離咗婚，佢而家坐緊監，我一個人湊兩個仔", "imprisoned", "mother"),
+        ("lao gong zai jie du suo, wo zai jia dai hai zi", "drug_rehab", "mother"),
     ],
 )
 def test_a_parent_naming_the_other_parent_is_the_one_writing(text, father_status, writer):
@@ -412,11 +427,17 @@ def test_asking_for_the_result_ends_the_questions_early(text):
     assert texts(dispatcher) == []
 
 
-@pytest.mark.parametrize("text", ["申请结果怎么查", "结果出来没有？查一下我的申请"])
+@pytest.mark.parametrize("text", ["申请结果怎么查", "结果出来没有？查一下我的申请", "结果呢"])
 def test_asking_about_an_applications_result_is_no_early_result(text):
     tracker = waiting_for(text, "group:health", DETAILS_LEFT, "ask_application_status")
     events, _ = run(ValidateScreeningForm(), tracker)
     assert events == []  # the form lets the rules answer the question, then asks again
+
+
+def test_no_early_result_before_the_living_allowances_are_decided():
+    tracker = waiting_for("结果", "group:money", TOLD, "ask_application_status")
+    events, _ = run(ValidateScreeningForm(), tracker)
+    assert events == []  # nothing worth showing yet: the question is asked again
 
 
 def test_the_early_result_says_what_is_open_and_offers_to_finish():
@@ -429,6 +450,8 @@ def test_the_early_result_says_what_is_open_and_offers_to_finish():
     assert "要再问几个问题" in result  # the programmes health and school would settle
     assert menu == say("menus.after_early_result", "zh")
     assert slot_events(events)["menu"] == "after_early_result"
+    # Where to apply is asked after the full result: asked now, a 5 would make it lapse.
+    assert payloads(dispatcher) == []
 
 
 def test_5_after_an_early_result_asks_only_what_is_left():

@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("cn2an")  # .venv-rasa only: see bot/requirements-extra.txt
 
 from nlu.entities import EntityIndex, Surface
-from nlu.language import detect_language, language_request, wants_to_stop
+from nlu.language import asks_about_aid, detect_language, language_request, wants_to_stop
 from nlu.numbers import find_numbers, parse_number
 from nlu.text import PinyinIndex, normalise
 
@@ -80,6 +80,23 @@ def test_language_request(text, language):
 
 
 @pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("他爸走了以后娃天天一个人哭 饭也不吃 能领啥补助", True),
+        ("how do I apply for dibao", True),
+        ("有没有补助", True),
+        ("hai zi neng ling sha", True),
+        ("孩子天天哭 怕被送去福利院", False),  # a mention of welfare is no question about aid
+        ("孩子被送到救助站了 一直在哭", False),
+        ("娃他爸申请离婚后孩子天天哭", False),
+        ("I worry about my grandson's welfare, he cries every night", False),
+    ],
+)
+def test_asks_about_aid(text, asks):
+    assert asks_about_aid(text) is asks
+
+
+@pytest.mark.parametrize(
     ("text", "stop"), [("算了", True), ("cancel", True), ("没有", False), ("7", False)]
 )
 def test_wants_to_stop(text, stop):
@@ -130,6 +147,11 @@ def test_years_are_an_age_unless_they_are_a_span_of_time(text, unit):
         ("yi ge yue 3000 jia li 4 kou ren", ["money", None]),
         ("wo ba mei ge yue zhuan 2000", ["money"]),
         ("3 times a week", [None]),
+        ("I have to pay 1500 a month for his medicine", [None]),  # spent, not earned
+        ("I pay 800 a month rent, 3 of us", [None, None]),
+        ("his dad calls 1 per month", [None]),
+        ("yi ge yue 2 ci", [None]),
+        ("在超市上班每月1500", ["money"]),
     ],
 )
 def test_money_is_told_by_the_words_around_it(text, units):
@@ -147,6 +169,25 @@ def test_a_clause_opening_with_both_gives_the_status_to_both_parents():
                 ("二级残疾", "parent_status", "severe_disability")]  # fmt: skip
     found = _statuses("我腿不好 孩他妈眼睛看不见 都是二级残疾", surfaces)
     assert found == {("severe_disability", "mother"), ("severe_disability", "both")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["儿子坐牢了，儿媳联系不上，都是我一个人打工养孙子", "儿子坐牢了，儿媳联系不上，都靠我打工"],
+)
+def test_all_is_not_both(text):
+    surfaces = [("儿子", "parent", "father"), ("儿媳", "parent", "mother"),
+                ("坐牢", "parent_status", "imprisoned"),
+                ("联系不上", "parent_status", "lost_contact"),
+                ("打工", "parent_status", "present")]  # fmt: skip
+    found = _statuses(text, surfaces)
+    assert ("imprisoned", "father") in found and ("lost_contact", "mother") in found
+    assert not any(role == "both" for _, role in found)
+
+
+def test_a_status_told_before_its_parent_is_that_parents():
+    surfaces = [("妈", "parent", "mother"), ("癌症", "parent_status", "serious_illness")]
+    assert _statuses("孩子有个得了癌症的妈", surfaces) == {("serious_illness", "mother")}
 
 
 def test_a_status_told_of_the_child_before_the_parents_are_named_is_no_parents():
