@@ -168,9 +168,11 @@ def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(
 ):
     """Issue 26 and 19: an aid question told with a child's distress opens a case for a worker
     without silencing the bot, which screens the family until the worker replies."""
+    from tests.support.inbox_helpers import V1, place_family, staff_texts
     from webhooks.casework import cases
     from webhooks.core.models import Worker
 
+    place_family(app, PHONE, V1)  # Director Wang's village; she has a phone for alerts
     classifier_says(DISTRESS)
     sms.text(PHONE, "他爸走了以后娃天天一个人哭 饭也不吃 能领啥补助")
     # The notice, then the bot's turn (Rasa is away in this fixture: its holding line).
@@ -181,15 +183,39 @@ def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(
     with Session() as session:
         assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
 
+    assert staff_texts(app, "wang")[-1].startswith(f"新求助 #{case.id}")
+
     sms.text(PHONE, "还是一个人哭 能领啥补助")  # the case is theirs already: no second notice
     assert sms.replies(PHONE).count(text("distress_case_aid", "zh")) == 1
     assert len(cases_of(sms, PHONE)) == 1
+    assert staff_texts(app, "wang")[-1] == f"#{case.id} 家庭说：还是一个人哭 能领啥补助"
+
+    with Session.begin() as session:  # the bot hands the family over: the worker hears it
+        conversation = session.get(Conversation, case.conversation_id)
+        cases.open_case(session, conversation, reason="requested", summary="想找儿童主任")
+    assert staff_texts(app, "wang")[-1].startswith(f"新求助 #{case.id}")
+    assert "想找儿童主任" in staff_texts(app, "wang")[-1]
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
 
     with Session.begin() as session:
         worker = session.get(Worker, area.workers["wang"])
         cases.reply(session, session.get(Case, case.id), worker, "您好，我是王主任。")
     with Session() as session:
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+        assert "机器人继续帮家庭查补助" not in session.get(Case, case.id).summary
+
+    # A turn Rasa was answering when the worker replied: its answer is not sent.
+    from webhooks.core.rasa import BotReply
+    from webhooks.messaging import turns
+
+    with Session.begin() as session:
+        [*_, last] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
+        message = session.get(Message, last.id)
+        message.status = Message.RECEIVED
+        turns._apply(session, sms.services, message, BotReply(["孩子今年几岁？"], []))
+        assert message.status == Message.HANDLED
+    assert "孩子今年几岁？" not in [m.body for m in sms.thread(PHONE)]  # not even staged
 
 
 def test_below_every_level_the_bot_answers(sms, classifier_says):

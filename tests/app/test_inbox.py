@@ -22,6 +22,7 @@ from tests.support.inbox_helpers import (
     staff_texts,
 )
 from webhooks.casework import cases, referrals
+from webhooks.core.conversations import sms_conversation
 from webhooks.core.db import Session, utcnow
 from webhooks.core.models import AuditEvent, Case, Conversation, Message
 from webhooks.core.texts import text
@@ -401,6 +402,19 @@ def run_follow_ups():
 def test_no_follow_up_before_the_configured_days(app, area, sms, signed_in):
     refer_and_resolve(app, signed_in, days_ago=13)
     assert run_follow_ups() == []
+
+
+def test_no_follow_up_while_a_case_the_bot_still_answers_is_open(app, area, sms, signed_in):
+    """A distress case about aid leaves the conversation in bot mode (issue 26): it is still
+    an active case, so the old referral is not asked about and the bot is not silenced."""
+    refer_and_resolve(app, signed_in, days_ago=20)
+    with Session.begin() as session:
+        conversation = sms_conversation(session, app.extensions["helpline"].vault, FAMILY)
+        cases.open_case(session, conversation, reason="distress", bot_answers=True)
+    assert run_follow_ups() == []
+    with Session() as session:
+        conversation = sms_conversation(session, app.extensions["helpline"].vault, FAMILY)
+        assert conversation.mode == Conversation.BOT
 
 
 @pytest.mark.stack

@@ -80,6 +80,10 @@ def open_case(
         elif priority == Case.URGENT:
             # Already urgent: whoever has it hears of the new report at once.
             _alert(session, case, _handlers(session, case), "staff_urgent_case", summary)
+        elif conversation.mode == Conversation.BOT and not bot_answers:
+            # The bot was still answering (webhooks/messaging/inbound.py): now the family waits
+            # for a person, and whoever has the case hears why.
+            _alert(session, case, _handlers(session, case), "staff_new_case", summary)
     if not bot_answers:
         conversation.mode = Conversation.HUMAN
     session.flush()
@@ -106,7 +110,8 @@ def open_from_handoff(session: Session, conversation: Conversation, handoff: dic
 
 
 def active_case_of(session: Session, conversation: Conversation) -> Case | None:
-    """The case that keeps the conversation in human mode: open, or waiting on a follow-up."""
+    """The family's active case: open, or waiting on a follow-up (the conversation is in human
+    mode, except a distress case the bot keeps screening until a worker replies)."""
     return session.scalar(
         select(Case)
         .where(
@@ -181,6 +186,7 @@ def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Messa
     now on the worker answers them, not the bot (a case the bot kept answering stops it)."""
     conversation = case.conversation
     conversation.mode = Conversation.HUMAN
+    case.summary = case.summary.replace(f" {both('case_summary_bot_answers')}", "")
     budget = max(1, segments.count_segments(body))  # never cut: the worker chose every word
     sent = stage_replies(session, conversation, [body], budget, author=Message.WORKER)
     for message in sent:
@@ -346,7 +352,7 @@ def _follow_up_answered(session: Session, case: Case, message: Message) -> None:
     if answer == answers.YES:
         _family_applied(case)
         case.status = Case.RESOLVED
-        conversation.mode = Conversation.BOT
+        _back_to_the_bot(session, conversation)
         stage_notice(session, conversation, "follow_up_thanks", reply_to=message)
     else:
         _reopen(session, case, None, answer=answer)
@@ -374,8 +380,15 @@ def follow_up_asked(session: Session, case: Case, programmes: list[str], now: da
 def follow_up_unanswered(session: Session, case: Case) -> None:
     """No answer in time: the family goes back to the bot, the referrals stay as they were."""
     case.status = Case.RESOLVED
-    case.conversation.mode = Conversation.BOT
+    _back_to_the_bot(session, case.conversation)
     _event(session, case, CaseEvent.ANSWERED, None, answer=None)
+
+
+def _back_to_the_bot(session: Session, conversation: Conversation) -> None:
+    """The bot answers again, unless another case keeps a worker on the conversation."""
+    session.flush()
+    if active_case_of(session, conversation) is None:
+        conversation.mode = Conversation.BOT
 
 
 def _family_applied(case: Case) -> None:

@@ -160,7 +160,7 @@ def awaiting_answer(conversation: Conversation) -> bool:
 
 
 def read_bot_mode_answer(session: Session, conversation: Conversation, message: Message) -> bool:
-    """The answer to the place question asked after a screening (no case open): True when the
+    """The answer to the place question asked after a screening (in bot mode): True when the
     message was about the place (placed, asked which one, or 不知道) and is answered here;
     False when it is something else, which the bot answers (and the question lapses)."""
     choices = conversation.place_choices or []

@@ -17,7 +17,7 @@ from webhooks.casework import cases
 from webhooks.core.config import Settings
 from webhooks.core.conversations import stage_replies
 from webhooks.core.db import utcnow
-from webhooks.core.models import Case, CaseEvent, Conversation, FamilyContact, Message, Referral
+from webhooks.core.models import Case, CaseEvent, FamilyContact, Message, Referral
 from webhooks.core.queue import SEND, after_commit
 from webhooks.core.texts import text
 
@@ -95,7 +95,8 @@ def send_follow_ups(session: Session, settings: Settings, now: datetime) -> list
         ]
         for referral in due:
             referral.follow_up_sent_at = now
-        if conversation.mode != Conversation.BOT or _unreachable(conversation.contact):
+        active = cases.active_case_of(session, conversation)
+        if active is not None or _unreachable(conversation.contact):
             continue  # another case is active, or nobody to ask: the referral is not asked about
         names = [programme_name(r.programme, conversation.language) for r in due]
         separator = "、" if conversation.language == "zh" else ", "

@@ -47,7 +47,8 @@ class FamilyContact(Base):
 class Conversation(Base):
     """One family's thread on one channel, known to Rasa only by its pseudonym.
 
-    Mode BOT: the bot answers. Mode HUMAN: a case is open and the bot stays silent.
+    Mode BOT: the bot answers (also while a distress case about aid waits for a worker's first
+    reply). Mode HUMAN: a case is open and the bot stays silent.
     Channel STAFF is not a family's: it is the SMS thread between the helpline and one worker's
     own phone (case alerts out, "#123 text" commands in), sent through the same outbound queue.
     """
@@ -197,7 +198,8 @@ class Worker(Base):
 class Case(Base):
     """A conversation handed to a person.
 
-    OPEN (the conversation is in human mode) > RESOLVED (the family is back with the bot).
+    OPEN (the conversation is in human mode; a distress case about aid leaves the bot answering
+    until a worker replies) > RESOLVED (the family is back with the bot).
     RESOLVED > FOLLOW_UP when the family is asked whether they applied for a referral (human mode
     again, so their answer reaches the case) > RESOLVED ("yes") or OPEN ("no", or a question).
     """

@@ -88,7 +88,7 @@ def route(
         message.status = Message.HANDLED  # the worker reads it in the inbox
         cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
     elif hit is not None and asks_about_aid(message.body):
-        _distress_asking_for_aid(session, conversation, message, hit)
+        _distress_asking_for_aid(session, conversation, message, hit, spoken)
         if queue_turn:
             after_commit(session, TURN, conversation.id)
         return True
@@ -157,17 +157,25 @@ def _distress(session: Session, conversation: Conversation, message: Message, hi
 
 
 def _distress_asking_for_aid(
-    session: Session, conversation: Conversation, message: Message, hit: DangerHit
+    session: Session,
+    conversation: Conversation,
+    message: Message,
+    hit: DangerHit,
+    spoken: bool = False,
 ):
     """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"): a worker gets the
     case, and the bot still screens the family until the worker replies. The family is told
-    a worker has their message, once; the place question waits for the screening's result."""
+    a worker has their message, once (on a call it is read out with the bot's answer); the
+    place question waits for the screening's result. Later such messages reach the worker."""
     conversation.language = hit.language
     new = cases.active_case_of(session, conversation) is None
     summary = f"{_summary(message, hit)} {both('case_summary_bot_answers')}"
     cases.open_case(session, conversation, reason="distress", summary=summary, bot_answers=True)
-    if new:
-        stage_notice(session, conversation, "distress_case_aid", reply_to=message)
+    if not new:
+        cases.family_wrote(session, message)
+        return
+    stage_notice(session, conversation, "distress_case_aid", reply_to=message)
+    if not spoken:
         after_commit(session, SEND, conversation.id)
 
 

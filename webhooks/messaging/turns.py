@@ -151,6 +151,11 @@ def _apply(
     budget: int | None = None,
 ) -> None:
     conversation = message.conversation
+    if conversation.mode == Conversation.HUMAN:  # a worker replied while Rasa was answering
+        message.status = Message.HANDLED
+        cases.family_wrote(session, message)
+        log.info("turn left to the worker: conversation %s", conversation.id)
+        return
     handed_off, screened = None, False
     for payload in reply.payloads:
         if payload.get("language") in ("zh", "en"):
