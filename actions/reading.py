@@ -278,6 +278,7 @@ def _facts_in_how_families_write(
                 household = _try_set(household, "child.age", number.value) or household
                 break
     household = _already(household, plain)
+    household = _guardianship_taken(household, plain)
     household = _recent_crisis(household, plain)
     if household.get("child", {}).get("boarding") is None:
         boarding = True if BOARDING.search(plain) else False if DAY_PUPIL.search(plain) else None
@@ -307,6 +308,28 @@ def _facts_in_how_families_write(
             _try_set(updated, "household.monthly_income_per_capita", per_person) or household
         )
     return household
+
+
+# "took away my son's guardianship": whose, by the possessive (the entity layer reads words,
+# and "son's" is one); a grandparent's son is the father, a parent's spouse the other parent.
+GUARDIANSHIP_TAKEN = re.compile(
+    r"(?:took away|revoked|removed|stripped|lost)\s+(?:my |his |her |their |the )?"
+    r"(?P<whose>son-in-law|daughter-in-law|son|daughter|husband|wife|dad|father|mum|mom|mother)"
+    r"'s guardianship"
+)
+_WHOSE = {"son": "father", "son-in-law": "father", "husband": "father", "dad": "father",
+          "father": "father", "daughter": "mother", "daughter-in-law": "mother",
+          "wife": "mother", "mum": "mother", "mom": "mother", "mother": "mother"}  # fmt: skip
+
+
+def _guardianship_taken(household: dict[str, Any], plain: str) -> dict[str, Any]:
+    match = GUARDIANSHIP_TAKEN.search(plain)
+    if match is None:
+        return household
+    parent = _WHOSE[match["whose"]]
+    if household.get(parent, {}).get("status"):
+        return household
+    return _try_set(household, f"{parent}.status", "guardianship_revoked") or household
 
 
 def _a_year(plain: str, number) -> bool:

@@ -477,3 +477,15 @@ def test_5_after_a_full_result_is_off_the_menu():
     events, dispatcher = run(ActionMenuChoice(), tracker)
     assert texts(dispatcher) == [say("menu_invalid", "zh")]
     assert slot_events(events)["choice"] == "done"
+
+
+@pytest.mark.parametrize(
+    ("text", "parent"),
+    [
+        ("Court took away my son's guardianship. I am the grandma", "father"),
+        ("the court revoked her mother's guardianship", "mother"),
+    ],
+)
+def test_a_guardianship_taken_away_is_read_for_whose_it_was(text, parent):
+    events, _ = run(ValidateScreeningForm(), starting(text, START, lang="en"))
+    assert slot_events(events)["household"][parent] == {"status": "guardianship_revoked"}

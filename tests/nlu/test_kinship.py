@@ -82,8 +82,18 @@ def test_a_parents_son_is_the_child(text):
     assert statuses(text).get(None) != "imprisoned"
 
 
-def test_a_status_naming_both_parents_is_both_parents():
-    assert statuses("這個小孩父母雙亡 住在遠房叔叔家") == {"both": "deceased"}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("這個小孩父母雙亡 住在遠房叔叔家", {"both": "deceased"}),
+        ("daughter have autism 4 years old, we both working", {"both": "present"}),
+        ("both working away, grandma looks after him", {"both": "present"}),
+        ("his dad is disabled and not working", {"father": "severe_disability"}),
+        ("I have guardianship of him now", {}),  # no parent lost theirs
+    ],
+)
+def test_a_status_naming_both_parents_is_both_parents(text, expected):
+    assert statuses(text) == expected
 
 
 def entities(text: str) -> dict[str, object]:
