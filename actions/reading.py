@@ -2,8 +2,9 @@
 
 Entities from the bot's NLU give most facts ("7岁，他爸坐牢了" gives two); the rest is read here
 from how families write: who is writing, the child's age right after the child, income told
-with the household's size, aid they already get; and the reply to the question asked (a menu
-number, 是/否, a number in any form, or a grouped question's numbers).
+with the household's size, aid they already get and a crisis now (situation.py); and the reply
+to the question asked (a menu number, 是/否, a number in any form, or a grouped question's
+numbers).
 """
 
 import re
@@ -14,9 +15,10 @@ from nlu.entities import CHILD_WORD
 from nlu.numbers import find_numbers, parse_number
 from nlu.text import normalise
 
-from .eligibility import InvalidFact, fact_spec, set_fact
+from .eligibility import InvalidFact, fact_spec
 from .eligibility.questions import GROUP, asks_for, set_answer
 from .people import counted, household_size
+from .situation import already, recent_crisis, try_set
 
 PARENTS = {
     "father": ("father.status",),
@@ -95,56 +97,6 @@ AGE_AFTER = re.compile(r"^\s*(sui|zhousui|years? old|yrs? old|yo\b|y/o)", re.IGN
 NOT_AN_AGE = re.compile(
     r"^\s*(年|个|口|元|块|月|人|级|年级|th|grade|yuan|people|kids|children|nian|ge)"
 )
-# Aid the family says it already gets: statements, not questions ("俺家吃低保" yes; "能领低保吗"
-# no; "不是低保户" no). A recent crisis is not guessed from words such as 车祸 or fire: they
-# as often tell an old story, and a wrong "yes" tells the family of help that does not fit.
-ALREADY = {
-    "household.receives_dibao": r"吃低保|低保户|领着低保|在领低保|靠低保|拿低保|享受低保|办了低保"
-    r"|(?:家|家里|我们|俺们)?(?:是|就是|有|吃着)低保(?!边缘)|低保家庭|低保加"
-    r"|(?:gets?|getting|on|receives?|receiving|have) dibao|di ?bao hu|chi di ?bao|you di ?bao",
-    "household.extreme_poverty": r"特困供养|特困户|五保户|吃五保|(?:领|吃|享受)特困"
-    r"|(?:gets?|getting|on|receives?|receiving) (?:tekun|wubao)",
-    "household.registered_poor": r"脱贫户|建档立卡|贫困户|监测户|registered poor"
-    r"|tuopin ?hu|jiandang ?lika|pinkun ?hu",
-    "household.near_poor": r"低保边缘|边缘户|near[- ]poor|dibao bianyuan|bianyuan hu",
-}
-# "没有低保", "no dibao": told outright, the family does not get dibao now.
-NO_DIBAO = re.compile(
-    r"(没有|没|没得|冇|没吃|没申请|不是)(上)?低保(?!边缘)|低保(没有|没批|没办|没申请|也没有)"
-    r"|\bno dibao\b|\bnot (?:on|getting) dibao\b|\bdon'?t get dibao\b|mei (?:you )?di ?bao"
-)
-# "啥补贴也没有", "no aid at all": told outright, the family gets neither dibao nor 特困 now.
-NO_AID_YET = re.compile(
-    r"(啥|什么|任何)(补贴|补助|救助|帮助)(也|都)(没有|没)|(没有|没)(任何|啥|什么)(补贴|补助)"
-    r"|no (aid|subsid\w*|benefits?|help from the government)( at all)?\b|shenme butie dou mei"
-)
-NOT_SO = re.compile(r"(不是|没有|没|不|非|not|no|never)\s*$")
-ASKING = re.compile(r"^[^,，。.!！]{0,4}(吗|么|不|没|\?|？)")
-LONG_AGO = re.compile(r"去年|前年|几年前|多年前|years? ago|last year")
-# A crisis the family is in now: a disaster or accident told as recent, or debts for treatment.
-# Told without a time ("房子着过火") it is not guessed: it as often tells an old story.
-CRISIS = re.compile(
-    r"着火|火灾|大火|烧没|烧了|房子(塌|倒|垮)|冲垮|冲走|被水冲|水灾|洪水|大水|淹了|暴雨|台风|冰雹|"
-    r"霜冻|旱死|干旱|地震|泥石流|塌方|车祸|出事|摔了|摔断|摔伤|摔下来|掉下来|砸了|砸伤|轧伤|"
-    r"工伤|住院|查出|icu|"
-    r"fire|burn|flood|storm|hail|drought|earthquake|landslide|accident|collapsed|hospital|"
-    r"injured|crushed|fangzi ta|zhao huo|chehuo|fa dashui|hongshui"
-)
-RECENT = re.compile(
-    r"上个?月|这个?月|上周|上星期|上个星期|上礼拜|这周|最近|前几天|前两天|前天|前些天|前阵子|"
-    r"前段时间|前(一|两|几)个月|昨天|今天|今年|刚刚|春上|"
-    r"last (week|month)|this (week|month|year)|recently|yesterday|just now|days ago|weeks ago|"
-    r"shang ge yue|zuijin|zuotian|qian ji tian|qiantian"
-)
-# "最近没出什么事", "没遭啥灾", "nothing bad happened": told outright, no crisis now.
-NO_CRISIS = re.compile(
-    r"没(出|遭|发生)(过)?(啥|什么|任何)(大)?(事|灾)|没遭灾"
-    r"|nothing (bad )?happened|no (disaster|accident)"
-)
-DEBT_FOR_CARE = re.compile(
-    r"(借|欠)[^,，。.!！?？]{0,8}(钱|万)|(花了|要花|得花|需要|要)[^,，。.!！?？]{0,6}万|开刀|手术费|"
-    r"very expensive|borrowed|in debt|\bowe\b|qian le hen duo|jie le hen duo"
-)
 # The child's own illness: an illness word whose clause names the child, not a parent.
 CHILD_NAMED = CHILD_WORD  # the entity layer's: one list of words that name the child
 _CLAUSE = re.compile(r"[,，。.!！?？;；\n]|(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
@@ -168,13 +120,6 @@ A_YEAR_AFTER = re.compile(r"^\s*(元|块|yuan|rmb)?\s*(a|per) year")
 NO_INCOME = re.compile(
     r"(没有|没|无)(任何)?收入|一分钱(收入|进账)?都没有|no income|zero income|mei shouru"
 )
-
-
-def _try_set(household: dict[str, Any], fact: str, value: Any) -> dict[str, Any] | None:
-    try:
-        return set_fact(household, fact, value)
-    except InvalidFact:
-        return None
 
 
 def read_facts(
@@ -219,7 +164,7 @@ def read_facts(
         for fact in facts:
             if fact in leave:
                 continue
-            updated = _try_set(household, fact, value)
+            updated = try_set(household, fact, value)
             if updated is not None:
                 household = updated
                 answered = answered or fact == asked
@@ -254,7 +199,7 @@ def _facts_in_how_families_write(
         and not WRITER_NOT_WELL.search(plain)
         and not household.get(writer, {}).get("status")
     ):
-        household = _try_set(household, f"{writer}.status", "present") or household
+        household = try_set(household, f"{writer}.status", "present") or household
     numbers = find_numbers(plain)
     if not household.get("child", {}).get("age"):
         for number in numbers:
@@ -268,22 +213,22 @@ def _facts_in_how_families_write(
                     and not NOT_AN_AGE.match(after)
                 )
             ):
-                household = _try_set(household, "child.age", number.value) or household
+                household = try_set(household, "child.age", number.value) or household
                 break
             if (
                 number.unit is None
                 and AGE_LE.match(after)
                 and THIS_YEAR_NUMBER.search(plain[: number.start])
             ):
-                household = _try_set(household, "child.age", number.value) or household
+                household = try_set(household, "child.age", number.value) or household
                 break
-    household = _already(household, plain)
+    household = already(household, plain)
     household = _guardianship_taken(household, plain)
-    household = _recent_crisis(household, plain)
+    household = recent_crisis(household, plain)
     if household.get("child", {}).get("boarding") is None:
         boarding = True if BOARDING.search(plain) else False if DAY_PUPIL.search(plain) else None
         if boarding is not None:
-            household = _try_set(household, "child.boarding", boarding) or household
+            household = try_set(household, "child.boarding", boarding) or household
     money = [
         number.value / 12 if _a_year(plain, number) else number.value
         for number in numbers
@@ -300,13 +245,11 @@ def _facts_in_how_families_write(
         return household
     size = max(counts)
     if not money:  # "家里七口人": the size alone
-        return _try_set(household, "household.size", size) or household
+        return try_set(household, "household.size", size) or household
     per_person = (money[0] / size).quantize(Decimal(1), rounding=ROUND_HALF_UP) if size else None
-    updated = _try_set(household, "household.size", size)
+    updated = try_set(household, "household.size", size)
     if updated is not None and per_person is not None:
-        household = (
-            _try_set(updated, "household.monthly_income_per_capita", per_person) or household
-        )
+        household = try_set(updated, "household.monthly_income_per_capita", per_person) or household
     return household
 
 
@@ -329,25 +272,13 @@ def _guardianship_taken(household: dict[str, Any], plain: str) -> dict[str, Any]
     parent = _WHOSE[match["whose"]]
     if household.get(parent, {}).get("status"):
         return household
-    return _try_set(household, f"{parent}.status", "guardianship_revoked") or household
+    return try_set(household, f"{parent}.status", "guardianship_revoked") or household
 
 
 def _a_year(plain: str, number) -> bool:
     return bool(
         A_YEAR_BEFORE.search(plain[: number.start]) or A_YEAR_AFTER.match(plain[number.end :])
     )
-
-
-def _recent_crisis(household: dict[str, Any], plain: str) -> dict[str, Any]:
-    """A disaster or accident told as recent, or debts for treatment: a crisis now."""
-    if household.get("household", {}).get("sudden_hardship") is not None:
-        return household
-    if NO_CRISIS.search(plain):
-        return _try_set(household, "household.sudden_hardship", False) or household
-    recent = CRISIS.search(plain) and RECENT.search(plain) and not LONG_AGO.search(plain)
-    if recent or DEBT_FOR_CARE.search(plain):
-        return _try_set(household, "household.sudden_hardship", True) or household
-    return household
 
 
 def _childs_illness(household: dict[str, Any], text: str, entity: dict[str, Any]) -> dict[str, Any]:
@@ -358,7 +289,7 @@ def _childs_illness(household: dict[str, Any], text: str, entity: dict[str, Any]
     # Simplified first: "孫子心臟病" names the child as "孙子心脏病" does.
     clause = _CLAUSE.split(normalise(text[: entity.get("start", 0)]).text)[-1]
     if CHILD_NAMED.search(clause):
-        return _try_set(household, "child.serious_illness", True) or household
+        return try_set(household, "child.serious_illness", True) or household
     return household
 
 
@@ -370,29 +301,6 @@ def _parents(text: str, entities: list[dict[str, Any]], entity: dict[str, Any]) 
         return False
     between = text[named[-1]["end"] : start]
     return not _CLAUSE.search(between) and not CHILD_NAMED.search(between.lower())
-
-
-def _already(household: dict[str, Any], plain: str) -> dict[str, Any]:
-    """Aid the family says it gets, told as statements; or that it gets none."""
-    if NO_DIBAO.search(plain) and household.get("household", {}).get("receives_dibao") is None:
-        household = _try_set(household, "household.receives_dibao", False) or household
-    if NO_AID_YET.search(plain):
-        for fact in ("household.receives_dibao", "household.extreme_poverty"):
-            group, name = fact.split(".")
-            if household.get(group, {}).get(name) is None:
-                household = _try_set(household, fact, False) or household
-    for fact, words in ALREADY.items():
-        group, name = fact.split(".")
-        if household.get(group, {}).get(name) is not None:
-            continue
-        for match in re.finditer(words, plain):
-            said = plain[: match.start()]
-            clause = re.split(r"[,，。.!！?？;；\n]", said)[-1]
-            if NOT_SO.search(said) or ASKING.match(plain[match.end() :]) or LONG_AGO.search(clause):
-                continue
-            household = _try_set(household, fact, True) or household
-            break
-    return household
 
 
 def _candidates(asked: str, text: str, intent: str | None) -> list[Any]:
