@@ -143,6 +143,39 @@ def test_the_answer_sets_the_priority_and_never_closes_the_case(
     assert answers == [{"answer": "yes" if answer == "1" else "no"}]
 
 
+def test_an_aid_question_that_sets_off_the_alarm_is_answered_by_the_bot_after_a_no(
+    sms, classifier_says
+):
+    """Issue 26: an ordinary family's story can set off a rule ("家里着火了"); asked about aid,
+    they get the numbers and the question, and their "no" gets their question answered while
+    a worker still has the case, instead of a bot fallen silent."""
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "家里着火了 孩子能申请救助吗")
+    assert sms.replies(PHONE) == [text("emergency", "zh"), text("danger_question", "zh")]
+    sms.text(PHONE, "2")
+    # The notice, then the bot's turn on the first text (Rasa is away here: its holding line).
+    assert sms.replies(PHONE)[2:] == [text("danger_denied_aid", "zh"), text("holding", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.status, case.priority) == (Case.OPEN, Case.NORMAL)
+    assert "机器人继续帮家庭查补助" in case.summary
+    first, _answer = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
+    holding = [m for m in sms.thread(PHONE) if m.body == text("holding", "zh")]
+    assert [m.reply_to_id for m in holding] == [first.id]
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
+
+
+def test_a_yes_to_an_aid_question_that_set_off_the_alarm_keeps_it_urgent(sms, classifier_says):
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "他爸天天打孩子 能领什么补助吗")
+    sms.text(PHONE, "1")
+    assert sms.replies(PHONE)[2:] == [text("danger_confirmed", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.status, case.priority) == (Case.OPEN, Case.URGENT)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
 def test_an_unclear_answer_is_left_for_the_worker(sms, classifier_says):
     classifier_says(PROBABLE)
     sms.text(PHONE, "孩子这两天不太对劲")

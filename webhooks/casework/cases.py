@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from nlu.language import asks_about_aid
 from webhooks.casework import answers, placement, routing, staff
 from webhooks.core.config import Settings
 from webhooks.core.conversations import stage_notice, stage_replies
 from webhooks.core.db import utcnow
 from webhooks.core.models import Case, CaseEvent, Conversation, Message, Referral, Region, Worker
-from webhooks.core.queue import SEND, after_commit
+from webhooks.core.queue import SEND, TURN, after_commit
 from webhooks.core.texts import both
 from webhooks.services import current
 from webhooks.sms import segments
@@ -304,7 +305,8 @@ def voicemails(session: Session, case: Case) -> list[CaseEvent]:
 
 def _danger_answered(session: Session, case: Case, message: Message) -> None:
     """The family answered the danger question: yes keeps the case urgent, no makes it normal
-    (never closed: a worker still reads it); anything else is left for the worker."""
+    (never closed: a worker still reads it); anything else is left for the worker. A no to
+    a text that asked about aid lets the bot answer that text until a worker replies."""
     answer = answers.read_answer(message.body, answers.DANGER_ANSWERS)
     if answer == answers.OTHER:
         return
@@ -312,10 +314,41 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
     _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
     if answer == answers.NO and case.priority == Case.URGENT:
         case.priority = Case.NORMAL
+    if answer == answers.NO and (asked := _alarm_asking_about_aid(session, case)) is not None:
+        _bot_answers_meanwhile(session, case, asked, message)
+        return
     key = "danger_confirmed" if answer == answers.YES else "danger_denied"
     stage_notice(session, case.conversation, key, reply_to=message)
     placement.ask(session, case.conversation, reply_to=message)
     after_commit(session, SEND, case.conversation_id)
+
+
+def _alarm_asking_about_aid(session: Session, case: Case) -> Message | None:
+    """The family's latest text that raised the alarm, if it asked about aid."""
+    alarm = session.scalar(
+        select(Message)
+        .where(
+            Message.conversation_id == case.conversation_id,
+            Message.direction == Message.IN,
+            Message.danger.is_(True),
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return alarm if alarm is not None and asks_about_aid(alarm.body) else None
+
+
+def _bot_answers_meanwhile(session: Session, case: Case, asked: Message, answer: Message) -> None:
+    """No child in danger, the family says, and they asked about aid: the bot answers that
+    text now, as for distress told with a question about aid, until a worker replies (reply
+    takes the conversation back); the place question waits for the screening's result."""
+    conversation = case.conversation
+    case.summary = f"{case.summary} {both('case_summary_bot_answers')}"
+    conversation.mode = Conversation.BOT
+    asked.status = Message.RECEIVED  # its turn with the bot, which it never had
+    stage_notice(session, conversation, "danger_denied_aid", reply_to=answer)
+    after_commit(session, SEND, conversation.id)
+    after_commit(session, TURN, conversation.id)
 
 
 def place_if_named(session: Session, case: Case, message: Message) -> None:

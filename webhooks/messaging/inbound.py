@@ -123,7 +123,10 @@ def _danger(
     Runs before everything else, so it works mid-screening, in human mode and with Rasa down.
     A family who opted out gets no text, but the workers are still alerted. A probable (not
     sure) finding gets one question too, whose answer sets the case's priority
-    (cases.family_wrote reads it). Every text here goes ahead of all others waiting to be sent.
+    (cases.family_wrote reads it); so does a text that asks about aid, sure or not, since an
+    ordinary family's story sets off the rules now and then: their "no" lets the bot answer
+    their question while the case waits for a worker. Every text here goes ahead of all
+    others waiting to be sent.
     """
     message.danger = True
     message.status = Message.HANDLED
@@ -136,7 +139,8 @@ def _danger(
         return  # on a call it is read out (and not texted: outbound suppresses it)
     if spoken or not _emergency_sent_recently(session, conversation):
         stage_notice(session, conversation, "emergency", Message.EMERGENCY, message, Message.URGENT)
-    if hit.level == PROBABLE and case.danger_question_at is None:
+    asks_aid = not spoken and asks_about_aid(message.body)  # a call's keys connect instead
+    if (hit.level == PROBABLE or asks_aid) and case.danger_question_at is None:
         stage_notice(
             session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
         )
