@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-7/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-8/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 8)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 9)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -45,7 +45,8 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # - blind-5: 0.957 / 0.071 when written (after the sixth round; English 0.857);
 # - blind-6: 0.957 / 0.071 when written (fifth session of 2026-12-06; traditional 0.857);
 # - blind-7: 0.964 / 0.114 when written (sixth session of 2026-12-06; pinyin 0.826; controls
-#   with alarm words in a harmless frame: the rules alone alarm on 0.243 of them).
+#   with alarm words in a harmless frame: the rules alone alarm on 0.243 of them);
+# - blind-8: 0.943 / 0.071 when written (seventh session of 2026-12-06; English 0.857).
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -59,6 +60,7 @@ FLOORS = {
     "blind-5": {"recall": 0.94, "false_alarms": 0.09},
     "blind-6": {"recall": 0.94, "false_alarms": 0.09},
     "blind-7": {"recall": 0.94, "false_alarms": 0.13},
+    "blind-8": {"recall": 0.92, "false_alarms": 0.09},
 }
 
 

@@ -34,13 +34,14 @@ def test_the_second_blind_set_is_written_the_same_way():
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
 
 
-@pytest.mark.parametrize("name", ["blind-3", "blind-4", "blind-5", "blind-6", "blind-7"])
+@pytest.mark.parametrize("name", [f"blind-{n}" for n in range(3, 9)])
 def test_the_later_blind_sets_cover_every_situation_workers_are_trained_on(name):
     items = BLINDS[name]
     danger = [item for item in items if item.danger]
     assert len(items) >= 200 and len(items) - len(danger) >= len(items) // 3
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
-    situations = {item.category for item in danger}
+    # blind-8's writers were asked for drunk_carer: the same situation.
+    situations = {item.category.replace("drunk_carer", "intoxicated_carer") for item in danger}
     assert {"child_labour", "child_marriage", "medical_neglect", "intoxicated_carer"} <= situations
     assert {item.script for item in danger} == {"zh", "zh-hant", "pinyin", "en"}
 
