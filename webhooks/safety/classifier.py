@@ -1,11 +1,13 @@
 """The danger screen's second layer: a classifier for danger told without alarm words.
 
 The rules in phrases/ catch what is said outright; this model reads situations ("三岁娃一个人
-在家两天了", "she left a note and took her savings") from examples. It is a linear model over
-character n-grams of the message and word n-grams of its pinyin, so a message typed in
-characters, traditional characters or toneless pinyin shares what it learned, and a homophone
-typo still shares its pinyin. scikit-learn does the learning; this module only chooses the
-features and the data.
+在家两天了", "she left a note and took her savings") from examples. It reads character n-grams
+of the message and word n-grams of its pinyin, so a message typed in characters, traditional
+characters or toneless pinyin shares what it learned, and a homophone typo still shares its
+pinyin. Two learners read them and their estimates are averaged: a logistic regression and a
+complement naive Bayes, which on the blind sets find more of the danger told as a situation,
+at fewer false alarms, than the regression alone (README). scikit-learn does the learning;
+this module only chooses the features, the learners and the data.
 
 Trained from corpus/*.yml (written for the classifier), every rule's examples and
 safe_examples, and the bot's NLU examples (its report_danger ones as danger, every other
@@ -28,8 +30,10 @@ from pathlib import Path
 import yaml
 from pypinyin import Style, lazy_pinyin
 from scipy.sparse import hstack
+from sklearn.ensemble import VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 
 from nlu.text import CJK, split_syllables
 from webhooks.safety.normalise import normalise
@@ -43,7 +47,7 @@ NLU_DIR = ROOT / "nlu"
 MODEL_DIR = Path(os.environ.get("DANGER_MODEL_DIR", ROOT / "models"))
 DANGER_INTENT = "report_danger"
 # Bump when the features or the learner change, so an old model file is not reused.
-VERSION = "1"
+VERSION = "2"
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RUN = re.compile(rf"[{CJK}]+|[a-z]+|[0-9]+")
@@ -73,7 +77,8 @@ def pinyin_view(plain: str) -> str:
 
 class DangerModel:
     """Character n-grams of the normalised text plus word n-grams of its pinyin, into a
-    logistic regression; `probability(text)` is its estimate that a child is in danger."""
+    logistic regression and a complement naive Bayes whose probabilities are averaged;
+    `probability(text)` is the estimate that a child is in danger."""
 
     def __init__(self) -> None:
         self.characters = TfidfVectorizer(
@@ -86,7 +91,13 @@ class DangerModel:
             sublinear_tf=True,
             min_df=2,
         )
-        self.learner = LogisticRegression(C=16.0, class_weight="balanced", max_iter=3000)
+        self.learner = VotingClassifier(
+            [
+                ("linear", LogisticRegression(C=16.0, class_weight="balanced", max_iter=3000)),
+                ("bayes", ComplementNB(alpha=0.1)),
+            ],
+            voting="soft",
+        )
 
     def _features(self, texts: list[str], fit: bool = False):
         plain = [normalise(text) for text in texts]
