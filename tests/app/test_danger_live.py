@@ -108,6 +108,25 @@ def test_control_in_the_middle_of_a_screening_raises_nothing(live_app, area):
     assert sent_to(live_app, PHONES["chen"]) == []
 
 
+def test_an_aid_question_that_set_off_the_alarm_is_screened_by_the_bot_after_a_no(live_app):
+    """The family's "no" to the danger question gets their aid question answered by the real
+    bot, after the notice, while the case stays open for a worker."""
+    phone = "+8613600000009"
+    live_app.text(phone, "家里着火了 孩子能申请救助吗")
+    eventually(answered(live_app, phone, 1), EMERGENCY_DEADLINE, "the numbers and the question")
+    assert sent_to(live_app, phone) == [text("emergency", "zh"), text("danger_question", "zh")]
+    live_app.text(phone, "2")
+    eventually(answered(live_app, phone, 2), 60, "the notice and the bot's answer")
+    sent = sent_to(live_app, phone)
+    assert sent[2] == text("danger_denied_aid", "zh")
+    assert sent[3:] and text("holding", "zh") not in sent[3:]  # the bot answered, in time
+    with Session() as session:
+        conversation = find_sms_conversation(session, live_app.services.vault, phone)
+        assert conversation.mode == Conversation.BOT
+        case = session.scalar(select(Case).where(Case.conversation_id == conversation.id))
+        assert (case.status, case.priority) == (Case.OPEN, Case.NORMAL)
+
+
 def test_danger_while_a_worker_has_the_conversation(live_app, area):
     phone = "+8613600000003"
     live_app.text(phone, "hello")
