@@ -251,6 +251,52 @@ def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(
     assert "孩子今年几岁？" not in [m.body for m in sms.thread(PHONE)]  # not even staged
 
 
+def caller(sms, phone):
+    """A call to the voice line of the app in this process, dialled in."""
+    from tests.support.twilio import Call
+
+    token = sms.services.settings.TWILIO_AUTH_TOKEN
+    call = Call("http://localhost", token, phone, client=sms.client)
+    call.dial_in()
+    return call
+
+
+def test_distress_told_on_a_call_is_read_out_and_reaches_a_worker(sms, classifier_says):
+    """Issue 26 on the voice line: the caller hears that a worker has it (and 110), a worker
+    gets the case; what was read out is not texted as well."""
+    from webhooks.messaging.voice import for_the_ear
+
+    call = caller(sms, PHONE)
+    classifier_says(DISTRESS)
+    call.say("孩子最近老是一个人哭 也不说话")
+    notice = for_the_ear(text("distress_case", "zh"))
+    assert call.heard()[: len(notice)] == notice
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    [notice_message] = [m for m in sms.thread(PHONE) if m.body == text("distress_case", "zh")]
+    assert notice_message.status == Message.SPOKEN
+
+
+def test_distress_with_an_aid_question_on_a_call_opens_a_case_and_keeps_the_bot(
+    sms, classifier_says
+):
+    """The caller hears that a worker has it, even when the bot's answer is late (Rasa is away
+    here: the holding line, the answer texted later); the bot still answers them."""
+    from webhooks.messaging.voice import for_the_ear
+
+    call = caller(sms, PHONE)
+    classifier_says(DISTRESS)
+    call.say("他爸走了以后娃天天一个人哭 能领啥补助")
+    notice = for_the_ear(text("distress_case_aid", "zh"))
+    assert call.heard()[: len(notice) + 1] == [*notice, text("voice_held", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    [notice_message] = [m for m in sms.thread(PHONE) if m.body == text("distress_case_aid", "zh")]
+    assert notice_message.status == Message.SPOKEN
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
+
+
 def test_below_every_level_the_bot_answers(sms, classifier_says):
     classifier_says(ORDINARY)
     sms.text(PHONE, "孩子能领什么补助")

@@ -201,7 +201,7 @@ def _the_conversations_turn(conversation_id: int) -> Iterator[Turn]:
 def _answer(response: VoiceResponse, heard: Heard, turn: int) -> None:
     language = heard.language
     if heard.held:
-        _take_message(response, language, [text("voice_held", language)])
+        _take_message(response, language, [*heard.lines, text("voice_held", language)])
         return
     lines = list(heard.lines)
     if heard.danger:

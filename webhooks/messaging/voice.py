@@ -117,9 +117,10 @@ def heard(
     deadline = services.settings.VOICE_RASA_TIMEOUT_SECONDS
     with one_turn(conversation_id) as turn:
         turn.answered = turn.ours and turns.answer_now(services, message_id, deadline)
-    if not turn.answered:
-        with DbSession() as session:
-            return Heard(language=session.get(Message, message_id).conversation.language, held=True)
+    if not turn.answered:  # the helpline's own notice (a worker has it) is read out still
+        with DbSession.begin() as session:
+            said = _said(session, session.get(Message, message_id))
+            return Heard(lines=said.lines, language=said.language, held=True)
     with DbSession.begin() as session:
         return _said(session, session.get(Message, message_id))
 
