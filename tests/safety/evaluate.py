@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-8/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-9/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 9)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 10)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -54,6 +54,8 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # / 0.000, blind-4 0.971 / 0.029, blind-5 0.979 / 0.100 (two controls more than before: its
 # floor moved from 0.09), blind-6 0.986 / 0.057, blind-7 0.971 / 0.086, blind-8 0.971 / 0.043;
 # tuning 1.000 / 0.031.
+# - blind-9: 0.979 / 0.100 when written (seventh session, after round eight; the session's
+#   first screen scored 0.971 / 0.086 on it; slang controls: the rules alone alarm on 0.114).
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -68,6 +70,7 @@ FLOORS = {
     "blind-6": {"recall": 0.96, "false_alarms": 0.08},
     "blind-7": {"recall": 0.95, "false_alarms": 0.11},
     "blind-8": {"recall": 0.95, "false_alarms": 0.07},
+    "blind-9": {"recall": 0.95, "false_alarms": 0.12},
 }
 
 
@@ -172,7 +175,9 @@ def evaluate(items: list[Labelled], rules_only: bool = False) -> dict[str, Tally
         outcome, note = outcome_of(item.text, rules_only)
         groups = ["overall", f"script {item.script}"]
         if item.danger:
-            groups.append(f"writer {'child' if item.writer in ('child', 'teen') else 'adult'}")
+            # "child_9" and "teen_14" are children too (blind-9's writers gave ages).
+            child = item.writer.split("_")[0] in ("child", "teen")
+            groups.append(f"writer {'child' if child else 'adult'}")
             if item.alarm_words is not None:
                 groups.append("alarm words" if item.alarm_words else "no alarm words")
         for group in groups:

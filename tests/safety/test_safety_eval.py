@@ -34,7 +34,7 @@ def test_the_second_blind_set_is_written_the_same_way():
     assert sum(item.alarm_words is False for item in danger) >= len(danger) / 2
 
 
-@pytest.mark.parametrize("name", [f"blind-{n}" for n in range(3, 9)])
+@pytest.mark.parametrize("name", [f"blind-{n}" for n in range(3, 10)])
 def test_the_later_blind_sets_cover_every_situation_workers_are_trained_on(name):
     items = BLINDS[name]
     danger = [item for item in items if item.danger]
