@@ -97,24 +97,33 @@ def check(text: str) -> DangerHit | None:
 
 
 def guarded(text: str) -> bool:
-    """Whether the message says it is about the past, a story, a game or a joke."""
+    """Whether the message says it is about the past, a story, a game or a joke, and not that
+    it is happening now ("笑死 我刚把药全吃了": a joke's words, and a danger now)."""
+    return _says(text, GUARD) and not _says(text, NOW)
+
+
+def _says(text: str, kind: str) -> bool:
     plain = normalise(text)
-    zh, en, pinyin = _guards()
+    zh, en, pinyin = _guards(kind)
     return bool(
         (has_chinese(plain) and zh.search(plain))
         or (_latin(plain) and (en.search(plain) or pinyin.search(syllables(plain))))
     )
 
 
+GUARD, NOW = "guard", "now"
+
+
 @functools.cache
-def _guards() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """guards.yml compiled: one pattern per form of the message."""
+def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """guards.yml compiled: one pattern per form of the message, for its guard words or for
+    its `now` words (the group that cancels them)."""
     data = yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
 
     def words(language: str) -> list[str]:
-        return sorted(
-            {w for group in data[language].values() for w in group}, key=len, reverse=True
-        )
+        groups = data[language].items()
+        chosen = {w for name, group in groups if (name == NOW) == (kind == NOW) for w in group}
+        return sorted(chosen, key=len, reverse=True)
 
     zh = "|".join(re.escape(normalise(w)) for w in words("zh"))
     en = "|".join(words("en"))  # already patterns: "when (?:he|she) was small"
