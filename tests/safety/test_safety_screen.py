@@ -110,3 +110,19 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         Path, "read_bytes", lambda path: changed if path == source else real_read(path)
     )
     assert classifier.fingerprint() != before
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded_"),
+    [
+        ("去年孩子掉河里了，现在好了", True),  # the past
+        ("电视剧里那个孩子被拐卖了", True),  # a story
+        ("笑死 我刚把药全吃了 就这样吧", False),  # a joke's words, and a danger now
+        ("lol not a joke, he is hitting my sister right now", False),
+        ("之前说过想死 今晚就结束吧", False),
+    ],
+)
+def test_a_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
+    from webhooks.safety.screen import guarded
+
+    assert guarded(text) is guarded_
