@@ -117,6 +117,8 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
     [
         ("去年孩子掉河里了，现在好了", True),  # the past
         ("电视剧里那个孩子被拐卖了", True),  # a story
+        ("妈妈因为虐待我们被法院撤销了监护权，现在我带着弟弟过", True),  # dealt with by a court
+        ("Court took away my son's guardianship because he beat the child.", True),
         ("笑死 我刚把药全吃了 就这样吧", False),  # a joke's words, and a danger now
         ("lol not a joke, he is hitting my sister right now", False),
         ("之前说过想死 今晚就结束吧", False),
