@@ -124,8 +124,9 @@ class ActionHandoff(Action):
 class ActionDanger(Action):
     """The bot's own reading says a child may be in danger: ask before alarming.
 
-    Every message reaches the bot only after the app's danger screen (rules and classifier,
-    measured on blind sets) found no danger and no distress in it, so the bot's intent alone
+    A message reaches the bot only after the app's danger screen (rules and classifier,
+    measured on blind sets) found no danger in it, or after the family answered the screen's
+    own "is a child in danger now?" with no (then this asks once more), so the bot's intent alone
     is a weak sign: families' aid stories about an arrest or a court ("孩子他爸被抓了 判了")
     read as danger to it. The family is asked; 1 (or yes) brings the emergency numbers and an
     urgent case at once, 2 goes back to what they asked (action_menu_choice)."""

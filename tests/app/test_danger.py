@@ -165,6 +165,26 @@ def test_an_aid_question_that_sets_off_the_alarm_is_answered_by_the_bot_after_a_
         assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
 
 
+def test_once_a_worker_replies_the_familys_words_answer_the_worker(app, area, sms, classifier_says):
+    """A "no" after a worker has spoken is the worker's to read: the conversation stays with
+    the worker, the bot does not take the old text up again."""
+    from webhooks.casework import cases
+    from webhooks.core.models import Worker
+
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "家里着火了 孩子能申请救助吗")
+    [case] = cases_of(sms, PHONE)
+    with Session.begin() as session:
+        worker = session.get(Worker, area.workers["wang"])
+        cases.reply(session, session.get(Case, case.id), worker, "您好，孩子现在安全吗？")
+    sms.text(PHONE, "2")
+    [case] = cases_of(sms, PHONE)
+    assert (case.status, case.priority) == (Case.OPEN, Case.URGENT)  # the worker decides
+    assert text("danger_denied_aid", "zh") not in sms.replies(PHONE)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
 def test_a_yes_to_an_aid_question_that_set_off_the_alarm_keeps_it_urgent(sms, classifier_says):
     classifier_says(ORDINARY)
     sms.text(PHONE, "他爸天天打孩子 能领什么补助吗")

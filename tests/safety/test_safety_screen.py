@@ -121,10 +121,11 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("Court took away my son's guardianship because he beat the child.", True),
         ("笑死 我刚把药全吃了 就这样吧", False),  # a joke's words, and a danger now
         ("lol not a joke, he is hitting my sister right now", False),
-        ("之前说过想死 今晚就结束吧", False),
+        ("刚才忘了说，孩子小时候被他爸打过，能申请什么补助", True),  # the past stays the past
+        ("right now we are watching a movie where a kid drowns", True),
     ],
 )
-def test_a_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
+def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
     from webhooks.safety.screen import guarded
 
     assert guarded(text) is guarded_

@@ -184,9 +184,11 @@ def transfer(session: Session, case: Case, by: int, to: Worker) -> None:
 
 def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Message]:
     """The worker's words to the family, through the outbound queue like the bot's; from
-    now on the worker answers them, not the bot (a case the bot kept answering stops it)."""
+    now on the worker answers them, not the bot (a case the bot kept answering stops it),
+    and the family's next words answer the worker, not the helpline's danger question."""
     conversation = case.conversation
     conversation.mode = Conversation.HUMAN
+    case.danger_question_at = None
     case.summary = case.summary.replace(f" {both('case_summary_bot_answers')}", "")
     budget = max(1, segments.count_segments(body))  # never cut: the worker chose every word
     sent = stage_replies(session, conversation, [body], budget, author=Message.WORKER)
@@ -314,7 +316,8 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
     _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
     if answer == answers.NO and case.priority == Case.URGENT:
         case.priority = Case.NORMAL
-    if answer == answers.NO and (asked := _alarm_asking_about_aid(session, case)) is not None:
+    no_worker_yet = case.first_reply_at is None
+    if answer == answers.NO and no_worker_yet and (asked := _alarm_asking_about_aid(session, case)):
         _bot_answers_meanwhile(session, case, asked, message)
         return
     key = "danger_confirmed" if answer == answers.YES else "danger_denied"

@@ -119,7 +119,7 @@ def heard(
         turn.answered = turn.ours and turns.answer_now(services, message_id, deadline)
     if not turn.answered:  # the helpline's own notice (a worker has it) is read out still
         with DbSession.begin() as session:
-            said = _said(session, session.get(Message, message_id))
+            said = _said(session, session.get(Message, message_id), notices_only=True)
             return Heard(lines=said.lines, language=said.language, held=True)
     with DbSession.begin() as session:
         return _said(session, session.get(Message, message_id))
@@ -269,11 +269,15 @@ def _choices_apart(sentence: str) -> list[str]:
     return [head] + [f"press {m[1]}, {m[2].strip()}" for m in found]
 
 
-def _said(session: Session, message: Message) -> Heard:
+def _said(session: Session, message: Message, notices_only: bool = False) -> Heard:
     """What the caller hears for their message: every reply to it, read out. The replies are
-    marked spoken (not texted), except the emergency text, which they get by SMS as well."""
+    marked spoken (not texted), except the emergency text, which they get by SMS as well.
+    `notices_only`: the helpline's own texts alone (the bot's answer is late, and a job that
+    got the turn instead may have staged it to be texted)."""
     conversation = message.conversation
     replies = _replies(session, message)
+    if notices_only:
+        replies = [reply for reply in replies if reply.author == Message.SYSTEM]
     lines: list[str] = []
     for reply in replies:
         lines.extend(for_the_ear(reply.body))

@@ -97,9 +97,10 @@ def check(text: str) -> DangerHit | None:
 
 
 def guarded(text: str) -> bool:
-    """Whether the message says it is about the past, a story, a game or a joke, and not that
-    it is happening now ("笑死 我刚把药全吃了": a joke's words, and a danger now)."""
-    return _says(text, GUARD) and not _says(text, NOW)
+    """Whether the message says it is about the past, a story, a talk or a game; or that it is
+    a joke, unless it also says the danger is now ("笑死 我刚把药全吃了": a joke's words, and
+    a danger now)."""
+    return _says(text, GUARD) or (_says(text, JOKE) and not _says(text, NOW))
 
 
 def _says(text: str, kind: str) -> bool:
@@ -111,18 +112,23 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, NOW = "guard", "now"
+GUARD, JOKE, NOW = "guard", "joke", "now"
 
 
 @functools.cache
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """guards.yml compiled: one pattern per form of the message, for its guard words or for
-    its `now` words (the group that cancels them)."""
+    """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
+    `now` words (which cancel them) or every other group (GUARD)."""
     data = yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
 
     def words(language: str) -> list[str]:
         groups = data[language].items()
-        chosen = {w for name, group in groups if (name == NOW) == (kind == NOW) for w in group}
+        chosen = {
+            w
+            for name, group in groups
+            if name == kind or (kind == GUARD and name not in (JOKE, NOW))
+            for w in group
+        }
         return sorted(chosen, key=len, reverse=True)
 
     zh = "|".join(re.escape(normalise(w)) for w in words("zh"))
