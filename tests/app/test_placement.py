@@ -141,6 +141,20 @@ def test_the_answer_places_the_family_and_routes_the_case(sms, county):
     assert placed == [{"region": "CN-51-demo-t1-v2", "name": "城关镇红旗村"}]
 
 
+def test_danger_about_aid_unanswered_asks_the_place_and_reads_it(sms, county):
+    """Issue 26: a sure alarm on a text asking about aid asks "is a child in danger now?"
+    first; a family who answers something else is asked where they live, and their answer
+    places the case."""
+    sms.text(PHONE, "他爸天天打孩子 能领什么补助吗")
+    assert sms.replies(PHONE) == [text("emergency", "zh"), text("danger_question", "zh")]
+    sms.text(PHONE, "我也不知道咋说")
+    assert sms.replies(PHONE)[-1] == text("place_question", "zh")
+    sms.text(PHONE, "宏旗村")
+    assert sms.replies(PHONE)[-1] == text("place_thanks", "zh", place="城关镇红旗村")
+    case = the_case(sms)
+    assert (case.priority, case.region_id) == (Case.URGENT, county["CN-51-demo-t1-v2"])
+
+
 def test_two_places_fit_one_numbered_question(sms, county):
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
     sms.text(PHONE, "东风村")

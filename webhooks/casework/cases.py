@@ -253,11 +253,15 @@ def family_wrote(session: Session, message: Message) -> None:
     if case.status == Case.FOLLOW_UP:
         _follow_up_answered(session, case, message)
         return
-    if case.danger_question_at is not None:
-        _danger_answered(session, case, message)
+    if case.danger_question_at is not None and _danger_answered(session, case, message):
+        pass  # the worker hears the answer, below
     elif placement.awaiting_answer(conversation):
         _place_answered(session, case, message)
         return  # an answer to the helpline's question: in the timeline, not worth an SMS
+    elif case.danger_question_at is not None and placement.ask(
+        session, conversation, reply_to=message
+    ):  # no 1 or 2: where they live, at least, so a worker near them has the case
+        after_commit(session, SEND, conversation.id)
     staff.text_workers(
         session,
         _handlers(session, case),
@@ -305,13 +309,13 @@ def voicemails(session: Session, case: Case) -> list[CaseEvent]:
     return list(session.scalars(query.order_by(CaseEvent.id)))
 
 
-def _danger_answered(session: Session, case: Case, message: Message) -> None:
+def _danger_answered(session: Session, case: Case, message: Message) -> bool:
     """The family answered the danger question: yes keeps the case urgent, no makes it normal
-    (never closed: a worker still reads it); anything else is left for the worker. A no to
-    a text that asked about aid lets the bot answer that text until a worker replies."""
+    (never closed: a worker still reads it); anything else is left for the worker (False). A
+    no to a text that asked about aid lets the bot answer that text until a worker replies."""
     answer = answers.read_answer(message.body, answers.DANGER_ANSWERS)
     if answer == answers.OTHER:
-        return
+        return False
     case.danger_question_at = None
     _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
     if answer == answers.NO and case.priority == Case.URGENT:
@@ -319,11 +323,12 @@ def _danger_answered(session: Session, case: Case, message: Message) -> None:
     no_worker_yet = case.first_reply_at is None
     if answer == answers.NO and no_worker_yet and (asked := _alarm_asking_about_aid(session, case)):
         _bot_answers_meanwhile(session, case, asked, message)
-        return
+        return True
     key = "danger_confirmed" if answer == answers.YES else "danger_denied"
     stage_notice(session, case.conversation, key, reply_to=message)
     placement.ask(session, case.conversation, reply_to=message)
     after_commit(session, SEND, case.conversation_id)
+    return True
 
 
 def _alarm_asking_about_aid(session: Session, case: Case) -> Message | None:
