@@ -85,7 +85,9 @@ def open_case(
             # The bot was still answering (webhooks/messaging/inbound.py): now the family waits
             # for a person, and whoever has the case hears why.
             _alert(session, case, _handlers(session, case), "staff_new_case", summary)
-    if not bot_answers:
+    if bot_answers:
+        _note_bot_answers(case)
+    else:
         conversation.mode = Conversation.HUMAN
     session.flush()
     log.info("case %s open (%s, %s)", case.id, case.reason, case.priority)
@@ -189,7 +191,7 @@ def reply(session: Session, case: Case, worker: Worker, body: str) -> list[Messa
     conversation = case.conversation
     conversation.mode = Conversation.HUMAN
     case.danger_question_at = None
-    case.summary = case.summary.replace(f" {both('case_summary_bot_answers')}", "")
+    case.summary = case.summary.replace(_bot_answers_note(), "")
     budget = max(1, segments.count_segments(body))  # never cut: the worker chose every word
     sent = stage_replies(session, conversation, [body], budget, author=Message.WORKER)
     for message in sent:
@@ -351,12 +353,22 @@ def _bot_answers_meanwhile(session: Session, case: Case, asked: Message, answer:
     text now, as for distress told with a question about aid, until a worker replies (reply
     takes the conversation back); the place question waits for the screening's result."""
     conversation = case.conversation
-    case.summary = f"{case.summary} {both('case_summary_bot_answers')}"
+    _note_bot_answers(case)
     conversation.mode = Conversation.BOT
     asked.status = Message.RECEIVED  # its turn with the bot, which it never had
     stage_notice(session, conversation, "danger_denied_aid", reply_to=answer)
     after_commit(session, SEND, conversation.id)
     after_commit(session, TURN, conversation.id)
+
+
+def _bot_answers_note() -> str:
+    return f" {both('case_summary_bot_answers')}"
+
+
+def _note_bot_answers(case: Case) -> None:
+    """The case tells its workers the bot still answers the family, once (reply removes it)."""
+    if _bot_answers_note() not in case.summary:
+        case.summary += _bot_answers_note()
 
 
 def place_if_named(session: Session, case: Case, message: Message) -> None:

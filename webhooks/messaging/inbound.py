@@ -18,7 +18,6 @@ from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
-from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
 from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
@@ -173,7 +172,7 @@ def _distress_asking_for_aid(
     place question waits for the screening's result. Later such messages reach the worker."""
     conversation.language = hit.language
     new = cases.active_case_of(session, conversation) is None
-    summary = f"{_summary(message, hit)} {both('case_summary_bot_answers')}"
+    summary = _summary(message, hit)
     cases.open_case(session, conversation, reason="distress", summary=summary, bot_answers=True)
     if not new:
         cases.family_wrote(session, message)
