@@ -4,7 +4,7 @@ payload the app turns into a case, with a summary a worker reads in ten seconds.
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import config
@@ -125,11 +125,14 @@ class ActionDanger(Action):
     """The bot's own reading says a child may be in danger: ask before alarming.
 
     A message reaches the bot only after the app's danger screen (rules and classifier,
-    measured on blind sets) found no danger in it, or after the family answered the screen's
-    own "is a child in danger now?" with no (then this asks once more), so the bot's intent alone
-    is a weak sign: families' aid stories about an arrest or a court ("孩子他爸被抓了 判了")
-    read as danger to it. The family is asked; 1 (or yes) brings the emergency numbers and an
-    urgent case at once, 2 goes back to what they asked (action_menu_choice)."""
+    measured on blind sets) found no danger in it, so the bot's intent alone is a weak sign:
+    families' aid stories about an arrest or a court ("孩子他爸被抓了 判了") read as danger
+    to it. The family is asked; 1 (or yes) brings the emergency numbers and an urgent case at
+    once, 2 goes back to what they asked (action_menu_choice).
+
+    The one exception: a text about aid that set off the screen, sent to the bot after the
+    family answered the screen's own question with no (metadata "danger_denied"). They are not
+    asked again: the screening reads their text, as after a 2 here."""
 
     def name(self) -> str:
         return "action_danger"
@@ -137,6 +140,8 @@ class ActionDanger(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if (tracker.latest_message.get("metadata") or {}).get("danger_denied") is True:
+            return [FollowupAction("screening_form")]
         dispatcher.utter_message(text=say("danger_check", language_of(tracker)))
         # A screening pauses; answering 2 starts it again where it was.
         return [SlotSet("menu", "danger_check"), ActiveLoop(None), SlotSet("requested_slot", None)]

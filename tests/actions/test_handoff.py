@@ -52,6 +52,21 @@ def test_the_bots_own_danger_reading_asks_before_alarming():
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
 
 
+def test_a_text_the_family_already_said_no_about_is_screened_not_asked_again():
+    """The app's screen alarmed on this aid question and the family answered its question
+    with no (metadata danger_denied): the bot's own reading does not ask a second time, the
+    screening reads the text."""
+    tracker = make_tracker(
+        "家里着火了 孩子能申请救助吗",
+        intent="report_danger",
+        slots={"language": "zh"},
+        metadata={"danger_denied": True},
+    )
+    events, dispatcher = run(ActionDanger(), tracker)
+    assert texts(dispatcher) == [] and payloads(dispatcher) == []
+    assert events == [{"event": "followup", "timestamp": None, "name": "screening_form"}]
+
+
 @pytest.mark.parametrize(
     ("lang", "reply", "intent"), [("zh", "1", "inform"), ("en", "yes", "affirm")]
 )

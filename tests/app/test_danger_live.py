@@ -108,11 +108,21 @@ def test_control_in_the_middle_of_a_screening_raises_nothing(live_app, area):
     assert sent_to(live_app, PHONES["chen"]) == []
 
 
-def test_an_aid_question_that_set_off_the_alarm_is_screened_by_the_bot_after_a_no(live_app):
+@pytest.mark.parametrize(
+    ("phone", "body"),
+    [
+        ("+8613600000009", "家里着火了 孩子能申请救助吗"),
+        # Rasa reads this one as report_danger: the bot must not ask the question again.
+        ("+8613600000019", "孩子被打了 能申请什么补助"),
+    ],
+)
+def test_an_aid_question_that_set_off_the_alarm_is_screened_by_the_bot_after_a_no(
+    live_app, phone, body
+):
     """The family's "no" to the danger question gets their aid question answered by the real
-    bot, after the notice, while the case stays open for a worker."""
-    phone = "+8613600000009"
-    live_app.text(phone, "家里着火了 孩子能申请救助吗")
+    bot, after the notice, while the case stays open for a worker; the bot's screening starts
+    on their text, without asking "is a child in danger now?" a second time."""
+    live_app.text(phone, body)
     eventually(answered(live_app, phone, 1), EMERGENCY_DEADLINE, "the numbers and the question")
     assert sent_to(live_app, phone) == [text("emergency", "zh"), text("danger_question", "zh")]
     live_app.text(phone, "2")
@@ -120,6 +130,7 @@ def test_an_aid_question_that_set_off_the_alarm_is_screened_by_the_bot_after_a_n
     sent = sent_to(live_app, phone)
     assert sent[2] == text("danger_denied_aid", "zh")
     assert sent[3:] and text("holding", "zh") not in sent[3:]  # the bot answered, in time
+    assert not any("有危险吗" in reply for reply in sent[3:])
     with Session() as session:
         conversation = find_sms_conversation(session, live_app.services.vault, phone)
         assert conversation.mode == Conversation.BOT

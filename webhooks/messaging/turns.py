@@ -133,13 +133,17 @@ _CLAIM = (
 
 def _metadata(conversation: Conversation, message: Message) -> dict:
     """What Rasa may know besides the words: never who the family is, only where, if placed;
-    and the message's id, so a turn sent again is answered as before (bot/channel.py)."""
+    the message's id, so a turn sent again is answered as before (bot/channel.py); and whether
+    the family already answered no to the danger screen's question about this very text (only
+    then does a text that set off the screen reach the bot: cases._bot_answers_meanwhile), so
+    the bot does not ask it again (actions/handoff.py, ActionDanger)."""
     region = conversation.family_region.code if conversation.family_region else None
     return {
         "message_id": str(message.id),
         "language": detect_language(message.body),
         "channel": conversation.channel,
         "region": region,
+        "danger_denied": message.danger,
     }
 
 
