@@ -123,9 +123,32 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("lol not a joke, he is hitting my sister right now", False),
         ("刚才忘了说，孩子小时候被他爸打过，能申请什么补助", True),  # the past stays the past
         ("right now we are watching a movie where a kid drowns", True),
+        ("我是老师，想问发现学生被家暴要怎么通报", True),  # a question about reporting
+        ("I'm a teacher, how do I report suspected abuse?", True),
+        ("上学期被同学打的事学校已经处理了，还需要做什么", True),  # handled
+        ("小区群里说有人贩子，是真的还是谣言", True),  # a rumour asked about
     ],
 )
 def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
     from webhooks.safety.screen import guarded
 
     assert guarded(text) is guarded_
+
+
+@pytest.mark.parametrize(
+    ("probability", "level"),
+    [(0.05, "probable"), (0.3, "sure"), (0.95, "sure")],
+)
+def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
+    monkeypatch, probability, level
+):
+    """Issue 26: a rule firing on ordinary words ("杀价") still alarms, but when the classifier
+    reads the message as plainly ordinary the family also gets the question, so their no
+    lowers the case; a rule hit is never dropped for the classifier alone."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(probability))
+    hit = screen.assess("跟人杀价杀了半天")
+    assert hit is not None and hit.alarm
+    assert hit.level == level

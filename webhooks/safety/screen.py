@@ -30,6 +30,9 @@ PROBABLE_AT = 0.88
 DISTRESS_AT = 0.8
 # A guarded rule hit (the past, a story, a joke) that the classifier rates below this is dropped.
 GUARDED_DROP_AT = 0.1
+# An unguarded rule hit that the classifier rates below this is probable, not sure: the numbers
+# still go, with the question, so a family whose ordinary words set off a rule can say so.
+RULE_DOUBTED_BELOW = 0.1
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
@@ -57,15 +60,20 @@ def assess(text: str) -> DangerHit | None:
     A rule's hit in a message about the past, a story, a game or a joke (guards.yml) that the
     classifier reads as ordinary is no alarm: below GUARDED_DROP_AT the bot answers, up to
     DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
-    numbers and the question (probable).
+    numbers and the question (probable). An unguarded rule hit always alarms; below
+    RULE_DOUBTED_BELOW it is probable, so the family is asked too.
     """
     hit = check(text)
     if not text.strip():
         return hit
     probability = default_model().probability(text)
     if hit is not None:
-        if probability >= PROBABLE_AT or not guarded(text):
+        if probability >= PROBABLE_AT:
             return hit
+        if not guarded(text):
+            if probability >= RULE_DOUBTED_BELOW:
+                return hit
+            return replace(hit, level=PROBABLE, probability=round(probability, 3))
         if probability < GUARDED_DROP_AT:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
