@@ -41,7 +41,14 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
 
 @pytest.mark.parametrize(
     "body",
-    ["孩子发烧了怎么办", "I'm dying to know when the money comes", "笑死我了", "打工的钱不够"],
+    [
+        "孩子发烧了怎么办",
+        "I'm dying to know when the money comes",
+        "笑死我了",
+        "打工的钱不够",
+        "孙女饿了",  # hunger at mealtime, not for days
+        "my daughter is hungry",
+    ],
 )
 def test_everyday_words_raise_no_alarm(sms, body):
     sms.text(PHONE, body)
