@@ -29,6 +29,11 @@ CRISES = [
     ("she has been missing since yesterday", "missing_child", "en"),
     ("a man touched my daughter", "sexual_abuse", "en"),
     ("救命，他拿刀要砍孩子", "immediate_danger", "zh"),
+    ("宝宝喝了一口洁厕灵 嘴里起泡了", "immediate_danger", "zh"),
+    ("孫仔予伊阿爸拍甲歸身軀攏烏青", "abuse", "zh"),  # Hokkien: beaten black and blue
+    ("my toddler swallowed some of grandma's heart pills", "immediate_danger", "en"),
+    ("two kids on the pond and the ice just cracked", "immediate_danger", "en"),
+    ("nver fang xue dao xian zai mei hui jia", "missing_child", "zh"),
 ]
 
 # Messages a helpline for families gets every day that share words with danger.
@@ -58,6 +63,15 @@ HARD_NEGATIVES = [
     "帮助",
     "haizi fa shao le",
     "butie na dao le ma",
+    # Frames a round of harmless messages full of alarm words showed (eighth session).
+    "燃气灶打不着火了 找谁修",
+    "电瓶车电池鼓包了 怕着火",
+    "老师说不能打孩子 要学正面管教",
+    "Our team beat them 2-0 today, can we get help with the bus to the final?",
+    "my brother hit me with a pillow, so unfair",
+    "she says she'll run away if I take her phone, teenagers",
+    "the flood drowned our corn, is there help with school fees?",
+    "can the school buy life jackets so nobody drowns this summer",
 ]
 
 
@@ -127,6 +141,17 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("I'm a teacher, how do I report suspected abuse?", True),
         ("上学期被同学打的事学校已经处理了，还需要做什么", True),  # handled
         ("小区群里说有人贩子，是真的还是谣言", True),  # a rumour asked about
+        ("我是村医，疑似被性侵的儿童要走什么流程", True),  # how to report
+        ("女儿说作业多得要淹死了", True),  # homework
+        ("Teacher here, what is the procedure when a child tells you about abuse?", True),
+        ("what's the child abuse hotline number, for our notice board", True),
+        ("my son watched a documentary about trafficking and is scared", True),
+        ("our son was abducted at 2 and found 3 years later, he's 9 now", True),
+        ("he ran away at 13, police found him the same night", True),
+        ("吓死我 以为孩子丢了 原来在楼下", True),  # found
+        ("佢话唔带佢去就离家出走 讲笑咋", True),  # Cantonese: only joking
+        ("shang xue qi bei da de shi xuexiao yijing chuli le", True),  # handled
+        ("cun li yao zai he bian li fang ni shui pai zi", True),  # a sign against drowning
     ],
 )
 def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
