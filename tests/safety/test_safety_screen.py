@@ -65,6 +65,8 @@ HARD_NEGATIVES = [
     "butie na dao le ma",
     # Frames a round of harmless messages full of alarm words showed (eighth session).
     "燃气灶打不着火了 找谁修",
+    "女儿说作业多得要淹死了",  # homework hyperbole
+    "数学作业杀了我吧",
     "电瓶车电池鼓包了 怕着火",
     "老师说不能打孩子 要学正面管教",
     "Our team beat them 2-0 today, can we get help with the bus to the final?",
@@ -142,13 +144,14 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("上学期被同学打的事学校已经处理了，还需要做什么", True),  # handled
         ("小区群里说有人贩子，是真的还是谣言", True),  # a rumour asked about
         ("我是村医，疑似被性侵的儿童要走什么流程", True),  # how to report
-        ("女儿说作业多得要淹死了", True),  # homework
-        ("Teacher here, what is the procedure when a child tells you about abuse?", True),
+        ("Teacher here, what's the procedure for reporting abuse a child tells you about?", True),
+        ("what's the procedure for reporting, he is beating his son right now", False),
+        ("我想了解怎么举报 邻居今晚又在打孩子", False),  # a question, and a danger now
         ("what's the child abuse hotline number, for our notice board", True),
         ("my son watched a documentary about trafficking and is scared", True),
         ("our son was abducted at 2 and found 3 years later, he's 9 now", True),
         ("he ran away at 13, police found him the same night", True),
-        ("吓死我 以为孩子丢了 原来在楼下", True),  # found
+        ("吓死我 以为孩子丢了 已经带回家了", True),  # found
         ("佢话唔带佢去就离家出走 讲笑咋", True),  # Cantonese: only joking
         ("shang xue qi bei da de shi xuexiao yijing chuli le", True),  # handled
         ("cun li yao zai he bian li fang ni shui pai zi", True),  # a sign against drowning

@@ -105,10 +105,13 @@ def check(text: str) -> DangerHit | None:
 
 
 def guarded(text: str) -> bool:
-    """Whether the message says it is about the past, a story, a talk or a game; or that it is
-    a joke, unless it also says the danger is now ("笑死 我刚把药全吃了": a joke's words, and
-    a danger now)."""
-    return _says(text, GUARD) or (_says(text, JOKE) and not _says(text, NOW))
+    """Whether the message says it is about the past, a story or a game; or that it is a joke
+    or a talk or a question about a danger, unless it also says the danger is now ("笑死 我刚把
+    药全吃了": a joke's words, and a danger now; "what's the procedure, he is beating his son
+    right now")."""
+    return _says(text, GUARD) or (
+        (_says(text, JOKE) or _says(text, TOPIC)) and not _says(text, NOW)
+    )
 
 
 def _says(text: str, kind: str) -> bool:
@@ -120,13 +123,13 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, JOKE, NOW = "guard", "joke", "now"
+GUARD, JOKE, TOPIC, NOW = "guard", "joke", "topic", "now"
 
 
 @functools.cache
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
-    `now` words (which cancel them) or every other group (GUARD)."""
+    `topic` words, the `now` words (which cancel both) or every other group (GUARD)."""
     data = yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
 
     def words(language: str) -> list[str]:
@@ -134,7 +137,7 @@ def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         chosen = {
             w
             for name, group in groups
-            if name == kind or (kind == GUARD and name not in (JOKE, NOW))
+            if name == kind or (kind == GUARD and name not in (JOKE, TOPIC, NOW))
             for w in group
         }
         return sorted(chosen, key=len, reverse=True)
