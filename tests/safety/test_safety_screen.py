@@ -67,6 +67,7 @@ HARD_NEGATIVES = [
     "燃气灶打不着火了 找谁修",
     "女儿说作业多得要淹死了",  # homework hyperbole
     "数学作业杀了我吧",
+    "我家那口子在菜市场跟人杀价杀了半天",
     "电瓶车电池鼓包了 怕着火",
     "老师说不能打孩子 要学正面管教",
     "Our team beat them 2-0 today, can we get help with the bus to the final?",
@@ -170,13 +171,14 @@ def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text,
 def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
     monkeypatch, probability, level
 ):
-    """Issue 26: a rule firing on ordinary words ("杀价") still alarms, but when the classifier
-    reads the message as plainly ordinary the family also gets the question, so their no
-    lowers the case; a rule hit is never dropped for the classifier alone."""
+    """Issue 26: a rule's hit still alarms, but when the classifier reads the message as
+    plainly ordinary (an aid story: "孩子被打了 能申请什么补助" rates 0.004) the family also gets
+    the question, so their no lowers the case; a rule hit is never dropped for the classifier
+    alone."""
     from tests.support.classifier import FixedModel
     from webhooks.safety import screen
 
     monkeypatch.setattr(screen, "default_model", lambda: FixedModel(probability))
-    hit = screen.assess("跟人杀价杀了半天")
+    hit = screen.assess("孩子被打了 能申请什么补助")
     assert hit is not None and hit.alarm
     assert hit.level == level
