@@ -18,6 +18,7 @@ from webhooks.core.db import Session as DbSession
 from webhooks.core.db import utcnow
 from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
+from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
 from webhooks.safety import PROBABLE, DangerHit, assess
 from webhooks.services import Services
@@ -192,9 +193,11 @@ def _case_follows_the_family(session: Session, conversation: Conversation) -> No
 
 
 def _summary(message: Message, hit: DangerHit) -> str:
-    """What workers read first: what fired (and how sure it was) and the family's words."""
+    """What workers read first, in both languages: how sure the screen was, what it found
+    (and which rule, or the classifier's estimate) and the family's words."""
     source = f"rule {hit.rule_id}" if hit.probability is None else f"p={hit.probability:.2f}"
-    return f"Danger screen ({hit.level}): {hit.category}, {source}: “{message.body[:300]}”"
+    found = f"{both(f'danger_level_{hit.level}')}: {both(f'danger_category_{hit.category}')}"
+    return f"{both('case_summary_danger')} ({found}, {source}): “{message.body[:300]}”"
 
 
 def _emergency_sent_recently(session: Session, conversation: Conversation) -> bool:
