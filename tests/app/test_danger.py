@@ -33,9 +33,9 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
     assert sms.replies(PHONE) == [text("emergency", language)]
     [case] = cases_of(sms, PHONE)
     assert (case.reason, case.priority) == ("danger", Case.URGENT)
-    # Workers read what was found in both languages, then the family's words.
-    assert case.summary.startswith("危险筛查 Danger screen (确定 sure: ")
-    assert case.summary.endswith(f"“{body}”")
+    # Workers read the family's words first (their phones' alerts are cut to fit), then what
+    # was found, in both languages.
+    assert case.summary.startswith(f"“{body}” 危险筛查 Danger screen (确定 sure: ")
     [message] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
     assert message.danger
     with Session() as session:

@@ -120,6 +120,17 @@ def hongqi_director(sms, county) -> None:
         session.add(director)
 
 
+def test_the_directors_alert_on_her_phone_shows_the_familys_words(sms, county):
+    """The alert is two segments at most: the family's words come first, what the screen
+    found after them (cut first when the words are long)."""
+    hongqi_director(sms, county)
+    words = "他爸天天喝酒打孩子，昨晚打得身上都是伤，今天又说要打死他，孩子躲在我家不敢回去"
+    sms.text(PHONE, words)
+    sms.text(PHONE, "红旗村")
+    [alert] = staff_texts(sms.app, "hongqi")
+    assert alert.startswith(f"紧急求助 #{the_case(sms).id} (红旗村)：“{words}”")
+
+
 def test_the_answer_places_the_family_and_routes_the_case(sms, county):
     hongqi_director(sms, county)
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")

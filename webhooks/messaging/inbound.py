@@ -193,11 +193,12 @@ def _case_follows_the_family(session: Session, conversation: Conversation) -> No
 
 
 def _summary(message: Message, hit: DangerHit) -> str:
-    """What workers read first, in both languages: how sure the screen was, what it found
-    (and which rule, or the classifier's estimate) and the family's words."""
+    """What workers read first: the family's words (so an alert on a worker's phone, cut to
+    fit, shows them), then in both languages how sure the screen was and what it found (and
+    which rule, or the classifier's estimate)."""
     source = f"rule {hit.rule_id}" if hit.probability is None else f"p={hit.probability:.2f}"
     found = f"{both(f'danger_level_{hit.level}')}: {both(f'danger_category_{hit.category}')}"
-    return f"{both('case_summary_danger')} ({found}, {source}): “{message.body[:300]}”"
+    return f"“{message.body[:300]}” {both('case_summary_danger')} ({found}, {source})"
 
 
 def _emergency_sent_recently(session: Session, conversation: Conversation) -> bool:
