@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-10/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-11/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 11)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 12)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -69,7 +69,15 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # Eighth session: guards and rules fixed from round eleven's harmless frames (the round itself
 # was not kept as training data: webhooks/safety/README.md), chosen on the tuning set and blind
 # to blind-7: blind 0.980 / 0.067, blind-3 0.993 / 0.000, blind-6 0.979 / 0.014, blind-9 0.979
-# / 0.071, blind-10 0.950 / 0.071, the rest unchanged.
+# / 0.071, blind-10 0.950 / 0.071, the rest unchanged. Then round thirteen (corpus/
+# voices-english-2.yml, English both ways) and the English rules and guards it showed wrong,
+# compared by the mean over five training subsamples: tuning 1.000 / 0.033; blind 0.980 /
+# 0.067, blind-2 0.990 / 0.040, blind-3 0.993 / 0.000, blind-4 0.979 / 0.029, blind-5 0.986 /
+# 0.086, blind-6 0.986 / 0.014, blind-7 0.986 / 0.086, blind-8 0.964 / 0.043, blind-9 0.979 /
+# 0.071, blind-10 0.964 / 0.057.
+# - blind-11: written late in the eighth session, scored once at its end: the screen as the
+#   session began 0.971 / 0.143 (English controls 0.400), the screen it ended with 0.964 /
+#   0.114, reach 0.986 -> 0.993; the rules alone alarm on 0.271 of its controls.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -85,7 +93,8 @@ FLOORS = {
     "blind-7": {"recall": 0.95, "false_alarms": 0.11},
     "blind-8": {"recall": 0.95, "false_alarms": 0.07},
     "blind-9": {"recall": 0.95, "false_alarms": 0.09},
-    "blind-10": {"recall": 0.94, "false_alarms": 0.08},
+    "blind-10": {"recall": 0.95, "false_alarms": 0.07},
+    "blind-11": {"recall": 0.95, "false_alarms": 0.13},
 }
 
 

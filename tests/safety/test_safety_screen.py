@@ -34,6 +34,9 @@ CRISES = [
     ("my toddler swallowed some of grandma's heart pills", "immediate_danger", "en"),
     ("two kids on the pond and the ice just cracked", "immediate_danger", "en"),
     ("nver fang xue dao xian zai mei hui jia", "missing_child", "zh"),
+    ("how many sleeping pills to die", "suicide_self_harm", "en"),
+    ("my son texted thank you for everything and now his phone is off", "suicide_self_harm", "en"),
+    ("we found his slippers on the bank and he is not home", "immediate_danger", "en"),
 ]
 
 # Messages a helpline for families gets every day that share words with danger.
@@ -75,6 +78,10 @@ HARD_NEGATIVES = [
     "she says she'll run away if I take her phone, teenagers",
     "the flood drowned our corn, is there help with school fees?",
     "can the school buy life jackets so nobody drowns this summer",
+    "Our basketball team beat them by 30 points!",
+    "work and two kids, I feel like I'm drowning",
+    "my niece drowned her phone in the toilet, will rice fix it?",
+    "left the kids alone for 5 minutes and they painted the wall",
 ]
 
 
@@ -156,6 +163,12 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("佢话唔带佢去就离家出走 讲笑咋", True),  # Cantonese: only joking
         ("shang xue qi bei da de shi xuexiao yijing chuli le", True),  # handled
         ("cun li yao zai he bian li fang ni shui pai zi", True),  # a sign against drowning
+        ("Child marriage was common in old China, how do I explain it to my girl?", True),
+        ("my grandma was a child bride in the 1940s, where are the archives?", True),
+        ("I was abused as a child and want a parenting course", True),
+        ("what is the law about leaving kids home alone?", True),
+        ("is corporal punishment legal in schools here?", True),
+        ("he got burned by hot tea, the hospital treated it, which cream?", True),
     ],
 )
 def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
