@@ -82,6 +82,10 @@ HARD_NEGATIVES = [
     "work and two kids, I feel like I'm drowning",
     "my niece drowned her phone in the toilet, will rice fix it?",
     "left the kids alone for 5 minutes and they painted the wall",
+    "孩子放牧回来说牦牛跑丢了一头",
+    "今天王者五杀了",
+    "吃鸡决赛圈被毒圈毒死了",
+    "個仔本學生證唔見咗，補辦要幾錢",
 ]
 
 
@@ -169,6 +173,7 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("what is the law about leaving kids home alone?", True),
         ("is corporal punishment legal in schools here?", True),
         ("he got burned by hot tea, the hospital treated it, which cream?", True),
+        ("妇联志愿者问一下，反家暴宣传进村的海报在哪里领", True),
     ],
 )
 def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
