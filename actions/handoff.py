@@ -132,7 +132,8 @@ class ActionDanger(Action):
 
     The one exception: a text about aid that set off the screen, sent to the bot after the
     family answered the screen's own question with no (metadata "danger_denied"). They are not
-    asked again: the screening reads their text, as after a 2 here."""
+    asked again: the screening starts afresh on their text (a screening under way is ended
+    first, so its pending question does not swallow the text's facts)."""
 
     def name(self) -> str:
         return "action_danger"
@@ -141,7 +142,11 @@ class ActionDanger(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if (tracker.latest_message.get("metadata") or {}).get("danger_denied") is True:
-            return [FollowupAction("screening_form")]
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                FollowupAction("screening_form"),
+            ]
         dispatcher.utter_message(text=say("danger_check", language_of(tracker)))
         # A screening pauses; answering 2 starts it again where it was.
         return [SlotSet("menu", "danger_check"), ActiveLoop(None), SlotSet("requested_slot", None)]

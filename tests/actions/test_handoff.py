@@ -52,19 +52,22 @@ def test_the_bots_own_danger_reading_asks_before_alarming():
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
 
 
-def test_a_text_the_family_already_said_no_about_is_screened_not_asked_again():
+@pytest.mark.parametrize("form", [None, "screening_form"])
+def test_a_text_the_family_already_said_no_about_is_screened_not_asked_again(form):
     """The app's screen alarmed on this aid question and the family answered its question
-    with no (metadata danger_denied): the bot's own reading does not ask a second time, the
-    screening reads the text."""
+    with no (metadata danger_denied): the bot's own reading does not ask a second time; the
+    screening starts afresh on the text, a screening under way ended first."""
     tracker = make_tracker(
         "家里着火了 孩子能申请救助吗",
         intent="report_danger",
         slots={"language": "zh"},
         metadata={"danger_denied": True},
+        form=form,
     )
     events, dispatcher = run(ActionDanger(), tracker)
     assert texts(dispatcher) == [] and payloads(dispatcher) == []
-    assert events == [{"event": "followup", "timestamp": None, "name": "screening_form"}]
+    assert [e["event"] for e in events] == ["active_loop", "slot", "followup"]
+    assert events[0]["name"] is None and events[-1]["name"] == "screening_form"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,14 @@ CRISES = [
     ("how many sleeping pills to die", "suicide_self_harm", "en"),
     ("my son texted thank you for everything and now his phone is off", "suicide_self_harm", "en"),
     ("we found his slippers on the bank and he is not home", "immediate_danger", "en"),
+    # Near the harmless frames the eighth session taught the rules (a review's probes).
+    ("爸爸别打我了 好疼", "violence", "zh"),
+    ("作业没写完。他爸要杀了我", "immediate_danger", "zh"),
+    ("孩子考试没考好 他爸说要淹死他", "immediate_danger", "zh"),
+    ("奶奶好怕 着火了 孩子还在屋里", "immediate_danger", "zh"),
+    ("她抱着孩子跳水了", "suicide_self_harm", "zh"),
+    ("孩子吃鸡蛋噎住了 救命", "immediate_danger", "zh"),
+    ("he beat her 3-4 times last week with a belt", "violence", "en"),
 ]
 
 # Messages a helpline for families gets every day that share words with danger.
@@ -151,15 +159,13 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("lol not a joke, he is hitting my sister right now", False),
         ("刚才忘了说，孩子小时候被他爸打过，能申请什么补助", True),  # the past stays the past
         ("right now we are watching a movie where a kid drowns", True),
-        ("我是老师，想问发现学生被家暴要怎么通报", True),  # a question about reporting
-        ("I'm a teacher, how do I report suspected abuse?", True),
         ("上学期被同学打的事学校已经处理了，还需要做什么", True),  # handled
         ("小区群里说有人贩子，是真的还是谣言", True),  # a rumour asked about
-        ("我是村医，疑似被性侵的儿童要走什么流程", True),  # how to report
-        ("Teacher here, what's the procedure for reporting abuse a child tells you about?", True),
-        ("what's the procedure for reporting, he is beating his son right now", False),
-        ("我想了解怎么举报 邻居今晚又在打孩子", False),  # a question, and a danger now
-        ("what's the child abuse hotline number, for our notice board", True),
+        ("we had a training on child abuse, he is hitting her right now", False),  # a talk, now
+        # A question about reporting can come with a disclosure: never a guard.
+        ("how do i report that my stepdad rapes me", False),
+        ("怎么举报 继父强奸我", False),
+        ("唔系讲笑啊 个仔喺度割脉", False),  # "I'm not joking"
         ("my son watched a documentary about trafficking and is scared", True),
         ("our son was abducted at 2 and found 3 years later, he's 9 now", True),
         ("he ran away at 13, police found him the same night", True),
@@ -176,7 +182,7 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("妇联志愿者问一下，反家暴宣传进村的海报在哪里领", True),
     ],
 )
-def test_a_jokes_guard_gives_way_when_the_message_says_it_is_happening_now(text, guarded_):
+def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
     from webhooks.safety.screen import guarded
 
     assert guarded(text) is guarded_
@@ -200,3 +206,22 @@ def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
     hit = screen.assess("孩子被打了 能申请什么补助")
     assert hit is not None and hit.alarm
     assert hit.level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("we had a training on child abuse, a man touched my daughter", True),  # a talk
+        ("去年孩子掉河里了，现在好了", False),  # the past
+    ],
+)
+def test_a_talk_never_drops_a_rule_hit_the_past_may(monkeypatch, text, kept):
+    """A guarded rule hit the classifier reads as plainly ordinary is dropped when the message
+    is about the past, a story or a joke; with a talk's or a class's words a worker still
+    reads it (distress), since such words can come with a real disclosure."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.01))
+    hit = screen.assess(text)
+    assert (hit is not None and hit.level == "distress") if kept else hit is None

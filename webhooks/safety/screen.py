@@ -60,7 +60,8 @@ def assess(text: str) -> DangerHit | None:
     A rule's hit in a message about the past, a story, a game or a joke (guards.yml) that the
     classifier reads as ordinary is no alarm: below GUARDED_DROP_AT the bot answers, up to
     DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
-    numbers and the question (probable). An unguarded rule hit always alarms; below
+    numbers and the question (probable). A talk or a class is never dropped: a worker reads it
+    at least. An unguarded rule hit always alarms; below
     RULE_DOUBTED_BELOW it is probable, so the family is asked too.
     """
     hit = check(text)
@@ -74,7 +75,7 @@ def assess(text: str) -> DangerHit | None:
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
             return replace(hit, level=PROBABLE, probability=round(probability, 3))
-        if probability < GUARDED_DROP_AT:
+        if probability < GUARDED_DROP_AT and _dismissed(text):
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
@@ -106,12 +107,16 @@ def check(text: str) -> DangerHit | None:
 
 def guarded(text: str) -> bool:
     """Whether the message says it is about the past, a story or a game; or that it is a joke
-    or a talk or a question about a danger, unless it also says the danger is now ("笑死 我刚把
-    药全吃了": a joke's words, and a danger now; "what's the procedure, he is beating his son
-    right now")."""
-    return _says(text, GUARD) or (
-        (_says(text, JOKE) or _says(text, TOPIC)) and not _says(text, NOW)
-    )
+    or about a talk or a class, unless it also says the danger is now ("笑死 我刚把药全吃了": a
+    joke's words, and a danger now; "training on abuse tonight? no, he is hitting her right
+    now")."""
+    return _dismissed(text) or (_says(text, TOPIC) and not _says(text, NOW))
+
+
+def _dismissed(text: str) -> bool:
+    """Guarded by words that may drop a rule's hit altogether (the past, a story, a court's
+    decision, a joke): not a talk or a class, whose words can come with a real disclosure."""
+    return _says(text, GUARD) or (_says(text, JOKE) and not _says(text, NOW))
 
 
 def _says(text: str, kind: str) -> bool:
