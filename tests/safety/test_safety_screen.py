@@ -45,6 +45,10 @@ CRISES = [
     ("她抱着孩子跳水了", "suicide_self_harm", "zh"),
     ("孩子吃鸡蛋噎住了 救命", "immediate_danger", "zh"),
     ("he beat her 3-4 times last week with a belt", "violence", "en"),
+    ("唔系讲笑 佢老豆打到个仔流晒血", "abuse", "zh"),  # Cantonese 打到 ... 流血
+    ("唔系讲笑 个仔食咗老鼠药", "immediate_danger", "zh"),
+    ("zen me ju bao wo ba da wo da de liu xue", "abuse", "zh"),
+    ("他三杀了我们家两个孩子", "immediate_danger", "zh"),
 ]
 
 # Messages a helpline for families gets every day that share words with danger.
@@ -170,14 +174,14 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("our son was abducted at 2 and found 3 years later, he's 9 now", True),
         ("he ran away at 13, police found him the same night", True),
         ("吓死我 以为孩子丢了 已经带回家了", True),  # found
-        ("佢话唔带佢去就离家出走 讲笑咋", True),  # Cantonese: only joking
+        ("讲笑咩 佢真系话要斩死个仔", False),  # "joking? he really said he'd kill him"
         ("shang xue qi bei da de shi xuexiao yijing chuli le", True),  # handled
         ("cun li yao zai he bian li fang ni shui pai zi", True),  # a sign against drowning
         ("Child marriage was common in old China, how do I explain it to my girl?", True),
         ("my grandma was a child bride in the 1940s, where are the archives?", True),
         ("I was abused as a child and want a parenting course", True),
-        ("what is the law about leaving kids home alone?", True),
-        ("is corporal punishment legal in schools here?", True),
+        ("is it legal for him to hit her with a belt till she bleeds", False),  # a question
+        ("my daughter ran away last term and we still have not found her", False),
         ("he got burned by hot tea, the hospital treated it, which cream?", True),
         ("妇联志愿者问一下，反家暴宣传进村的海报在哪里领", True),
     ],
