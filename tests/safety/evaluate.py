@@ -75,9 +75,12 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # 0.067, blind-2 0.990 / 0.040, blind-3 0.993 / 0.000, blind-4 0.979 / 0.029, blind-5 0.986 /
 # 0.086, blind-6 0.986 / 0.014, blind-7 0.986 / 0.086, blind-8 0.964 / 0.043, blind-9 0.979 /
 # 0.071, blind-10 0.964 / 0.057.
-# - blind-11: written late in the eighth session, scored once at its end: the screen as the
+# - blind-11: written late in the eighth session and scored at its end: the screen as the
 #   session began 0.971 / 0.143 (English controls 0.400), the screen it ended with 0.964 /
 #   0.114, reach 0.986 -> 0.993; the rules alone alarm on 0.271 of its controls.
+# After a review's fixes (guards that dropped disclosures removed): tuning 1.000 / 0.033; blind
+# to blind-7 0.985 / 0.046 (0.983 / 0.055 at the session's start); blind-8 0.964 / 0.043,
+# blind-9 0.979 / 0.086, blind-10 0.964 / 0.057, blind-11 0.964 / 0.114.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
