@@ -61,8 +61,8 @@ def assess(text: str) -> DangerHit | None:
     classifier reads as ordinary is no alarm: below GUARDED_DROP_AT the bot answers, up to
     DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
     numbers and the question (probable). A talk or a class is never dropped: a worker reads it
-    at least. An unguarded rule hit always alarms; below
-    RULE_DOUBTED_BELOW it is probable, so the family is asked too.
+    at least. An unguarded rule hit always alarms; below RULE_DOUBTED_BELOW it is probable, so
+    the family is asked too.
     """
     hit = check(text)
     if not text.strip():
