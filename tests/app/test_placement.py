@@ -131,6 +131,20 @@ def test_the_directors_alert_on_her_phone_shows_the_familys_words(sms, county):
     assert alert.startswith(f"紧急求助 #{the_case(sms).id} (红旗村)：“{words}”")
 
 
+def test_danger_naming_the_village_reaches_its_director_without_a_question(sms, county):
+    """A sure alarm whose text names the village in full: placed at once, the director's
+    phone has the urgent case, and the family is told who has it instead of being asked."""
+    hongqi_director(sms, county)
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤 我们是城关镇红旗村的")
+    [alert] = staff_texts(sms.app, "hongqi")
+    assert alert.startswith("紧急求助 #")
+    assert sms.replies(PHONE) == [
+        text("emergency", "zh"),
+        text("place_thanks", "zh", place="城关镇红旗村"),
+    ]
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
+
+
 def test_the_answer_places_the_family_and_routes_the_case(sms, county):
     hongqi_director(sms, county)
     sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")

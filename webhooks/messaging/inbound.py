@@ -146,7 +146,9 @@ def _danger(
         )
         case.danger_question_at = utcnow()
     elif case.danger_question_at is None:
-        placement.ask(session, conversation, reply_to=message)  # after the numbers, never before
+        # After the numbers, never before: placed at once when the text names the village in
+        # full, so its director has the urgent case without a question to the family first.
+        cases.place_if_named(session, case, message)
     after_commit(session, SEND_URGENTLY, conversation.id)
 
 
