@@ -71,11 +71,12 @@ def assess(text: str) -> DangerHit | None:
     if hit is not None:
         if probability >= PROBABLE_AT:
             return hit
-        if not guarded(text):
+        dismissed = _dismissed(text)
+        if not dismissed and not _a_talk(text):  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
             return replace(hit, level=PROBABLE, probability=round(probability, 3))
-        if probability < GUARDED_DROP_AT and _dismissed(text):
+        if probability < GUARDED_DROP_AT and dismissed:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
@@ -110,13 +111,17 @@ def guarded(text: str) -> bool:
     or about a talk or a class, unless it also says the danger is now ("笑死 我刚把药全吃了": a
     joke's words, and a danger now; "training on abuse tonight? no, he is hitting her right
     now")."""
-    return _dismissed(text) or (_says(text, TOPIC) and not _says(text, NOW))
+    return _dismissed(text) or _a_talk(text)
 
 
 def _dismissed(text: str) -> bool:
     """Guarded by words that may drop a rule's hit altogether (the past, a story, a court's
     decision, a joke): not a talk or a class, whose words can come with a real disclosure."""
     return _says(text, GUARD) or (_says(text, JOKE) and not _says(text, NOW))
+
+
+def _a_talk(text: str) -> bool:
+    return _says(text, TOPIC) and not _says(text, NOW)
 
 
 def _says(text: str, kind: str) -> bool:
@@ -132,10 +137,16 @@ GUARD, JOKE, TOPIC, NOW = "guard", "joke", "topic", "now"
 
 
 @functools.cache
+def _guard_groups() -> dict:
+    """guards.yml, read once."""
+    return yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
+
+
+@functools.cache
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
     `topic` words, the `now` words (which cancel both) or every other group (GUARD)."""
-    data = yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
+    data = _guard_groups()
 
     def words(language: str) -> list[str]:
         groups = data[language].items()
