@@ -184,6 +184,13 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("my daughter ran away last term and we still have not found her", False),
         ("he got burned by hot tea, the hospital treated it, which cream?", True),
         ("妇联志愿者问一下，反家暴宣传进村的海报在哪里领", True),
+        ("孩子的爸爸前几年因为欠债自己跳楼了，想问孤儿补贴我们能不能领", True),
+        ("因为家暴离的婚，那是2019年的事了，有什么补助吗", True),
+        ("屋企失火烧咗间屋 大家都冇事 细路仔开学要交钱", True),
+        (
+            "A family here lost the father to suicide last spring, what can the children get?",
+            True,
+        ),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
@@ -229,3 +236,67 @@ def test_a_talk_never_drops_a_rule_hit_the_past_may(monkeypatch, text, kept):
     monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.01))
     hit = screen.assess(text)
     assert (hit is not None and hit.level == "distress") if kept else hit is None
+
+
+@pytest.mark.parametrize(
+    ("text", "story"),
+    [
+        ("孩子被打了", None),  # nothing about aid
+        ("能申请低保吗", None),  # nothing but aid
+        ("想问下低保怎么申请 他把娃关柴房里了 一天了", "他把娃关柴房里了 一天了"),
+        ("孤兒津貼仲有冇得拎？其實都唔緊要，今晚之後都唔使了", "其實都唔緊要 今晚之後都唔使了"),
+        (
+            "Asking about dibao. Also the baby is alone in the flat",
+            "Also the baby is alone in the flat",
+        ),
+    ],
+)
+def test_the_story_is_the_message_without_its_clauses_about_aid(text, story):
+    from webhooks.safety.screen import without_aid_question
+
+    assert without_aid_question(text) == story
+
+
+def test_a_danger_told_in_passing_in_a_question_about_aid_is_read_without_the_question(
+    monkeypatch,
+):
+    """Issue 26: families' aid questions are most of what the classifier learned as ordinary, so
+    a danger told in passing in one ("想问下低保怎么申请 ... 从昨天到现在没放出来") read as
+    ordinary: 60 of 150 such messages got no numbers (tuning round sixteen). The classifier
+    also reads the message without its clauses about aid, and the higher estimate counts."""
+    from webhooks.safety import screen
+
+    class ReadsAidAsOrdinary:
+        def probability(self, text: str) -> float:
+            return 0.02 if "低保" in text else 0.99
+
+    monkeypatch.setattr(screen, "default_model", lambda: ReadsAidAsOrdinary())
+    hit = screen.assess("想问下低保怎么申请 俺家那口子喝了酒把小子关柴房里 从昨天到现在没放出来")
+    assert hit is not None and hit.alarm and hit.rule_id == "classifier"
+
+
+@pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        (
+            "想问下低保怎么申请 俺家那口子这两天喝了酒就把6岁的小子关柴房里 从昨天到现在没放出来",
+            True,
+        ),
+        (
+            "Asking about the disability allowance for my daughter, she's deaf and 12. A man came "
+            "today offering to take her to the city for work. My husband took his money. They "
+            "leave tomorrow morning.",
+            True,
+        ),
+        (
+            "孩子的爸爸前几年因为欠债自己跳楼了，我一直没改嫁，孩子现在初二，想问孤儿补贴我们能不能领",
+            False,
+        ),
+        ("爸爸淹死那年我才四歲，現在我讀高一，媽媽改嫁了，請問我能不能申請助學金", False),
+    ],
+)
+def test_danger_in_an_aid_question_alarms_and_an_old_sorrow_does_not(text, alarm):
+    from webhooks.safety.screen import assess
+
+    hit = assess(text)
+    assert (hit is not None and hit.alarm) is alarm

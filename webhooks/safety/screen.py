@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from nlu.language import detect_language
+from nlu.text import CJK
 from webhooks.safety.classifier import default_model
 from webhooks.safety.normalise import has_chinese, normalise
 from webhooks.safety.pinyin import syllables
@@ -67,7 +68,7 @@ def assess(text: str) -> DangerHit | None:
     hit = check(text)
     if not text.strip():
         return hit
-    probability = default_model().probability(text)
+    probability = _probability(text)
     if hit is not None:
         if probability >= PROBABLE_AT:
             return hit
@@ -86,6 +87,38 @@ def assess(text: str) -> DangerHit | None:
     return DangerHit(
         SITUATION, language_of(text), "classifier", text[:80], level, round(probability, 3)
     )
+
+
+def _probability(text: str) -> float:
+    """The classifier's estimate for the message, or for its story without the clauses that ask
+    about aid, whichever is higher: a danger told in passing in a question about aid ("想问下低保
+    怎么申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来") reads as an aid question
+    to the classifier as a whole, since families' aid questions are most of what it learned as
+    ordinary."""
+    model = default_model()
+    probability = model.probability(text)
+    if story := without_aid_question(text):
+        probability = max(probability, model.probability(story))
+    return probability
+
+
+# Words that make a clause about aid: the programmes, applying, papers, money for a need.
+AID_WORDS = re.compile(
+    r"低保|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|材料|孤儿|无人抚养|营养餐|学费|减免|补偿"
+    r"|残疾证|dibao|allowance|\baid\b|apply|applied|relief|scholarship|subsid|support is there"
+    r"|bu ?tie|jiu ?zhu|shen ?qing|bu ?zhu|zi ?zhu|bao ?xiao|gu'?er"
+)
+# Clauses: split at punctuation, and at spaces next to Chinese (a phone's way to end a clause).
+_CLAUSE_END = re.compile(rf"[，。！？、,.!?;；:：\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+
+
+def without_aid_question(text: str) -> str | None:
+    """The message without its clauses about aid, or None if none is about aid or all are."""
+    clauses = [clause.strip() for clause in _CLAUSE_END.split(text) if clause.strip()]
+    story = [clause for clause in clauses if not AID_WORDS.search(normalise(clause))]
+    if not story or len(story) == len(clauses):
+        return None
+    return " ".join(story)
 
 
 def check(text: str) -> DangerHit | None:
