@@ -101,6 +101,26 @@ def test_danger_without_alarm_words_needs_no_rasa(sms):
     assert (case.reason, case.priority) == ("danger", Case.URGENT)
 
 
+def test_danger_told_in_passing_in_an_aid_question_gets_the_numbers(sms):
+    """Issue 26: the classifier read a danger told in passing in a question about aid as an aid
+    question (60 of 150 in tuning round sixteen got no numbers); it now also reads the message
+    without the question."""
+    sms.text(
+        PHONE, "想问下低保怎么申请 俺家那口子这两天喝了酒就把6岁的小子关柴房里 从昨天到现在没放出来"
+    )
+    assert sms.replies(PHONE)[0] == text("emergency", "zh")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("danger", Case.URGENT)
+
+
+def test_an_old_sorrow_told_with_an_aid_question_gets_no_numbers(sms):
+    sms.text(
+        PHONE,
+        "孩子的爸爸前几年因为欠债自己跳楼了，我一直没改嫁，孩子现在初二，想问孤儿补贴我们能不能领",
+    )
+    assert not any(m.kind == Message.EMERGENCY for m in sms.thread(PHONE))
+
+
 @pytest.mark.parametrize(
     "body",
     [
