@@ -185,8 +185,12 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("he got burned by hot tea, the hospital treated it, which cream?", True),
         ("妇联志愿者问一下，反家暴宣传进村的海报在哪里领", True),
         ("孩子的爸爸前几年因为欠债自己跳楼了，想问孤儿补贴我们能不能领", True),
-        ("因为家暴离的婚，那是2019年的事了，有什么补助吗", True),
-        ("屋企失火烧咗间屋 大家都冇事 细路仔开学要交钱", True),
+        # The past is read in the clause the danger is in; "everyone is fine" is no guard
+        # ("佢打到個仔流晒血 仲話都冇事": he says it is nothing).
+        ("因为家暴离的婚，那是2019年的事了，有什么补助吗", False),
+        ("屋企失火烧咗间屋 大家都冇事 细路仔开学要交钱", False),
+        ("孩子小时候被他爸打过，能申请什么补助", True),
+        ("前几年他就打过孩子 今天又把孩子打得流血", False),
         (
             "A family here lost the father to suicide last spring, what can the children get?",
             True,
@@ -299,4 +303,49 @@ def test_danger_in_an_aid_question_alarms_and_an_old_sorrow_does_not(text, alarm
     from webhooks.safety.screen import assess
 
     hit = assess(text)
+    assert (hit is not None and hit.alarm) is alarm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A review's probes (issue 26): danger now told beside an old one or with "fine" words.
+        "前幾年佢都打過個仔 今日又打到個仔成身血",
+        "前几年他就打过孩子 今天又把孩子打得流血",
+        "他两年前坐过牢 出来后天天打孩子 今天把孩子打得鼻青脸肿",
+        "那年孩子差点淹死 今天又掉河里了",
+        "上个月娃就走丢过一次 今天放学到现在没回家 电话打不通",
+        "房子着火了 大家都没事 就小儿子还没出来",
+        "我都冇事 但係個仔俾佢打到暈咗",
+        "she disappeared a few weeks ago, nobody knows where she is",
+        "we already paid the fine, but he is beating the kids again right now",
+        "my son was beaten 3-4 times this week by his father",
+        "孩子打着电话掉进水库了",
+        "ta na shou ji diao jin he li le",
+    ],
+)
+def test_danger_now_told_beside_an_old_one_alarms(text):
+    from webhooks.safety.screen import assess
+
+    hit = assess(text)
+    assert hit is not None and hit.alarm
+
+
+@pytest.mark.parametrize(("estimate", "alarm"), [(0.99, True), (0.95, False)])
+def test_a_danger_told_in_passing_in_any_other_question_counts_when_the_classifier_is_sure(
+    monkeypatch, estimate, alarm
+):
+    """Issue 26: tuning round seventeen told danger in passing in questions about a hukou, an
+    insurance card, a school transfer, or to a worker by name (32 of 160 got no numbers). What
+    the message tells without its framing (greetings, a worker's name, papers, questions)
+    counts too, but only when the classifier is sure: without its question an aid story is
+    often a hard story from the past."""
+    from webhooks.safety import screen
+
+    class ReadsTheFramingAsOrdinary:
+        def probability(self, text: str) -> float:
+            return 0.02 if "户口" in text or "王姐" in text else estimate
+
+    monkeypatch.setattr(screen, "default_model", lambda: ReadsTheFramingAsOrdinary())
+    hit = screen.assess("王姐 户口的事办好了 谢谢你 现在他们家里人来抢孩子了 拿着棍子")
     assert (hit is not None and hit.alarm) is alarm

@@ -7,6 +7,7 @@ the rules (phrases/, fast and explainable: what a supervisor wrote) and the clas
 """
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -90,35 +91,65 @@ def assess(text: str) -> DangerHit | None:
 
 
 def _probability(text: str) -> float:
-    """The classifier's estimate for the message, or for its story without the clauses that ask
-    about aid, whichever is higher: a danger told in passing in a question about aid ("想问下低保
-    怎么申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来") reads as an aid question
-    to the classifier as a whole, since families' aid questions are most of what it learned as
-    ordinary."""
+    """The classifier's estimate for the message, or for what it tells without the question it
+    asks, whichever is higher. A danger told in passing in a question about aid ("想问下低保怎么
+    申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来") reads as an aid question to the
+    classifier as a whole, since families' aid questions are most of what it learned as
+    ordinary: the message without its clauses about aid counts at any estimate. Without the rest
+    of its framing too (greetings, a worker's name, papers, any other question: "王姐 户口的事办好
+    了 谢谢你 现在他们家里人来抢孩子了 拿着棍子"), it counts only when the classifier is sure:
+    what is left of an aid story is often a hard story from the past."""
     model = default_model()
     probability = model.probability(text)
-    if story := without_aid_question(text):
+    if story := _without(text, AID_WORDS):
         probability = max(probability, model.probability(story))
+    told = _without(text, AID_WORDS, FRAMING)
+    if told and told != story and (estimate := model.probability(told)) >= SURE_AT:
+        probability = max(probability, estimate)
     return probability
 
 
 # Words that make a clause about aid: the programmes, applying, papers, money for a need.
 AID_WORDS = re.compile(
-    r"低保|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|材料|孤儿|无人抚养|营养餐|学费|减免|补偿"
-    r"|残疾证|dibao|allowance|\baid\b|apply|applied|relief|scholarship|subsid|support is there"
-    r"|bu ?tie|jiu ?zhu|shen ?qing|bu ?zhu|zi ?zhu|bao ?xiao|gu'?er"
+    r"低保|五保|特困|综援|救济|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|孤儿|无人抚养|营养餐"
+    r"|学费|减免|补偿|残疾证|医保|dibao|di bao|allowance|\baid\b|apply|applied|relief|welfare"
+    r"|benefits?\b|scholarship|subsid|support is there|bu ?tie|jiuzhu|shen ?qing|buzhu|zi ?zhu"
+    r"|bao ?xiao|gu'?er\b"
 )
-# Clauses: split at punctuation, and at spaces next to Chinese (a phone's way to end a clause).
-_CLAUSE_END = re.compile(rf"[，。！？、,.!?;；:：\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
+# Words that make a clause the message's framing rather than what it tells: greetings, thanks, a
+# worker addressed by name, papers, and questions.
+FRAMING = re.compile(
+    r"^[\u4e00-\u9fff]{0,3}(姐|主任|书记|老师|同志|社工)(你好|您好|好)?$|你好|您好|谢谢|多谢|唔该|麻烦"
+    r"|户口|入户|上户|转学|入学|保险|身份证|出生证|证明|材料|资料|表格|文件|签字"
+    r"|请问|想问|问一下|问下|问问|咨询|怎么办|怎么弄|怎么改|能不能|可不可以|需要什么|要带什么"
+    r"|[吗呢][?？]?$|[?？]$|^(hi|hello|dear|thanks|thank you|how|what|where|which|can|could|does"
+    r"|do|is there|are there|any|fyi|ms|mr|miss)\b|\b(hukou|id card|insurance|papers|documents)\b"
+    r"|qing ?wen|xiang wen|zen ?me|shen ?me|ni hao|xie xie|zhu ?ren|shou ?xu|cai ?liao|bao ?xian"
+)
+# Clauses: split at punctuation, at spaces next to Chinese (a phone's way to end a clause), and
+# after a question about aid typed without either ("想问下低保怎么申请俺家那口子…").
+_CLAUSE_END = re.compile(
+    rf"[，。！？、,.!?;；:：～~…/\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])"
+    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦))(?=[{CJK}])"
+)
+
+
+def clauses(text: str) -> list[str]:
+    return [clause.strip() for clause in _CLAUSE_END.split(text) if clause.strip()]
 
 
 def without_aid_question(text: str) -> str | None:
     """The message without its clauses about aid, or None if none is about aid or all are."""
-    clauses = [clause.strip() for clause in _CLAUSE_END.split(text) if clause.strip()]
-    story = [clause for clause in clauses if not AID_WORDS.search(normalise(clause))]
-    if not story or len(story) == len(clauses):
+    return _without(text, AID_WORDS)
+
+
+def _without(text: str, *kinds: re.Pattern[str]) -> str | None:
+    """The message without the clauses any of these patterns finds, or None if none or all."""
+    parts = clauses(text)
+    kept = [part for part in parts if not any(kind.search(normalise(part)) for kind in kinds)]
+    if not kept or len(kept) == len(parts):
         return None
-    return " ".join(story)
+    return " ".join(kept)
 
 
 def check(text: str) -> DangerHit | None:
@@ -150,7 +181,21 @@ def guarded(text: str) -> bool:
 def _dismissed(text: str) -> bool:
     """Guarded by words that may drop a rule's hit altogether (the past, a story, a court's
     decision, a joke): not a talk or a class, whose words can come with a real disclosure."""
-    return _says(text, GUARD) or (_says(text, JOKE) and not _says(text, NOW))
+    return (
+        _says(text, GUARD) or _about_the_past(text) or (_says(text, JOKE) and not _says(text, NOW))
+    )
+
+
+def _about_the_past(text: str) -> bool:
+    """Whether the past words are where the danger is: every clause a rule fires on says it is
+    past ("孩子小时候被打过"), so "前几年他就打过孩子 今天又把孩子打得流血" is danger now. A
+    phrase that fires only across two clauses is judged on both, across more on the whole
+    message."""
+    parts = clauses(text)
+    fired = [part for part in parts if check(part)] or [
+        pair for pair in map(" ".join, itertools.pairwise(parts)) if check(pair)
+    ]
+    return all(_says(part, PAST) for part in fired or [text])
 
 
 def _a_talk(text: str) -> bool:
@@ -166,7 +211,7 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, JOKE, TOPIC, NOW = "guard", "joke", "topic", "now"
+GUARD, PAST, JOKE, TOPIC, NOW = "guard", "past", "joke", "topic", "now"
 
 
 @functools.cache
@@ -178,7 +223,8 @@ def _guard_groups() -> dict:
 @functools.cache
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
-    `topic` words, the `now` words (which cancel both) or every other group (GUARD)."""
+    `topic` words, the `now` words (which cancel both), the `past` words (read clause by
+    clause) or every other group (GUARD)."""
     data = _guard_groups()
 
     def words(language: str) -> list[str]:
@@ -186,7 +232,7 @@ def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         chosen = {
             w
             for name, group in groups
-            if name == kind or (kind == GUARD and name not in (JOKE, TOPIC, NOW))
+            if name == kind or (kind == GUARD and name not in (PAST, JOKE, TOPIC, NOW))
             for w in group
         }
         return sorted(chosen, key=len, reverse=True)
