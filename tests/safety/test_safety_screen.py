@@ -322,6 +322,19 @@ def test_danger_in_an_aid_question_alarms_and_an_old_sorrow_does_not(text, alarm
         "my son was beaten 3-4 times this week by his father",
         "孩子打着电话掉进水库了",
         "ta na shou ji diao jin he li le",
+        # A second review's probes: rules narrowed too far, past words beside "now".
+        "孩子坐电动车后座被卡车撞了 起不来",
+        "我把煤气打开了 孩子们都在睡",
+        "朝早叫唔醒个仔 好似冇呼吸",
+        "要交什么材料 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来",
+        "she is tied to the radiator",
+        "宝宝两天一直没喝过奶",
+        "儿子一个人坐在我们小区楼顶边上",
+        "宝宝吞了一颗电池 现在没事了吗 要去医院吗",
+        "我好想去找外婆 外婆上年过身咗",
+        "他现在打孩子比以前还狠",
+        "去年开始继父就一直强奸我",
+        "he is beating her worse than last time",
     ],
 )
 def test_danger_now_told_beside_an_old_one_alarms(text):
@@ -349,3 +362,19 @@ def test_a_danger_told_in_passing_in_any_other_question_counts_when_the_classifi
     monkeypatch.setattr(screen, "default_model", lambda: ReadsTheFramingAsOrdinary())
     hit = screen.assess("王姐 户口的事办好了 谢谢你 现在他们家里人来抢孩子了 拿着棍子")
     assert (hit is not None and hit.alarm) is alarm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi Ms Li, thanks for the papers. my son used to be locked in the shed by his dad",
+        "你好 请问转学需要什么 孩子去年在老家被人欺负 被打得头破血流",
+        "孩子打游戏输了 说要去报仇",
+        "孩子说喜欢吃磁铁形状的糖",
+    ],
+)
+def test_an_old_story_told_with_a_question_gets_no_numbers(text):
+    from webhooks.safety.screen import assess
+
+    hit = assess(text)
+    assert hit is None or not hit.alarm

@@ -64,13 +64,15 @@ def assess(text: str) -> DangerHit | None:
     DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
     numbers and the question (probable). A talk or a class is never dropped: a worker reads it
     at least. An unguarded rule hit always alarms; below RULE_DOUBTED_BELOW it is probable, so
-    the family is asked too.
+    the family is asked too. A rule's hit is weighed against the classifier's reading of the
+    whole message: its readings without the question (_probability) find danger no rule names,
+    and would read an old story told with an aid question as new.
     """
     hit = check(text)
     if not text.strip():
         return hit
-    probability = _probability(text)
     if hit is not None:
+        probability = default_model().probability(text)
         if probability >= PROBABLE_AT:
             return hit
         dismissed = _dismissed(text)
@@ -82,6 +84,7 @@ def assess(text: str) -> DangerHit | None:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
+    probability = _probability(text)
     if probability < DISTRESS_AT:
         return None
     level = SURE if probability >= SURE_AT else PROBABLE if probability >= PROBABLE_AT else DISTRESS
@@ -101,6 +104,8 @@ def _probability(text: str) -> float:
     what is left of an aid story is often a hard story from the past."""
     model = default_model()
     probability = model.probability(text)
+    if _dismissed(text):  # an old story told with a question is still an old story
+        return probability
     if story := _without(text, AID_WORDS):
         probability = max(probability, model.probability(story))
     told = _without(text, AID_WORDS, FRAMING)
@@ -112,8 +117,9 @@ def _probability(text: str) -> float:
 # Words that make a clause about aid: the programmes, applying, papers, money for a need.
 AID_WORDS = re.compile(
     r"低保|五保|特困|综援|救济|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|孤儿|无人抚养|营养餐"
-    r"|学费|减免|补偿|残疾证|医保|dibao|di bao|allowance|\baid\b|apply|applied|relief|welfare"
-    r"|benefits?\b|scholarship|subsid|support is there|bu ?tie|jiuzhu|shen ?qing|buzhu|zi ?zhu"
+    r"|学费|减免|补偿|残疾证|医保|材料|资料|表格|dibao|di bao|allowance|\baid\b|apply|applied"
+    r"|relief|welfare|benefits?\b|scholarship|subsid|support is there|bu ?tie|jiu ?zhu|shen ?qing"
+    r"|buzhu|zi ?zhu"
     r"|bao ?xiao|gu'?er\b"
 )
 # Words that make a clause the message's framing rather than what it tells: greetings, thanks, a
@@ -179,23 +185,42 @@ def guarded(text: str) -> bool:
 
 
 def _dismissed(text: str) -> bool:
-    """Guarded by words that may drop a rule's hit altogether (the past, a story, a court's
-    decision, a joke): not a talk or a class, whose words can come with a real disclosure."""
+    """Guarded by words that may drop a rule's hit altogether (the past, how it ended, a story,
+    a court's decision, a joke): not a talk or a class, whose words can come with a real
+    disclosure."""
+    statements = " ".join(part for part in clauses(text) if not _QUESTION.search(part))
     return (
-        _says(text, GUARD) or _about_the_past(text) or (_says(text, JOKE) and not _says(text, NOW))
+        _says(text, GUARD)
+        or _says(statements, RESOLVED)  # "现在没事了吗" asks; it does not say
+        or _about_the_past(text)
+        or (_says(text, JOKE) and not _says(text, NOW))
     )
 
 
+_QUESTION = re.compile(r"[吗嗎吧][?？]?$|[?？]$")
+
+
 def _about_the_past(text: str) -> bool:
-    """Whether the past words are where the danger is: every clause a rule fires on says it is
-    past ("孩子小时候被打过"), so "前几年他就打过孩子 今天又把孩子打得流血" is danger now. A
-    phrase that fires only across two clauses is judged on both, across more on the whole
-    message."""
+    """Whether the danger is told as past: every clause a rule fires on is past. A clause is
+    past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
+    头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
+    打得流血", "他现在打孩子比以前还狠"). A phrase that fires only across two clauses is judged
+    on the clause it starts in; across more, on the whole message."""
     parts = clauses(text)
-    fired = [part for part in parts if check(part)] or [
-        pair for pair in map(" ".join, itertools.pairwise(parts)) if check(pair)
-    ]
-    return all(_says(part, PAST) for part in fired or [text])
+    past, then = [], False
+    for part in parts:
+        then = not _says(part, PRESENT) and (then or _says(part, PAST))
+        past.append(then)
+    fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
+    if not fired:
+        fired = [
+            when
+            for (part, when), (after, _) in itertools.pairwise(zip(parts, past, strict=True))
+            if check(f"{part} {after}") and not check(after)
+        ]
+    if not fired:
+        return _says(text, PAST) and not _says(text, PRESENT)
+    return all(fired)
 
 
 def _a_talk(text: str) -> bool:
@@ -211,7 +236,15 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, PAST, JOKE, TOPIC, NOW = "guard", "past", "joke", "topic", "now"
+GUARD, PAST, PRESENT, RESOLVED, JOKE, TOPIC, NOW = (
+    "guard",
+    "past",
+    "present",
+    "resolved",
+    "joke",
+    "topic",
+    "now",
+)
 
 
 @functools.cache
@@ -223,8 +256,8 @@ def _guard_groups() -> dict:
 @functools.cache
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
-    `topic` words, the `now` words (which cancel both), the `past` words (read clause by
-    clause) or every other group (GUARD)."""
+    `topic` words, the `now` words (which cancel both), the `past` and `present` words (read
+    clause by clause), the `resolved` words, or a story or a court's decision (GUARD)."""
     data = _guard_groups()
 
     def words(language: str) -> list[str]:
@@ -232,7 +265,7 @@ def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         chosen = {
             w
             for name, group in groups
-            if name == kind or (kind == GUARD and name not in (PAST, JOKE, TOPIC, NOW))
+            if name == kind or (kind == GUARD and name in ("story", "handled"))
             for w in group
         }
         return sorted(chosen, key=len, reverse=True)
