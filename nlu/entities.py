@@ -54,6 +54,8 @@ _KIN_BY_WRITER = (
 )
 _MALE_KIN = re.compile(r"儿子|哥|弟|erzi|\bson|brother|\bge\b|\bdi\b")
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十两]")
+# A status said not to be one: "我一直没改嫁" (I never remarried), "他不是死了".
+_NEGATED = re.compile(r"(没|没有|未|未曾|不曾|从没|并没|冇|不是|never|not|n't)\s?$")
 # A status that names both parents itself: "父母双亡", "both parents died".
 _BOTH_PARENTS = re.compile(r"父母|双亲|爹妈|爸妈|parents|fu ?mu|ba ?ma|\bboth\b")
 # A clause that is only "both are" and the status, after the parents were named: "孩他妈眼睛
@@ -153,7 +155,11 @@ class EntityIndex:
                     if end > start and not _overlaps(taken, start, end):
                         found.append((start, end, entity, match.group(group)))
                         taken.append((start, end))
-        found.sort()
+        found = sorted(
+            item
+            for item in found
+            if item[2] != PARENT_STATUS or not _NEGATED.search(text[max(0, item[0] - 4) : item[0]])
+        )
         entities = []
         for start, end, entity, value in found:
             orig_start, orig_end = normalised.span(start, end)

@@ -55,6 +55,10 @@ def test_went_away_is_asked_not_taken_as_died():
     assert "deceased" not in statuses("孩子他爸走了").values()
 
 
+def test_a_status_said_not_to_be_one_is_not_read():
+    assert statuses("孩子他妈没改嫁 在家带娃") == {"mother": "present"}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -69,6 +73,11 @@ def test_went_away_is_asked_not_taken_as_died():
         ("her father is doing time, mother works away", {"father": "imprisoned",
                                                          "mother": "present"}),
         ("孩子爸在里面蹲着呢 他妈早跑了", {"father": "imprisoned", "mother": "lost_contact"}),
+        # Walked on make run: the father's suicide was read as lost contact, from the mother's
+        # own "我一直没改嫁" (I never remarried).
+        ("孩子的爸爸前几年因为欠债自己跳楼了，我一直没改嫁，孩子现在初二", {"father": "deceased"}),
+        ("孩子他爸前年喝农药走了 孩子上小学", {"father": "deceased"}),
+        ("her dad took his own life two years ago", {"father": "deceased"}),
     ],
 )  # fmt: skip
 def test_a_grandparents_son_or_daughter_is_the_childs_parent(text, expected):
