@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-11/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-12/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 12)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 13)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -89,6 +89,13 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # blind-4 0.979 / 0.014, blind-5 0.986 / 0.071, blind-6 0.979 / 0.014, blind-7 0.986 / 0.086,
 # blind-8 0.971 / 0.057, blind-9 0.986 / 0.114 (two controls more: the story without its aid
 # clause reads as danger; floor moved), blind-10 0.993 / 0.057, blind-11 0.986 / 0.100.
+# Then two reviews' fixes (the past read clause by clause and carried forward until "now"; rule
+# hits weighed on the whole message) and round seventeen (danger in passing in any question):
+# tuning 1.000 / 0.042; blind 0.987 / 0.067, blind-2 0.990 / 0.080, blind-3 0.993 / 0.000,
+# blind-4 0.979 / 0.029, blind-5 0.993 / 0.100, blind-6 0.986 / 0.014, blind-7 0.986 / 0.086,
+# blind-8 0.971 / 0.057, blind-9 0.986 / 0.114, blind-10 0.979 / 0.057, blind-11 0.993 / 0.100.
+# - blind-12: written at the ninth session's start, scored once at its end: 0.986 / 0.043 on
+#   the screen the session began with, 0.993 / 0.043 on the one it ended with.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -106,6 +113,7 @@ FLOORS = {
     "blind-9": {"recall": 0.95, "false_alarms": 0.12},
     "blind-10": {"recall": 0.97, "false_alarms": 0.07},
     "blind-11": {"recall": 0.97, "false_alarms": 0.11},
+    "blind-12": {"recall": 0.98, "false_alarms": 0.06},
 }
 
 
