@@ -51,6 +51,13 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
         "打工的钱不够",
         "孙女饿了",  # hunger at mealtime, not for days
         "my daughter is hungry",
+        # Answers to the bot's "孩子今年几岁？": "14" got the emergency numbers (walked on make
+        # run as a widow screening her son), since ages fill the classifier's danger data.
+        "14",
+        "13",
+        "十四岁了",
+        "女孩",
+        "my daughter is 14",
     ],
 )
 def test_everyday_words_raise_no_alarm(sms, body):

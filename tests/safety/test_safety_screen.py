@@ -378,3 +378,22 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
 
     hit = assess(text)
     assert hit is None or not hit.alarm
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("14", True),
+        ("十四岁了", True),
+        ("女孩 14岁 初二", True),
+        ("she's 14 years old", True),
+        ("13岁 一个人在家两天了", False),
+        ("14 他爸又打她了", False),
+    ],
+)
+def test_a_reply_about_the_childs_age_is_no_situation(text, answer):
+    from webhooks.safety.screen import assess, just_an_answer
+
+    assert just_an_answer(text) is answer
+    hit = assess(text)
+    assert (hit is not None and hit.alarm) is not answer

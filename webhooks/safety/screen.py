@@ -84,6 +84,8 @@ def assess(text: str) -> DangerHit | None:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
+    if just_an_answer(text):  # "14": a reply to the bot's question about the child's age
+        return None
     probability = _probability(text)
     if probability < DISTRESS_AT:
         return None
@@ -91,6 +93,24 @@ def assess(text: str) -> DangerHit | None:
     return DangerHit(
         SITUATION, language_of(text), "classifier", text[:80], level, round(probability, 3)
     )
+
+
+# What a reply to the bot's questions about the child is made of: numbers, an age, the child,
+# the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
+# 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
+_ANSWER_WORDS = re.compile(
+    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|快|刚|满|了|啦"
+    r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
+    r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
+    r"|just|turned|years?|yrs?|old|yo|y/o|grade|sui|nan|nv|hai ?zi|jin ?nian)\b|[\s.,，。!！?？~～]"
+)
+
+
+def just_an_answer(text: str) -> bool:
+    """Whether the message only answers a question about the child: "14", "十四岁了", "女孩",
+    "my daughter is 14". The classifier does not read such a reply; the rules still do."""
+    plain = normalise(text)
+    return bool(plain) and not _ANSWER_WORDS.sub("", plain)
 
 
 def _probability(text: str) -> float:
