@@ -273,7 +273,10 @@ class ActionScreeningResult(Action):
             # The result and its menu fit one turn's SMS budget (3 segments) together. Seen
             # early, it says what is still open, and the menu offers to finish the questions.
             menu = "after_early_result" if status == "early" else "after_result"
-            dispatcher.utter_message(text=result_text(screen(household), lang, budget=2))
+            asked = tracker.get_slot("programme")  # named in the family's words, if any
+            dispatcher.utter_message(
+                text=result_text(screen(household), lang, budget=2, asked=asked)
+            )
             dispatcher.utter_message(text=say(f"menus.{menu}", lang))
             events.append(SlotSet("menu", menu))
             # The app asks a family it has not placed where they live, to name their office;

@@ -112,22 +112,26 @@ def programme_info(programme_id: str, lang: str) -> ProgrammeInfo:
     )
 
 
-def result_text(result: Result, lang: str, budget: int = SMS_SEGMENTS) -> str:
+def result_text(
+    result: Result, lang: str, budget: int = SMS_SEGMENTS, asked: str | None = None
+) -> str:
     """The SMS text: what the family may get first, each with a reason and where to apply.
 
     When it is longer than `budget` segments, the last items give up their reasons first,
-    then their amounts and offices, so the first items keep every detail.
+    then their amounts and offices, so the first items keep every detail. A programme the
+    family asked about by name (`asked`) that does not fit is told with its reason, not only
+    counted: "您问的孤儿基本生活费：父母不是都去世或被宣告失踪。".
     """
     language(lang)
     matter = _matter(result)
     details = ["full"] * len(matter)
-    text = _compose(result, matter, details, lang)
+    text = _compose(result, matter, details, lang, asked)
     for shorter in ("short", "name"):
         for index in reversed(range(len(matter))):
             if segments(text) <= budget:
                 return text
             details[index] = shorter
-            text = _compose(result, matter, details, lang)
+            text = _compose(result, matter, details, lang, asked)
     return text
 
 
@@ -138,13 +142,30 @@ def _matter(result: Result) -> list[ProgrammeResult]:
     return sorted(chosen, key=lambda programme: rank[programme.decision])  # stable: programme order
 
 
-def _compose(result: Result, matter: list[ProgrammeResult], details: list[str], lang: str) -> str:
+def _compose(
+    result: Result,
+    matter: list[ProgrammeResult],
+    details: list[str],
+    lang: str,
+    asked: str | None = None,
+) -> str:
     sms = data.texts()["sms"]
     undecided = any(programme.decision is Decision.NEED_INFO for programme in result.programmes)
     opening = "header" if matter else "pending" if undecided else "nothing"
     lines = [sms[opening][lang]]
     for number, (programme, detail) in enumerate(zip(matter, details, strict=True), start=1):
         lines.append(_item(number, programme, detail, lang, result))
+    told = next(
+        (p for p in result.programmes if p.id == asked and p.decision is Decision.NOT_ELIGIBLE),
+        None,
+    )
+    if told is not None:
+        name = data.programmes()[told.id]["name"][lang]
+        lines.append(
+            sms["asked_not_eligible"][lang].format(
+                name=name, reason=reason_text(told.reasons[0], lang)
+            )
+        )
     footer = []
     receiving = [p.id for p in result.programmes if p.decision is Decision.RECEIVING]
     if receiving:
@@ -153,7 +174,10 @@ def _compose(result: Result, matter: list[ProgrammeResult], details: list[str], 
             sms["receiving"][lang].format(names=data.texts()["list_separator"][lang].join(names))
         )
     for decision in (Decision.NEED_INFO, Decision.NOT_ELIGIBLE):
-        count = sum(programme.decision is decision for programme in result.programmes)
+        count = sum(
+            programme.decision is decision and programme is not told
+            for programme in result.programmes
+        )
         if count:
             footer.append(sms[decision][lang].format(count=count))
     if is_demo(result.region):

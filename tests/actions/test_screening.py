@@ -199,6 +199,26 @@ def test_the_result_is_the_engines_sms_text(lang):
     assert payloads(dispatcher) == [{"screened": True}]  # the app may ask where they live
 
 
+def test_the_result_tells_why_the_programme_the_family_named_does_not_fit():
+    """A widow asked about the orphan allowance by name: the result says why it does not fit."""
+    household = {
+        **START,
+        "child": {"age": 14},
+        "father": {"status": "deceased"},
+        "mother": {"status": "present"},
+    }
+    tracker = make_tracker(
+        slots={
+            "household": household,
+            "language": "zh",
+            "screening_status": "done",
+            "programme": "orphan_allowance",
+        }
+    )
+    _, dispatcher = run(ActionScreeningResult(), tracker)
+    assert "您问的孤儿基本生活费：" in texts(dispatcher)[0]
+
+
 def test_stopping_says_so_and_keeps_what_was_told():
     tracker = make_tracker(
         slots={"household": START, "language": "en", "screening_status": "stopped"}

@@ -13,6 +13,7 @@ from actions.eligibility import (
     screen,
     segments,
 )
+from actions.eligibility.model import Decision
 from actions.eligibility.text import is_gsm
 from tests.eligibility.families import DROP, empty, family
 from tests.eligibility.test_rules import DECISIONS
@@ -54,6 +55,21 @@ def test_example_family_text_zh():
         "找孩子的学校。\n"
         "7项不符合。（演示数据）"
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_programme_the_family_asked_about_that_does_not_fit_is_told_with_its_reason(lang):
+    """Walked on make run: a widow asked "想问孤儿补贴我们能不能领" and read only "8项不符合"."""
+    household = family(father__status="deceased", child__age=14, child__school="junior")
+    result = screen(household)
+    assert result.programme("orphan_allowance").decision is Decision.NOT_ELIGIBLE
+    text = result_text(result, lang, budget=2, asked="orphan_allowance")
+    reason = reason_text(result.programme("orphan_allowance").reasons[0], lang)
+    assert reason in text
+    assert ("您问的" if lang == "zh" else "which you asked about") in text
+    assert segments(text) <= 2
+    # The others are still counted, the one told is not counted again.
+    assert result_text(result, lang) != text
 
 
 def test_example_family_text_en():
