@@ -381,19 +381,21 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "answer"),
+    ("text", "answer", "alarm"),
     [
-        ("14", True),
-        ("十四岁了", True),
-        ("女孩 14岁 初二", True),
-        ("she's 14 years old", True),
-        ("13岁 一个人在家两天了", False),
-        ("14 他爸又打她了", False),
+        ("14", True, False),
+        ("十四岁了", True, False),
+        ("女孩 14岁 初二", True, False),
+        ("she's 14 years old", True, False),
+        ("快快快", False, None),  # hurry: not an answer, the classifier reads it
+        ("13岁 一个人在家两天了", False, True),
+        ("14 他爸又打她了", False, True),
     ],
 )
-def test_a_reply_about_the_childs_age_is_no_situation(text, answer):
+def test_a_reply_about_the_childs_age_is_no_situation(text, answer, alarm):
     from webhooks.safety.screen import assess, just_an_answer
 
     assert just_an_answer(text) is answer
     hit = assess(text)
-    assert (hit is not None and hit.alarm) is not answer
+    if alarm is not None:
+        assert (hit is not None and hit.alarm) is alarm

@@ -99,7 +99,7 @@ def assess(text: str) -> DangerHit | None:
 # the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
 # 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
 _ANSWER_WORDS = re.compile(
-    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|快|刚|满|了|啦"
+    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|满|了|啦"
     r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
     r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
     r"|just|turned|years?|yrs?|old|yo|y/o|grade|sui|nan|nv|hai ?zi|jin ?nian)\b|[\s.,，。!！?？~～]"
@@ -139,8 +139,7 @@ AID_WORDS = re.compile(
     r"低保|五保|特困|综援|救济|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|孤儿|无人抚养|营养餐"
     r"|学费|减免|补偿|残疾证|医保|材料|资料|表格|dibao|di bao|allowance|\baid\b|apply|applied"
     r"|relief|welfare|benefits?\b|scholarship|subsid|support is there|bu ?tie|jiu ?zhu|shen ?qing"
-    r"|buzhu|zi ?zhu"
-    r"|bao ?xiao|gu'?er\b"
+    r"|buzhu|zi ?zhu|bao ?xiao|gu'?er\b"
 )
 # Words that make a clause the message's framing rather than what it tells: greetings, thanks, a
 # worker addressed by name, papers, and questions.
