@@ -101,6 +101,7 @@ def assess(text: str) -> DangerHit | None:
 _ANSWER_WORDS = re.compile(
     r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|满|了|啦"
     r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
+    r"|我家|俺家|我的|我|俺|的"
     r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
     r"|just|turned|years?|yrs?|old|yo|y/o|grade|sui|nan|nv|hai ?zi|jin ?nian)\b|[\s.,，。!！?？~～]"
 )
