@@ -125,13 +125,17 @@ def _probability(text: str) -> float:
     what is left of an aid story is often a hard story from the past."""
     model = default_model()
     probability = model.probability(text)
-    if _dismissed(text):  # an old story told with a question is still an old story
-        return probability
+    readings = []
     if story := _without(text, AID_WORDS):
-        probability = max(probability, model.probability(story))
+        readings.append(model.probability(story))
     told = _without(text, AID_WORDS, FRAMING)
     if told and told != story and (estimate := model.probability(told)) >= SURE_AT:
-        probability = max(probability, estimate)
+        readings.append(estimate)
+    best = max(readings, default=probability)
+    # An old story told with a question is still an old story. Asked only when a reading would
+    # count: the guards run every rule on each clause, and this runs on every message.
+    if best > probability and not _dismissed(text):
+        return best
     return probability
 
 
@@ -208,13 +212,16 @@ def _dismissed(text: str) -> bool:
     """Guarded by words that may drop a rule's hit altogether (the past, how it ended, a story,
     a court's decision, a joke): not a talk or a class, whose words can come with a real
     disclosure."""
-    statements = " ".join(part for part in clauses(text) if not _QUESTION.search(part))
     return (
         _says(text, GUARD)
-        or _says(statements, RESOLVED)  # "现在没事了吗" asks; it does not say
+        or _says(_statements(text), RESOLVED)  # "现在没事了吗" asks; it does not say
         or _about_the_past(text)
         or (_says(text, JOKE) and not _says(text, NOW))
     )
+
+
+def _statements(text: str) -> str:
+    return " ".join(part for part in clauses(text) if not _QUESTION.search(part))
 
 
 _QUESTION = re.compile(r"[吗嗎吧][?？]?$|[?？]$")
