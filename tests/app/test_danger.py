@@ -56,6 +56,7 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
         "14",
         "13",
         "十四岁了",
+        "快满16了",
         "女孩",
         "my daughter is 14",
     ],

@@ -159,6 +159,9 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("电视剧里那个孩子被拐卖了", True),  # a story
         ("妈妈因为虐待我们被法院撤销了监护权，现在我带着弟弟过", True),  # dealt with by a court
         ("Court took away my son's guardianship because he beat the child.", True),
+        ("court took away son-in-law's guardianship for abuse, baby lives with me", True),
+        ("My girl keeps saying she's going to run away to Hogwarts 😂", True),  # an emoji joke
+        ("😂 not a joke, he is hitting my sister right now", False),
         ("笑死 我刚把药全吃了 就这样吧", False),  # a joke's words, and a danger now
         ("lol not a joke, he is hitting my sister right now", False),
         ("刚才忘了说，孩子小时候被他爸打过，能申请什么补助", True),  # the past stays the past
@@ -387,6 +390,7 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
         ("十四岁了", True, False),
         ("女孩 14岁 初二", True, False),
         ("she's 14 years old", True, False),
+        ("快满16了", True, False),  # "nearly 16": the classifier rated it 0.93
         ("快快快", False, None),  # hurry: not an answer, the classifier reads it
         ("13岁 一个人在家两天了", False, True),
         ("14 他爸又打她了", False, True),

@@ -99,7 +99,7 @@ def assess(text: str) -> DangerHit | None:
 # the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
 # 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
 _ANSWER_WORDS = re.compile(
-    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|满|了|啦"
+    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|了|啦"
     r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
     r"|我家|俺家|我的|我|俺|的"
     r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
@@ -302,7 +302,7 @@ def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     pinyin = "|".join(re.escape(w) for w in words("pinyin"))
     return (
         re.compile(zh),
-        re.compile(rf"\b(?:{en})\b"),
+        re.compile(rf"(?<!\w)(?:{en})(?!\w)"),  # whole words; an emoji is one too
         re.compile(rf"(?<![a-z])(?:{pinyin})(?![a-z])"),
     )
 
