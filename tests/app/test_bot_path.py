@@ -181,3 +181,12 @@ def test_a_turn_whose_connection_broke_before_it_read_is_answered_by_the_next(
         tasks.run_turns.call_local(conversation_id)
     tasks.run_turns.call_local(conversation_id)  # as the sweep does
     assert bot_sms.replies(phone) == [bot_says("utter_greet")] * 2
+
+
+def test_news_about_the_child_is_no_goodbye(bot_sms):
+    # "他饿了" (he is hungry) mid-chat was read as goodbye: the bot said goodbye to a mother.
+    phone = "+8613800000723"
+    bot_sms.text(phone, "他饿了")
+    replies = bot_sms.replies(phone)
+    assert len(replies) == 1
+    assert replies[0] != bot_says("utter_goodbye")
