@@ -28,7 +28,7 @@ DISTRESS = "distress"  # no alarm: a case for a worker instead of the bot answer
 # The classifier's probability from which each level starts (make safety-eval shows the
 # trade-off on the tuning and blind sets).
 SURE_AT = 0.97
-PROBABLE_AT = 0.88
+PROBABLE_AT = 0.86
 DISTRESS_AT = 0.8
 # A guarded rule hit (the past, a story, a joke) that the classifier rates below this is dropped.
 GUARDED_DROP_AT = 0.1
