@@ -160,8 +160,6 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("妈妈因为虐待我们被法院撤销了监护权，现在我带着弟弟过", True),  # dealt with by a court
         ("Court took away my son's guardianship because he beat the child.", True),
         ("court took away son-in-law's guardianship for abuse, baby lives with me", True),
-        ("My girl keeps saying she's going to run away to Hogwarts 😂", True),  # an emoji joke
-        ("😂 not a joke, he is hitting my sister right now", False),
         ("笑死 我刚把药全吃了 就这样吧", False),  # a joke's words, and a danger now
         ("lol not a joke, he is hitting my sister right now", False),
         ("刚才忘了说，孩子小时候被他爸打过，能申请什么补助", True),  # the past stays the past
@@ -391,6 +389,7 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
         ("女孩 14岁 初二", True, False),
         ("she's 14 years old", True, False),
         ("快满16了", True, False),  # "nearly 16": the classifier rated it 0.93
+        ("14了 上初二", True, False),  # "14, in year 8": 0.87
         ("快快快", False, None),  # hurry: not an answer, the classifier reads it
         ("13岁 一个人在家两天了", False, True),
         ("14 他爸又打她了", False, True),
@@ -403,3 +402,80 @@ def test_a_reply_about_the_childs_age_is_no_situation(text, answer, alarm):
     hit = assess(text)
     if alarm is not None:
         assert (hit is not None and hit.alarm) is alarm
+
+
+# A review of the tenth session's rules (a helper probing them with its own messages): an emoji
+# is no joke's word (children use it nervously), a narrowed exception still lets 上吊 through,
+# and the new English and pinyin rules leave ordinary messages alone.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dad is beating mum again 😂",
+        "he's choking her 😂 what do i do",
+        "my teacher touched me down there lmao what do i do",
+        "ta shang diao guo yi ci, jin tian you zai zhao sheng zi",
+        "erzi shuo yao shang diao jin wan",
+        "i hope i never wake up",
+        "she took half a bottle of tylenol",
+        "we're trapped by the floodwater, kids with us",
+        "my daughter never made it to school, phone going to voicemail",
+        "haizi liu xue bu zhi",
+    ],
+)
+def test_review_danger_alarms(text):
+    from webhooks.safety.screen import assess
+
+    hit = assess(text)
+    assert hit is not None and hit.alarm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's going grey from stress with three kids",
+        "his mouth is all blue from the slushie at the fair",
+        "my inbox is flooded and I'm stuck on the dibao form",
+        "we got married just 12 months ago and now we have a baby",
+        "I never wake up on time for work",
+        "my in-laws keep asking for pics of him, how do I share safely?",
+        "mom's high blood pressure scares the kids",
+        "dad got drunk at my wedding, the children still talk about it",
+        "they are cutting again our allowance this year?",
+        "my refund never arrived, the office is not answering",
+        "live every day like it's your last day on earth, my grandma always said",
+        "wo ma bei diao dao hu li bu le",
+        "wan ju diao jin yu tang li le",
+        "zhai yue e le yi tian, wan shang cai chi",
+        "ya chi ba le, xue zhi bu zhu",
+        "wo xiang mai wo sun zi yi shuang xie",
+        "lao ban bu zhun wo qu kan bing",
+        "我方向感差 晚上总迷路",
+        "took a strip of panadol to grandma in hospital",
+    ],
+)
+def test_review_ordinary_sets_off_no_rule(text):
+    from webhooks.safety.screen import check
+
+    assert check(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "past"),
+    [
+        # A thank-you for last time, then a new sentence: the past ends with its sentence.
+        ("上次的事谢谢你们。今天孩子留了张纸条说别找我 人不见了", False),
+        ("孩子去年在老家被人欺负 被打得头破血流 能申请什么补助吗", True),
+    ],
+)
+def test_the_past_ends_with_its_sentence(text, past):
+    from webhooks.safety.screen import _about_the_past
+
+    assert _about_the_past(text) is past
+
+
+def test_now_is_no_place_a_child_went_to():
+    # "到现在都没回来同学家说…": the 在 of 现在 read as "at a classmate's home" cancelled the rule.
+    from webhooks.safety.screen import check
+
+    hit = check("儿子昨天下午说去同学家写作业 到现在都没回来 同学家说根本没来过")
+    assert hit is not None and hit.category == "missing_child"

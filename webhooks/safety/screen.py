@@ -99,7 +99,7 @@ def assess(text: str) -> DangerHit | None:
 # the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
 # 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
 _ANSWER_WORDS = re.compile(
-    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|了|啦"
+    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|上|读|了|啦"
     r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
     r"|我家|俺家|我的|我|俺|的"
     r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
@@ -227,17 +227,22 @@ def _statements(text: str) -> str:
 _QUESTION = re.compile(r"[吗嗎吧][?？]?$|[?？]$")
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+
+
 def _about_the_past(text: str) -> bool:
     """Whether the danger is told as past: every clause a rule fires on is past. A clause is
     past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
     头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
     打得流血", "他现在打孩子比以前还狠"). A phrase that fires only across two clauses is judged
     on the clause it starts in; across more, on the whole message."""
-    parts = clauses(text)
-    past, then = [], False
-    for part in parts:
-        then = not _says(part, PRESENT) and (then or _says(part, PAST))
-        past.append(then)
+    parts, past = [], []
+    for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
+        then = False
+        for part in clauses(sentence):
+            then = not _says(part, PRESENT) and (then or _says(part, PAST))
+            parts.append(part)
+            past.append(then)
     fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
     if not fired:
         fired = [
@@ -302,7 +307,7 @@ def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     pinyin = "|".join(re.escape(w) for w in words("pinyin"))
     return (
         re.compile(zh),
-        re.compile(rf"(?<!\w)(?:{en})(?!\w)"),  # whole words; an emoji is one too
+        re.compile(rf"\b(?:{en})\b"),
         re.compile(rf"(?<![a-z])(?:{pinyin})(?![a-z])"),
     )
 
