@@ -57,6 +57,7 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
         "13",
         "十四岁了",
         "快满16了",
+        "想问下孤儿补贴怎么申请 孙女14了 她爸妈都不在了",  # walked on make run
         "女孩",
         "my daughter is 14",
     ],

@@ -105,6 +105,17 @@ def test_danger_gets_the_numbers_first_then_the_place_question(sms, county):
     assert (case.priority, case.region_id) == (Case.URGENT, county["CN-51-demo"])  # the root
 
 
+def test_a_bare_number_is_no_place_and_the_question_stands(sms, county):
+    # Walked on make run: "1" (meaning yes, in danger) closed the place question with "a worker
+    # will contact you", and the village told next was never read: the case stayed unplaced.
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    sms.text(PHONE, "1")
+    assert sms.replies(PHONE)[-1] == text("place_question", "zh")
+    sms.text(PHONE, "红旗村")
+    assert sms.replies(PHONE)[-1] == text("place_thanks", "zh", place="城关镇红旗村")
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
+
+
 def hongqi_director(sms, county) -> None:
     """红旗村's director, username hongqi, with a phone for alerts."""
     with Session.begin() as session:

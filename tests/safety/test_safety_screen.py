@@ -479,3 +479,23 @@ def test_now_is_no_place_a_child_went_to():
 
     hit = check("儿子昨天下午说去同学家写作业 到现在都没回来 同学家说根本没来过")
     assert hit is not None and hit.category == "missing_child"
+
+
+@pytest.mark.parametrize(
+    ("text", "facts", "alarm"),
+    [
+        # Walked on make run: an orphan-allowance question got the emergency numbers, since its
+        # rest, read alone, was 0.96 to the classifier.
+        ("想问下孤儿补贴怎么申请 孙女14了 她爸妈都不在了", False, False),
+        ("她爸妈都不在了", True, False),
+        ("跟着奶奶过", True, False),
+        ("爸妈都走了 就她一个人在家", False, True),
+        ("想问下低保怎么申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来", False, True),
+    ],
+)
+def test_the_familys_facts_are_no_situation(text, facts, alarm):
+    from webhooks.safety.screen import assess, just_family_facts
+
+    assert just_family_facts(text) is facts
+    hit = assess(text)
+    assert (hit is not None and hit.alarm) is alarm

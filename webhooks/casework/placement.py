@@ -188,12 +188,17 @@ def read_bot_mode_answer(session: Session, conversation: Conversation, message: 
 def read_answer(session: Session, conversation: Conversation, message: Message) -> Region | None:
     """The family's answer to the place question: the region it names (asking one numbered
     question when several fit), or None. Either way the question is not asked again, except
-    the numbered one."""
+    the numbered one, and after a bare number with none pending (the family answering another
+    question: the place question again)."""
     choices = conversation.place_choices or []
     number = message.body.strip()
     if choices and number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices):
         conversation.place_answered = True
         return session.get(Region, choices[int(number) - 1])
+    if not choices and number.isascii() and number.isdigit():
+        # "1": an answer to another question (is a child in danger?), not where they live.
+        stage_notice(session, conversation, "place_question", reply_to=message)
+        return None
     found = candidates(session, message.body)
     if found and len(found) > 1 and not choices:
         shown = found[:MOST_CHOICES]

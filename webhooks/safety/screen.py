@@ -84,7 +84,9 @@ def assess(text: str) -> DangerHit | None:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
-    if just_an_answer(text):  # "14": a reply to the bot's question about the child's age
+    # "14": a reply to the bot's question about the child's age; "她爸妈都不在了": about the
+    # parents. The rules still read them.
+    if just_an_answer(text) or just_family_facts(text):
         return None
     probability = _probability(text)
     if probability < DISTRESS_AT:
@@ -114,6 +116,22 @@ def just_an_answer(text: str) -> bool:
     return bool(plain) and not _ANSWER_WORDS.sub("", plain)
 
 
+# What the rest of an aid question often is: who the child lives with, and where the parents
+# are ("孙女14了 她爸妈都不在了"). Read alone, the classifier takes that for a child left alone.
+_FAMILY_WORDS = re.compile(
+    r"爸爸?|妈妈?|父母|父亲|母亲|爹|娘|爷爷|奶奶|姥姥|姥爷|外公|外婆|们|都|也|早就?|已经|就|一直"
+    r"|不在了?|去世了?|过世了?|走了|没了|死了|跑了|改嫁了?|离婚了?|坐牢了?|服刑|在外地?|打工|出去"
+    r"|好几年|几年|多年|年|跟着?|和|一起|过|住|带着?|家里|家|人"
+)
+
+
+def just_family_facts(text: str) -> bool:
+    """Whether the message only tells the family's facts: the child's age and sex, where the
+    parents are, who the child lives with ("孙女14了 她爸妈都不在了", "跟着奶奶过")."""
+    plain = normalise(text)
+    return bool(plain) and not _FAMILY_WORDS.sub("", _ANSWER_WORDS.sub("", plain))
+
+
 def _probability(text: str) -> float:
     """The classifier's estimate for the message, or for what it tells without the question it
     asks, whichever is higher. A danger told in passing in a question about aid ("想问下低保怎么
@@ -126,10 +144,15 @@ def _probability(text: str) -> float:
     model = default_model()
     probability = model.probability(text)
     readings = []
-    if story := _without(text, AID_WORDS):
+    if (story := _without(text, AID_WORDS)) and not just_family_facts(story):
         readings.append(model.probability(story))
     told = _without(text, AID_WORDS, FRAMING)
-    if told and told != story and (estimate := model.probability(told)) >= SURE_AT:
+    if (
+        told
+        and told != story
+        and not just_family_facts(told)
+        and (estimate := model.probability(told)) >= SURE_AT
+    ):
         readings.append(estimate)
     best = max(readings, default=probability)
     # An old story told with a question is still an old story. Asked only when a reading would
