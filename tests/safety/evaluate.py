@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 13)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 14)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -115,6 +115,9 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # 0.100, blind-8 0.979 / 0.071 (floor moved to 0.08), blind-9 0.979 / 0.114, blind-10 0.986 /
 # 0.057, blind-11 0.993 / 0.100; blind to blind-12 together 19 misses of 1,650, 55 false
 # alarms of 824 (26 and 50 at the session's start).
+# - blind-13: written at the tenth session's start, scored once at its end: 0.964 / 0.071
+#   (reach 0.971) on the screen the session began with, 0.971 / 0.071 (reach 0.971) on the one
+#   it ended with: four danger messages of 140 reach no one.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -133,6 +136,7 @@ FLOORS = {
     "blind-10": {"recall": 0.97, "false_alarms": 0.08},
     "blind-11": {"recall": 0.97, "false_alarms": 0.12},
     "blind-12": {"recall": 0.98, "false_alarms": 0.06},
+    "blind-13": {"recall": 0.96, "false_alarms": 0.08},
 }
 
 
