@@ -490,6 +490,7 @@ def test_now_is_no_place_a_child_went_to():
         ("她爸妈都不在了", True, False),
         ("跟着奶奶过", True, False),
         ("爸妈都走了 就她一个人在家", False, True),
+        ("孩子跑了", False, None),  # a runaway is read by the classifier
         ("想问下低保怎么申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来", False, True),
     ],
 )
@@ -498,4 +499,5 @@ def test_the_familys_facts_are_no_situation(text, facts, alarm):
 
     assert just_family_facts(text) is facts
     hit = assess(text)
-    assert (hit is not None and hit.alarm) is alarm
+    if alarm is not None:
+        assert (hit is not None and hit.alarm) is alarm

@@ -118,9 +118,11 @@ def just_an_answer(text: str) -> bool:
 
 # What the rest of an aid question often is: who the child lives with, and where the parents
 # are ("孙女14了 她爸妈都不在了"). Read alone, the classifier takes that for a child left alone.
+# Read after the answer words (so without 了): "走", "跑", "死" and "没" are never facts here
+# ("孩子跑了" is read by the classifier).
 _FAMILY_WORDS = re.compile(
     r"爸爸?|妈妈?|父母|父亲|母亲|爹|娘|爷爷|奶奶|姥姥|姥爷|外公|外婆|们|都|也|早就?|已经|就|一直"
-    r"|不在了?|去世了?|过世了?|走了|没了|死了|跑了|改嫁了?|离婚了?|坐牢了?|服刑|在外地?|打工|出去"
+    r"|不在|去世|过世|改嫁|离婚|坐牢|服刑|在外地?|打工|出去"
     r"|好几年|几年|多年|年|跟着?|和|一起|过|住|带着?|家里|家|人"
 )
 
