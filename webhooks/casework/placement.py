@@ -22,6 +22,7 @@ from nlu.text import CJK, simplified
 from webhooks.core.conversations import stage_notice
 from webhooks.core.db import utcnow
 from webhooks.core.models import Conversation, Message, Region
+from webhooks.core.parsing import whole_number
 
 # A place's name without what every name of its kind ends in: 东风村 is 东风.
 SUFFIXES = ("社区", "街道", "居委会", "村委会", "镇", "乡", "村", "组", "屯", "寨")
@@ -163,11 +164,8 @@ def read_bot_mode_answer(session: Session, conversation: Conversation, message: 
     """The answer to the place question asked after a screening (in bot mode): True when the
     message was about the place (placed, asked which one, or 不知道) and is answered here;
     False when it is something else, which the bot answers (and the question lapses)."""
-    choices = conversation.place_choices or []
-    number = message.body.strip()
-    picked = choices and number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices)
     found = candidates(session, message.body)
-    if not picked and found == []:
+    if _picked(conversation, message) is None and found == []:
         conversation.place_answered = True
         return False
     region = read_answer(session, conversation, message)
@@ -185,17 +183,25 @@ def read_bot_mode_answer(session: Session, conversation: Conversation, message: 
     return True
 
 
+def _picked(conversation: Conversation, message: Message) -> int | None:
+    """The region the family picked by its number from the choices offered, if it did."""
+    choices = conversation.place_choices or []
+    number = whole_number(message.body.strip())
+    if number is not None and 1 <= number <= len(choices):
+        return choices[number - 1]
+    return None
+
+
 def read_answer(session: Session, conversation: Conversation, message: Message) -> Region | None:
     """The family's answer to the place question: the region it names (asking one numbered
     question when several fit), or None. Either way the question is not asked again, except
     the numbered one, and after a bare number with none pending (the family answering another
     question: the place question again)."""
     choices = conversation.place_choices or []
-    number = message.body.strip()
-    if choices and number.isascii() and number.isdigit() and 1 <= int(number) <= len(choices):
+    if (picked := _picked(conversation, message)) is not None:
         conversation.place_answered = True
-        return session.get(Region, choices[int(number) - 1])
-    if not choices and number.isascii() and number.isdigit():
+        return session.get(Region, picked)
+    if not choices and whole_number(message.body.strip()) is not None:
         # "1": an answer to another question (is a child in danger?), not where they live.
         stage_notice(session, conversation, "place_question", reply_to=message)
         return None
