@@ -183,10 +183,13 @@ def test_a_turn_whose_connection_broke_before_it_read_is_answered_by_the_next(
     assert bot_sms.replies(phone) == [bot_says("utter_greet")] * 2
 
 
-def test_news_about_the_child_is_no_goodbye(bot_sms):
-    # "他饿了" (he is hungry) mid-chat was read as goodbye: the bot said goodbye to a mother.
-    phone = "+8613800000723"
-    bot_sms.text(phone, "他饿了")
+@pytest.mark.parametrize(
+    ("phone", "news"), [("+8613800000723", "他饿了"), ("+8613800000724", "他睡了")]
+)
+def test_news_about_the_child_is_no_goodbye(bot_sms, phone, news):
+    # "他饿了" (he is hungry) and "他睡了" (he is asleep) mid-chat were read as goodbye: the bot
+    # said goodbye to a mother.
+    bot_sms.text(phone, news)
     replies = bot_sms.replies(phone)
     assert len(replies) == 1
     assert replies[0] != bot_says("utter_goodbye")
