@@ -206,22 +206,55 @@ def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
 
 @pytest.mark.parametrize(
     ("probability", "level"),
-    [(0.05, "probable"), (0.3, "sure"), (0.95, "sure")],
+    [(0.01, "distress"), (0.05, "probable"), (0.3, "sure"), (0.95, "sure")],
 )
 def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
     monkeypatch, probability, level
 ):
     """Issue 26: a rule's hit still alarms, but when the classifier reads the message as
-    plainly ordinary (an aid story: "孩子被打了 能申请什么补助" rates 0.004) the family also gets
-    the question, so their no lowers the case; a rule hit is never dropped for the classifier
-    alone."""
+    plainly ordinary the family also gets the question, so their no lowers the case; when it
+    reads it as surely ordinary, however it reads it, a worker reads it (distress). A rule hit
+    is never dropped for the classifier alone."""
     from tests.support.classifier import FixedModel
     from webhooks.safety import screen
 
     monkeypatch.setattr(screen, "default_model", lambda: FixedModel(probability))
     hit = screen.assess("孩子被打了 能申请什么补助")
-    assert hit is not None and hit.alarm
-    assert hit.level == level
+    assert hit is not None and hit.level == level
+    assert hit.alarm == (level != "distress")
+
+
+# Round twenty (long messages, written by a helper who read nothing): a school trip's child who
+# was lost for forty minutes and found set off the missing-child rule, and got the numbers.
+SCHOOL_TRIP = (
+    "上周学校组织春游去森林公园，我女儿跟同学跑去看松鼠，跟大部队走散了四十多分钟，老师们分头"
+    "找，最后在公园的游客中心找到了，是她自己找工作人员帮忙的。老师后来给我们家长道歉了，学校也"
+    "做了检讨。我倒没怪老师，反而觉得孩子挺机灵的。就是想问问你们有没有给孩子讲的那种走失了怎么"
+    "办的小册子"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        (SCHOOL_TRIP, False),
+        # Aid questions are most of what the classifier learned as ordinary: these rate 0.001
+        # to 0.03 as written; without the question they are danger.
+        ("我老公天天打孩子 能申请低保吗", True),
+        ("孩子他爸打孩子 打得很厉害 能办低保不", True),
+        ("孩子说想死 能申请什么补助吗", True),
+        ("my husband beats our son, can we get dibao", True),
+    ],
+)
+def test_an_ordinary_story_that_sets_off_a_rule_goes_to_a_worker(text, alarm):
+    """A rule's hit in a message the classifier reads as surely ordinary, with or without its
+    question about aid, is a worker's case (distress), not the emergency numbers."""
+    from webhooks.safety import screen
+
+    assert screen.check(text) is not None
+    hit = screen.assess(text)
+    assert hit is not None
+    assert hit.alarm == alarm
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,12 @@ GUARDED_DROP_AT = 0.1
 # An unguarded rule hit that the classifier rates below this is probable, not sure: the numbers
 # still go, with the question, so a family whose ordinary words set off a rule can say so.
 RULE_DOUBTED_BELOW = 0.1
+# Below this the classifier overrules an unguarded rule hit: distress, a worker reads it and the
+# family is told to call 110 if a child is in danger, but gets no emergency numbers (an ordinary
+# story whose words set off a rule: "春游跟大部队走散了四十多分钟 最后在游客中心找到了"). Its
+# readings without a question about aid count (_probability). No danger message of the tuning,
+# blind and tuning-round sets was rated this low by any of five training subsamples.
+RULE_OVERRULED_BELOW = 0.02
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
@@ -63,10 +69,11 @@ def assess(text: str) -> DangerHit | None:
     classifier reads as ordinary is no alarm: below GUARDED_DROP_AT the bot answers, up to
     DISTRESS_AT a worker reads it (distress), and up to PROBABLE_AT the family gets the
     numbers and the question (probable). A talk or a class is never dropped: a worker reads it
-    at least. An unguarded rule hit always alarms; below RULE_DOUBTED_BELOW it is probable, so
-    the family is asked too. A rule's hit is weighed against the classifier's reading of the
-    whole message: its readings without the question (_probability) find danger no rule names,
-    and would read an old story told with an aid question as new.
+    at least. An unguarded rule hit alarms; below RULE_DOUBTED_BELOW it is probable, so the
+    family is asked too, and below RULE_OVERRULED_BELOW it is distress (a worker reads it). A
+    rule's hit is weighed against the classifier's reading of the whole message: its readings
+    without the question (_probability) find danger no rule names, and would read an old story
+    told with an aid question as new.
     """
     hit = check(text)
     if not text.strip():
@@ -79,7 +86,12 @@ def assess(text: str) -> DangerHit | None:
         if not dismissed and not _a_talk(text):  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
-            return replace(hit, level=PROBABLE, probability=round(probability, 3))
+            # Read without its question about aid too: "我老公天天打孩子 能申请低保吗" rates
+            # 0.001 as written, since aid questions are most of what the classifier learned as
+            # ordinary, and 0.89 without the question.
+            probability = _probability(text)
+            level = PROBABLE if probability >= RULE_OVERRULED_BELOW else DISTRESS
+            return replace(hit, level=level, probability=round(probability, 3))
         if probability < GUARDED_DROP_AT and dismissed:
             return None
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
