@@ -196,6 +196,12 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
             "A family here lost the father to suicide last spring, what can the children get?",
             True,
         ),
+        # Round twenty's long ordinary messages: last month, came back by herself, got out.
+        ("上个月我儿子跟我吵架跑出去两天没回家，最后在他网友家里找到的", True),
+        ("女儿跟我吵完架跑出去一天一夜，前天晚上自己回来了，人好好的", True),
+        ("Our flat caught fire last December, everyone got out safely. Any aid?", True),
+        ("上个月他把孩子打进了医院 现在又开始打了", False),
+        ("the house caught fire, everyone is fine he says, but the baby is still inside", False),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):

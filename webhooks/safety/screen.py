@@ -271,8 +271,9 @@ def _about_the_past(text: str) -> bool:
     """Whether the danger is told as past: every clause a rule fires on is past. A clause is
     past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
     头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
-    打得流血", "他现在打孩子比以前还狠"). A phrase that fires only across two clauses is judged
-    on the clause it starts in; across more, on the whole message."""
+    打得流血", "他现在打孩子比以前还狠"); nor is it past when a later clause says it is happening
+    again ("上个月他把孩子打进了医院 现在又开始打了"). A phrase that fires only across two
+    clauses is judged on the clause it starts in; across more, on the whole message."""
     parts, past = [], []
     for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
         then = False
@@ -281,6 +282,8 @@ def _about_the_past(text: str) -> bool:
             parts.append(part)
             past.append(then)
     fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
+    if fired and all(fired) and _happening_again(parts, past):
+        return False
     if not fired:
         fired = [
             when
@@ -290,6 +293,12 @@ def _about_the_past(text: str) -> bool:
     if not fired:
         return _says(text, PAST) and not _says(text, PRESENT)
     return all(fired)
+
+
+def _happening_again(parts: list[str], past: list[bool]) -> bool:
+    """Whether a clause after the first past one says the danger is happening again."""
+    first = past.index(True) if True in past else len(parts)
+    return any(_says(part, AGAIN) for part in parts[first + 1 :])
 
 
 def _a_talk(text: str) -> bool:
@@ -305,7 +314,7 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, PAST, PRESENT, RESOLVED, JOKE, TOPIC, NOW = (
+GUARD, PAST, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
     "guard",
     "past",
     "present",
@@ -313,6 +322,7 @@ GUARD, PAST, PRESENT, RESOLVED, JOKE, TOPIC, NOW = (
     "joke",
     "topic",
     "now",
+    "again",
 )
 
 
@@ -326,7 +336,8 @@ def _guard_groups() -> dict:
 def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
     `topic` words, the `now` words (which cancel both), the `past` and `present` words (read
-    clause by clause), the `resolved` words, or a story or a court's decision (GUARD)."""
+    clause by clause; `again` after a past one makes it now), the `resolved` words, or a story
+    or a court's decision (GUARD)."""
     data = _guard_groups()
 
     def words(language: str) -> list[str]:
