@@ -196,12 +196,10 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
             "A family here lost the father to suicide last spring, what can the children get?",
             True,
         ),
-        # Round twenty's long ordinary messages: last month, came back by herself, got out.
-        ("上个月我儿子跟我吵架跑出去两天没回家，最后在他网友家里找到的", True),
-        ("女儿跟我吵完架跑出去一天一夜，前天晚上自己回来了，人好好的", True),
-        ("Our flat caught fire last December, everyone got out safely. Any aid?", True),
-        ("上个月他把孩子打进了医院 现在又开始打了", False),
-        ("the house caught fire, everyone is fine he says, but the baby is still inside", False),
+        # A past danger happening again is now; so is one that started then and goes on.
+        ("去年他把孩子打进了医院 现在又开始打了", False),
+        ("去年开始继父每天晚上都打孩子", False),
+        ("my stepdad hit my sister last year, and he started again", False),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
@@ -228,6 +226,20 @@ def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
     hit = screen.assess("孩子被打了 能申请什么补助")
     assert hit is not None and hit.level == level
     assert hit.alarm == (level != "distress")
+
+
+@pytest.mark.parametrize(
+    "text", ["my teacher touched me down there lmao what do i do", "孩子说想死 能申请什么补助吗"]
+)
+def test_the_classifier_never_overrules_a_disclosure_of_sexual_abuse_or_self_harm(
+    monkeypatch, text
+):
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.001))
+    hit = screen.assess(text)
+    assert hit is not None and hit.alarm
 
 
 # Round twenty (long messages, written by a helper who read nothing): a school trip's child who
@@ -493,6 +505,74 @@ def test_review_danger_alarms(text):
     ],
 )
 def test_review_ordinary_sets_off_no_rule(text):
+    from webhooks.safety.screen import check
+
+    assert check(text) is None
+
+
+# Round twenty-one's review: a helper probed the new rules with its own messages.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A game's word inside the danger is no story; a recent danger that goes on is now.
+        "the driver plays a secret game with my son on the school bus, how do I apply for the "
+        "transport subsidy instead?",
+        "邻居大爷老叫女儿去他家玩只有我们俩知道的游戏 想问下低保怎么申请",
+        "上周他打断了孩子的腿 还不让去医院 能申请医疗救助吗",
+        "去年开始继父每天晚上都打孩子 想问下低保怎么申请",
+        "女儿上个月开始说不想活了 昨晚写了遗书 学校的助学金还能申请吗",
+        "My daughter ran away last month, police haven't found her. Can we get any help?",
+        "nv er shi zhe ge wan",
+        "Son 9 went out to buy soy sauce at 5, not back yet, it's 9pm",
+        "her dad won't let her see a doctor, fever 5 days",
+        "个女琴日出咗去到今日都未返屋企 电话熄咗",
+    ],
+)
+def test_review_round21_danger_alarms(text):
+    from webhooks.safety.screen import assess
+
+    hit = assess(text)
+    assert hit is not None and hit.alarm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "haizi zheng ge wan shang dou zai ku, zen me ban",
+        "wa da po le ge wan, mei shi",
+        "Grandma is looking for her glasses, can you call back in 10 minutes?",
+        "he has gone to the hospital for his check, already 3 hours waiting there",
+        "he lost the football match 10 minutes ago and is crying in his room",
+        "我才16岁 我姐下个月结婚 我能请假吗",
+        "女儿说她这辈子不嫁人就跟我们过",
+        "Grandpa fractured his wrist falling in the yard, who can pick up the kids?",
+        "My husband broke his leg at the construction site, can we apply for relief?",
+        "外公成日叫个仔坐佢大髀食饭",
+        "my son is having a fit about his phone being taken away, he is 13, normal?",
+        "the road to school was washed out by the flood, is there transport help?",
+        "Our house was swept away by the river in the typhoon, we live at my sister's now",
+        "My son refuses to go to the doctor because he's scared of needles",
+        "he refused the hospital food so I brought him noodles",
+        "学校宿舍还用晾衣杆吗 要不要自己买",
+        "秋天用木棍打枣 孩子们可开心了",
+        "医生说要住院 但是医院不让家属陪床 孩子才三岁怎么办",
+        "医生讲要打针 个仔唔肯 喊到成条街都听到",
+        "办证的时候他们收走我的证件 说三天后来拿",
+        "医保报销的钱到现在还没返 孩子住院花了好多",
+        "唔见咗个女嘅校卡 点样补办",
+        "孩子从二楼跳下来扭到脚了 要去医院吗",
+        "My son works night shift, on sunday he wants to sleep for a long time",
+        "I didn't take her to the hospital because the fever went down by itself, is that ok?",
+        "my son says the other kids eat rubbish food every day, can the school change the menu?",
+        "the baby seems drugged after the allergy syrup, should I stop it?",
+        "they took my ID card to make a copy for the dibao application",
+        "daughter 13, her dad and I never married, how does she get a hukou?",
+        "the bucket fell into the well again, my son got it out with a hook",
+        "孩子们在后山有他们的秘密基地 安全吗",
+        "我和老公准备给女儿一个生日惊喜 是只有我们俩知道的秘密",
+    ],
+)
+def test_review_round21_ordinary_sets_off_no_rule(text):
     from webhooks.safety.screen import check
 
     assert check(text) is None

@@ -39,8 +39,11 @@ RULE_DOUBTED_BELOW = 0.1
 # family is told to call 110 if a child is in danger, but gets no emergency numbers (an ordinary
 # story whose words set off a rule: "春游跟大部队走散了四十多分钟 最后在游客中心找到了"). Its
 # readings without a question about aid count (_probability). No danger message of the tuning,
-# blind and tuning-round sets was rated this low by any of five training subsamples.
+# blind and tuning-round sets was rated this low by any of five training subsamples. Never for
+# a disclosure of sexual abuse or self-harm, which children tell flippantly and the classifier
+# has read as ordinary ("my teacher touched me down there lmao what do i do" rated 0.018).
 RULE_OVERRULED_BELOW = 0.02
+NEVER_OVERRULED = frozenset({"sexual_abuse", "suicide_self_harm"})
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
@@ -82,15 +85,16 @@ def assess(text: str) -> DangerHit | None:
         probability = default_model().probability(text)
         if probability >= PROBABLE_AT:
             return hit
-        dismissed = _dismissed(text)
+        dismissed = _dismissed(text, hit)
         if not dismissed and not _a_talk(text):  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
             # Read without its question about aid too: "我老公天天打孩子 能申请低保吗" rates
             # 0.001 as written, since aid questions are most of what the classifier learned as
             # ordinary, and 0.89 without the question.
-            probability = _probability(text)
-            level = PROBABLE if probability >= RULE_OVERRULED_BELOW else DISTRESS
+            probability = _probability(text, hit)
+            overruled = probability < RULE_OVERRULED_BELOW and hit.category not in NEVER_OVERRULED
+            level = DISTRESS if overruled else PROBABLE
             return replace(hit, level=level, probability=round(probability, 3))
         if probability < GUARDED_DROP_AT and dismissed:
             return None
@@ -146,7 +150,7 @@ def just_family_facts(text: str) -> bool:
     return bool(plain) and not _FAMILY_WORDS.sub("", _ANSWER_WORDS.sub("", plain))
 
 
-def _probability(text: str) -> float:
+def _probability(text: str, hit: DangerHit | None = None) -> float:
     """The classifier's estimate for the message, or for what it tells without the question it
     asks, whichever is higher. A danger told in passing in a question about aid ("想问下低保怎么
     申请 俺家那口子把6岁的小子关柴房里 从昨天到现在没放出来") reads as an aid question to the
@@ -154,7 +158,8 @@ def _probability(text: str) -> float:
     ordinary: the message without its clauses about aid counts at any estimate. Without the rest
     of its framing too (greetings, a worker's name, papers, any other question: "王姐 户口的事办好
     了 谢谢你 现在他们家里人来抢孩子了 拿着棍子"), it counts only when the classifier is sure:
-    what is left of an aid story is often a hard story from the past."""
+    what is left of an aid story is often a hard story from the past. With a rule's hit, the
+    guards read the message without the words it matched (_dismissed)."""
     model = default_model()
     probability = model.probability(text)
     readings = []
@@ -171,7 +176,7 @@ def _probability(text: str) -> float:
     best = max(readings, default=probability)
     # An old story told with a question is still an old story. Asked only when a reading would
     # count: the guards run every rule on each clause, and this runs on every message.
-    if best > probability and not _dismissed(text):
+    if best > probability and not _dismissed(text, hit):
         return best
     return probability
 
@@ -245,15 +250,17 @@ def guarded(text: str) -> bool:
     return _dismissed(text) or _a_talk(text)
 
 
-def _dismissed(text: str) -> bool:
+def _dismissed(text: str, hit: DangerHit | None = None) -> bool:
     """Guarded by words that may drop a rule's hit altogether (the past, how it ended, a story,
     a court's decision, a joke): not a talk or a class, whose words can come with a real
-    disclosure."""
+    disclosure. A story's or a joke's word inside the words the rule matched is no guard ("he
+    plays a secret game with her": the game is the danger)."""
+    framed = normalise(text).replace(hit.matched, " ") if hit is not None else text
     return (
-        _says(text, GUARD)
+        _says(framed, GUARD)
         or _says(_statements(text), RESOLVED)  # "现在没事了吗" asks; it does not say
         or _about_the_past(text)
-        or (_says(text, JOKE) and not _says(text, NOW))
+        or (_says(framed, JOKE) and not _says(text, NOW))
     )
 
 
