@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-12/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-14/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -30,7 +30,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 14)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 15)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -123,6 +123,12 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # as training data (corpus/voices-english-3.yml, voices-hant-cantonese-2.yml; over five
 # subsamples blind misses 23.8 -> 23.0, reaching no one 16.0 -> 13.4, false alarms 42.4 ->
 # 40.8): the single model moved blind-7 to 0.979 / 0.114 (two controls more: floor moved to 0.12).
+# After a review's fixes: tuning 1.000 / 0.038; blind to blind-13 together 23 misses of 1,790 (13
+# reach no one), 43 false alarms of 894 (23 / 18 / 59 at the session's start).
+# - blind-14: long messages only (the earlier sets are mostly short), written at the eleventh
+#   session's start, scored once at the end of its screen work: 0.900 / 0.071 (reach 0.936) on
+#   the screen the session began with, 0.921 / 0.057 (reach 0.943) on the one it ended with;
+#   simplified Chinese 0.901, children 0.905: long messages are the screen's weak side.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -142,6 +148,7 @@ FLOORS = {
     "blind-11": {"recall": 0.97, "false_alarms": 0.12},
     "blind-12": {"recall": 0.98, "false_alarms": 0.06},
     "blind-13": {"recall": 0.96, "false_alarms": 0.08},
+    "blind-14": {"recall": 0.9, "false_alarms": 0.08},
 }
 
 
