@@ -229,9 +229,14 @@ def test_a_rule_hit_the_classifier_reads_as_ordinary_asks_the_family_too(
 
 
 @pytest.mark.parametrize(
-    "text", ["my teacher touched me down there lmao what do i do", "孩子说想死 能申请什么补助吗"]
+    "text",
+    [
+        "my teacher touched me down there lmao what do i do",
+        "孩子说想死 能申请什么补助吗",
+        "宝宝吞了一颗电池 现在没事了吗 要去医院吗",
+    ],
 )
-def test_the_classifier_never_overrules_a_disclosure_of_sexual_abuse_or_self_harm(
+def test_the_classifier_never_overrules_an_immediate_danger_sexual_abuse_or_self_harm(
     monkeypatch, text
 ):
     from tests.support.classifier import FixedModel

@@ -40,10 +40,11 @@ RULE_DOUBTED_BELOW = 0.1
 # story whose words set off a rule: "春游跟大部队走散了四十多分钟 最后在游客中心找到了"). Its
 # readings without a question about aid count (_probability). No danger message of the tuning,
 # blind and tuning-round sets was rated this low by any of five training subsamples. Never for
-# a disclosure of sexual abuse or self-harm, which children tell flippantly and the classifier
-# has read as ordinary ("my teacher touched me down there lmao what do i do" rated 0.018).
+# an immediate danger, or a disclosure of sexual abuse or self-harm, which children tell
+# flippantly: retrained models have read "my teacher touched me down there lmao what do i do"
+# at 0.018 and "宝宝吞了一颗电池 现在没事了吗 要去医院吗" at 0.02.
 RULE_OVERRULED_BELOW = 0.02
-NEVER_OVERRULED = frozenset({"sexual_abuse", "suicide_self_harm"})
+NEVER_OVERRULED = frozenset({"immediate_danger", "sexual_abuse", "suicide_self_harm"})
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
