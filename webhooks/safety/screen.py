@@ -280,7 +280,7 @@ def _about_the_past(text: str) -> bool:
     past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
     头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
     打得流血", "他现在打孩子比以前还狠"); nor is it past when a later clause says it is happening
-    again ("上个月他把孩子打进了医院 现在又开始打了"). A phrase that fires only across two
+    again ("去年他把孩子打进了医院 现在又开始打了"). A phrase that fires only across two
     clauses is judged on the clause it starts in; across more, on the whole message."""
     parts, past = [], []
     for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
