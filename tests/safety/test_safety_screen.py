@@ -476,6 +476,19 @@ def test_a_reply_about_the_childs_age_is_no_situation(text, answer, alarm):
         "we're trapped by the floodwater, kids with us",
         "my daughter never made it to school, phone going to voicemail",
         "haizi liu xue bu zhi",
+        # Round twenty-one's review: a game's word inside the danger is no story; a recent
+        # danger that goes on is now.
+        "the driver plays a secret game with my son on the school bus, how do I apply for the "
+        "transport subsidy instead?",
+        "邻居大爷老叫女儿去他家玩只有我们俩知道的游戏 想问下低保怎么申请",
+        "上周他打断了孩子的腿 还不让去医院 能申请医疗救助吗",
+        "去年开始继父每天晚上都打孩子 想问下低保怎么申请",
+        "女儿上个月开始说不想活了 昨晚写了遗书 学校的助学金还能申请吗",
+        "My daughter ran away last month, police haven't found her. Can we get any help?",
+        "nv er shi zhe ge wan",
+        "Son 9 went out to buy soy sauce at 5, not back yet, it's 9pm",
+        "her dad won't let her see a doctor, fever 5 days",
+        "个女琴日出咗去到今日都未返屋企 电话熄咗",
     ],
 )
 def test_review_danger_alarms(text):
@@ -507,42 +520,7 @@ def test_review_danger_alarms(text):
         "lao ban bu zhun wo qu kan bing",
         "我方向感差 晚上总迷路",
         "took a strip of panadol to grandma in hospital",
-    ],
-)
-def test_review_ordinary_sets_off_no_rule(text):
-    from webhooks.safety.screen import check
-
-    assert check(text) is None
-
-
-# Round twenty-one's review: a helper probed the new rules with its own messages.
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A game's word inside the danger is no story; a recent danger that goes on is now.
-        "the driver plays a secret game with my son on the school bus, how do I apply for the "
-        "transport subsidy instead?",
-        "邻居大爷老叫女儿去他家玩只有我们俩知道的游戏 想问下低保怎么申请",
-        "上周他打断了孩子的腿 还不让去医院 能申请医疗救助吗",
-        "去年开始继父每天晚上都打孩子 想问下低保怎么申请",
-        "女儿上个月开始说不想活了 昨晚写了遗书 学校的助学金还能申请吗",
-        "My daughter ran away last month, police haven't found her. Can we get any help?",
-        "nv er shi zhe ge wan",
-        "Son 9 went out to buy soy sauce at 5, not back yet, it's 9pm",
-        "her dad won't let her see a doctor, fever 5 days",
-        "个女琴日出咗去到今日都未返屋企 电话熄咗",
-    ],
-)
-def test_review_round21_danger_alarms(text):
-    from webhooks.safety.screen import assess
-
-    hit = assess(text)
-    assert hit is not None and hit.alarm
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # Round twenty-one's review.
         "haizi zheng ge wan shang dou zai ku, zen me ban",
         "wa da po le ge wan, mei shi",
         "Grandma is looking for her glasses, can you call back in 10 minutes?",
@@ -577,7 +555,7 @@ def test_review_round21_danger_alarms(text):
         "我和老公准备给女儿一个生日惊喜 是只有我们俩知道的秘密",
     ],
 )
-def test_review_round21_ordinary_sets_off_no_rule(text):
+def test_review_ordinary_sets_off_no_rule(text):
     from webhooks.safety.screen import check
 
     assert check(text) is None
