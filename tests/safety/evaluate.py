@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-14/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-15/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -18,6 +18,7 @@ used to write either, only scored here. Exits 1 when a set falls below its floor
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 15)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 16)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -84,7 +85,7 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # Ninth session: rules from rounds fifteen (situations now, and harmless alarm words) and
 # sixteen (aid questions with a hard story, and a danger told in passing in one: 60 of 150 got
 # no numbers), past guards for aid stories ("前几年", "那年", "last spring"), and the classifier
-# reading the message without its clauses about aid too (screen.without_aid_question):
+# reading the message without its clauses about aid too (reading.without_aid_question):
 # tuning 1.000 / 0.038; blind 0.980 / 0.067, blind-2 0.990 / 0.060, blind-3 0.993 / 0.000,
 # blind-4 0.979 / 0.014, blind-5 0.986 / 0.071, blind-6 0.979 / 0.014, blind-7 0.986 / 0.086,
 # blind-8 0.971 / 0.057, blind-9 0.986 / 0.114 (two controls more: the story without its aid
@@ -137,6 +138,9 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # taken out again after a review matched it on 40 of 40 ordinary messages (dose questions, pest
 # control, "我要是走了去外地打工"). The single model: blind to blind-13 24 misses (13 reach no
 # one) / 48 false alarms; blind-14 0.950 / 0.071 (reach 0.979).
+# - blind-15: long messages again, new voices, written at the twelfth session's start: 0.993 /
+#   0.114 (reach 0.993) on the screen the session began with: long messages' recall held, but
+#   eight of seventy controls got the numbers (five from rules, three from the classifier).
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -157,6 +161,7 @@ FLOORS = {
     "blind-12": {"recall": 0.98, "false_alarms": 0.06},
     "blind-13": {"recall": 0.96, "false_alarms": 0.08},
     "blind-14": {"recall": 0.9, "false_alarms": 0.08},
+    "blind-15": {"recall": 0.97, "false_alarms": 0.13},
 }
 
 
@@ -254,6 +259,14 @@ def outcome_of(text: str, rules_only: bool = False) -> tuple[str, str]:
     return (ALARM if hit.alarm else DISTRESS), f"{hit.level} {note}"
 
 
+# How the writers named a child writing: "child_9", "teen_14", "older_sister_16", "girl, 15,
+# about herself", "exchange student, 16, about a friend"; not "child_director_village".
+CHILD_WRITER = re.compile(
+    r"^(child|teen|boy|girl|kid)(?!_director)|^(older_)?(brother|sister)_1[0-7]|^hk_teen"
+    r"|\b(boy|girl|teen\w*|student), (1[0-7]|[6-9])\b"
+)
+
+
 def evaluate(items: list[Labelled], rules_only: bool = False) -> dict[str, Tally]:
     """Tallies overall and by script, writer and alarm words."""
     tallies: dict[str, Tally] = defaultdict(Tally)
@@ -261,9 +274,7 @@ def evaluate(items: list[Labelled], rules_only: bool = False) -> dict[str, Tally
         outcome, note = outcome_of(item.text, rules_only)
         groups = ["overall", f"script {item.script}"]
         if item.danger:
-            # "child_9" and "teen_14" are children too (blind-9's writers gave ages).
-            child = item.writer.split("_")[0] in ("child", "teen")
-            groups.append(f"writer {'child' if child else 'adult'}")
+            groups.append(f"writer {'child' if CHILD_WRITER.search(item.writer) else 'adult'}")
             if item.alarm_words is not None:
                 groups.append("alarm words" if item.alarm_words else "no alarm words")
         for group in groups:

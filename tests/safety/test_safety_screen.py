@@ -244,7 +244,53 @@ def test_the_classifier_never_overrules_an_immediate_danger_sexual_abuse_or_self
 
     monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.001))
     hit = screen.assess(text)
-    assert hit is not None and hit.alarm
+    assert hit is not None and hit.level == "probable"  # the numbers, and the question
+
+
+@pytest.mark.parametrize(
+    ("probability", "level"),
+    [(0.01, "distress"), (0.5, "distress"), (0.9, "probable"), (0.99, "sure")],
+)
+def test_a_sign_of_danger_goes_to_a_worker_unless_the_classifier_reads_danger_too(
+    monkeypatch, probability, level
+):
+    """A hint rule names a sign that ordinary messages also give ("以后你们就不用为我操心了"
+    from a child, and from a student off to university): a worker reads it, and the family
+    gets the emergency numbers only when the classifier reads danger too."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(probability))
+    hit = screen.assess("女儿昨晚说以后你们就不用为我操心了")
+    assert hit is not None and hit.rule_id == "zh-hint-not-a-burden"
+    assert (hit.level, hit.alarm) == (level, level != "distress")
+
+
+def test_a_sign_of_danger_told_as_past_and_read_as_ordinary_is_no_case(monkeypatch):
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.01))
+    assert screen.assess("小时候我总觉得自己是多余的 现在想问下助学金怎么申请") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("他爸天天打他 孩子说没有我你们会更轻松", "zh-abuse-hit-child"),
+        ("my dad beats me every night, you'd all be better off without me", None),
+    ],
+)
+def test_a_danger_told_beside_a_sign_is_the_alarm(monkeypatch, text, rule_id):
+    """A hint rule's hit counts only when no other rule fires: a sign never turns a danger
+    told into a worker's read."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.5))  # a sign: distress
+    hit = screen.assess(text)
+    assert hit is not None and hit.alarm and not hit.hint
+    assert rule_id is None or hit.rule_id == rule_id
 
 
 # Round twenty (long messages, written by a helper who read nothing): a school trip's child who
@@ -313,7 +359,7 @@ def test_a_talk_never_drops_a_rule_hit_the_past_may(monkeypatch, text, kept):
     ],
 )
 def test_the_story_is_the_message_without_its_clauses_about_aid(text, story):
-    from webhooks.safety.screen import without_aid_question
+    from webhooks.safety.reading import without_aid_question
 
     assert without_aid_question(text) == story
 
@@ -452,7 +498,8 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
     ],
 )
 def test_a_reply_about_the_childs_age_is_no_situation(text, answer, alarm):
-    from webhooks.safety.screen import assess, just_an_answer
+    from webhooks.safety.reading import just_an_answer
+    from webhooks.safety.screen import assess
 
     assert just_an_answer(text) is answer
     hit = assess(text)
@@ -597,7 +644,8 @@ def test_now_is_no_place_a_child_went_to():
     ],
 )
 def test_the_familys_facts_are_no_situation(text, facts, alarm):
-    from webhooks.safety.screen import assess, just_family_facts
+    from webhooks.safety.reading import just_family_facts
+    from webhooks.safety.screen import assess
 
     assert just_family_facts(text) is facts
     hit = assess(text)

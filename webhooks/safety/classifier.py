@@ -133,7 +133,10 @@ def training_examples() -> list[Example]:
     for rule in default_rules():
         for text in rule.examples:
             add(text, True)
-        for text in rule.safe_examples:
+        # A hint rule's safe examples are ordinary messages made to sit close to a sign of
+        # danger, often with a question about aid ("如果我不在了 孩子能申请孤儿补贴吗"): learned
+        # as ordinary, they cost five training subsamples 3 more blind misses of 1,790.
+        for text in () if rule.hint else rule.safe_examples:
             add(text, False)
     for intent, text in _nlu_examples():
         add(text, intent == DANGER_INTENT)

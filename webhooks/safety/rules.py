@@ -27,7 +27,7 @@ CATEGORIES = (
     "neglect_left_alone",
 )
 FORMS = ("text", "pinyin")
-RULE_KEYS = {"id", "category", "phrase", "pattern", "unless", "examples", "safe_examples"}
+RULE_KEYS = {"id", "category", "phrase", "pattern", "unless", "hint", "examples", "safe_examples"}
 
 # libyaml's loader when PyYAML was built with it: the pure-Python one takes half a second here.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -52,6 +52,9 @@ class Rule:
     exceptions: tuple[re.Pattern[str], ...]
     examples: tuple[str, ...]
     safe_examples: tuple[str, ...]
+    # A sign of danger rather than danger told ("以后你们就不用管我了"): a worker reads the
+    # message (distress) unless the classifier reads danger too (webhooks/safety/screen.py).
+    hint: bool = False
 
     def find(self, prepared: str) -> re.Match[str] | None:
         """Return the first match in the prepared text that no exception overlaps."""
@@ -133,6 +136,8 @@ def _compile_rule(path: Path, entry: object, language: str, form: str, terms: di
         raise RuleFileError(f"{where}: unknown keys {sorted(unknown)}")
     if entry.get("category") not in CATEGORIES:
         raise RuleFileError(f"{where}: category must be one of {CATEGORIES}")
+    if not isinstance(entry.get("hint", False), bool):
+        raise RuleFileError(f"{where}: 'hint' must be true or false")
     if ("phrase" in entry) == ("pattern" in entry):
         raise RuleFileError(f"{where}: needs exactly one of 'phrase' or 'pattern'")
     examples = _strings(where, entry, "examples", required=True)
@@ -159,6 +164,7 @@ def _compile_rule(path: Path, entry: object, language: str, form: str, terms: di
         ),
         examples=examples,
         safe_examples=_strings(where, entry, "safe_examples"),
+        hint=entry.get("hint", False),
     )
 
 

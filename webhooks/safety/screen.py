@@ -15,10 +15,17 @@ from pathlib import Path
 import yaml
 
 from nlu.language import detect_language
-from nlu.text import CJK
 from webhooks.safety.classifier import default_model
 from webhooks.safety.normalise import has_chinese, normalise
 from webhooks.safety.pinyin import syllables
+from webhooks.safety.reading import (
+    AID_WORDS,
+    FRAMING,
+    clauses,
+    just_an_answer,
+    just_family_facts,
+    without,
+)
 from webhooks.safety.rules import default_rules
 
 # How sure the screen is, and what the helpline does about it (webhooks/messaging/inbound.py):
@@ -42,7 +49,10 @@ RULE_DOUBTED_BELOW = 0.1
 # blind and tuning-round sets was rated this low by any of five training subsamples. Never for
 # an immediate danger, or a disclosure of sexual abuse or self-harm, which children tell
 # flippantly: retrained models have read "my teacher touched me down there lmao what do i do"
-# at 0.018 and "宝宝吞了一颗电池 现在没事了吗 要去医院吗" at 0.02.
+# at 0.018 and "宝宝吞了一颗电池 现在没事了吗 要去医院吗" at 0.02. Not higher: at 0.1 (twelfth
+# session) five training subsamples moved 8 more blind controls off the numbers and no blind
+# danger message, but review probes told plainly went too ("前幾年佢都打過個仔 今日又打到個仔
+# 成身血", "he's choking her 😂 what do i do", both rated 0.04).
 RULE_OVERRULED_BELOW = 0.02
 NEVER_OVERRULED = frozenset({"immediate_danger", "sexual_abuse", "suicide_self_harm"})
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
@@ -59,6 +69,7 @@ class DangerHit:
     matched: str  # the words that matched, as normalised, for the case note
     level: str = SURE
     probability: float | None = None  # the classifier's, when it decided
+    hint: bool = False  # a rule that names a sign of danger, not danger told
 
     @property
     def alarm(self) -> bool:
@@ -75,6 +86,7 @@ def assess(text: str) -> DangerHit | None:
     numbers and the question (probable). A talk or a class is never dropped: a worker reads it
     at least. An unguarded rule hit alarms; below RULE_DOUBTED_BELOW it is probable, so the
     family is asked too, and below RULE_OVERRULED_BELOW it is distress (a worker reads it). A
+    hint rule's hit is a worker's read unless the classifier reads danger too (_a_sign). A
     rule's hit is weighed against the classifier's reading of the whole message: its readings
     without the question (_probability) find danger no rule names, and would read an old story
     told with an aid question as new.
@@ -82,6 +94,8 @@ def assess(text: str) -> DangerHit | None:
     hit = check(text)
     if not text.strip():
         return hit
+    if hit is not None and hit.hint:
+        return _a_sign(text, hit)
     if hit is not None:
         probability = default_model().probability(text)
         if probability >= PROBABLE_AT:
@@ -114,41 +128,19 @@ def assess(text: str) -> DangerHit | None:
     )
 
 
-# What a reply to the bot's questions about the child is made of: numbers, an age, the child,
-# the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
-# 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
-_ANSWER_WORDS = re.compile(
-    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|上|读|了|啦"
-    r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
-    r"|我家|俺家|我的|我|俺|的"
-    r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
-    r"|just|turned|years?|yrs?|old|yo|y/o|grade|sui|nan|nv|hai ?zi|jin ?nian)\b|[\s.,，。!！?？~～]"
-)
-
-
-def just_an_answer(text: str) -> bool:
-    """Whether the message only answers a question about the child: "14", "十四岁了", "女孩",
-    "my daughter is 14". The classifier does not read such a reply; the rules still do."""
-    plain = normalise(text)
-    return bool(plain) and not _ANSWER_WORDS.sub("", plain)
-
-
-# What the rest of an aid question often is: who the child lives with, and where the parents
-# are ("孙女14了 她爸妈都不在了"). Read alone, the classifier takes that for a child left alone.
-# Read after the answer words (so without 了): "走", "跑", "死" and "没" are never facts here
-# ("孩子跑了" is read by the classifier).
-_FAMILY_WORDS = re.compile(
-    r"爸爸?|妈妈?|父母|父亲|母亲|爹|娘|爷爷|奶奶|姥姥|姥爷|外公|外婆|们|都|也|早就?|已经|就|一直"
-    r"|不在|去世|过世|改嫁|离婚|坐牢|服刑|在外地?|打工|出去"
-    r"|好几年|几年|多年|年|跟着?|和|一起|过|住|带着?|家里|家|人"
-)
-
-
-def just_family_facts(text: str) -> bool:
-    """Whether the message only tells the family's facts: the child's age and sex, where the
-    parents are, who the child lives with ("孙女14了 她爸妈都不在了", "跟着奶奶过")."""
-    plain = normalise(text)
-    return bool(plain) and not _FAMILY_WORDS.sub("", _ANSWER_WORDS.sub("", plain))
+def _a_sign(text: str, hit: DangerHit) -> DangerHit | None:
+    """A hint rule's hit: a sign of danger ("以后你们就不用管我了", "没有我你们会更好"), which
+    ordinary messages also give ("我考上大学了 以后你们就不用为我操心了"). A worker reads it
+    (distress) unless the classifier reads danger too, or it is told as past or a story and the
+    classifier reads it as ordinary."""
+    probability = _probability(text, hit)
+    if probability >= PROBABLE_AT:
+        level = SURE if probability >= SURE_AT else PROBABLE
+    elif probability < GUARDED_DROP_AT and _dismissed(text, hit):
+        return None
+    else:
+        level = DISTRESS
+    return replace(hit, level=level, probability=round(probability, 3))
 
 
 def _probability(text: str, hit: DangerHit | None = None) -> float:
@@ -164,9 +156,9 @@ def _probability(text: str, hit: DangerHit | None = None) -> float:
     model = default_model()
     probability = model.probability(text)
     readings = []
-    if (story := _without(text, AID_WORDS)) and not just_family_facts(story):
+    if (story := without(text, AID_WORDS)) and not just_family_facts(story):
         readings.append(model.probability(story))
-    told = _without(text, AID_WORDS, FRAMING)
+    told = without(text, AID_WORDS, FRAMING)
     if (
         told
         and told != story
@@ -182,51 +174,9 @@ def _probability(text: str, hit: DangerHit | None = None) -> float:
     return probability
 
 
-# Words that make a clause about aid: the programmes, applying, papers, money for a need.
-AID_WORDS = re.compile(
-    r"低保|五保|特困|综援|救济|补助|补贴|救助|资助|助学|申请|报销|津贴|手续|孤儿|无人抚养|营养餐"
-    r"|学费|减免|补偿|残疾证|医保|材料|资料|表格|dibao|di bao|allowance|\baid\b|apply|applied"
-    r"|relief|welfare|benefits?\b|scholarship|subsid|support is there|bu ?tie|jiu ?zhu|shen ?qing"
-    r"|buzhu|zi ?zhu|bao ?xiao|gu'?er\b"
-)
-# Words that make a clause the message's framing rather than what it tells: greetings, thanks, a
-# worker addressed by name, papers, and questions.
-FRAMING = re.compile(
-    r"^[\u4e00-\u9fff]{0,3}(姐|主任|书记|老师|同志|社工)(你好|您好|好)?$|你好|您好|谢谢|多谢|唔该|麻烦"
-    r"|户口|入户|上户|转学|入学|保险|身份证|出生证|证明|材料|资料|表格|文件|签字"
-    r"|请问|想问|问一下|问下|问问|咨询|怎么办|怎么弄|怎么改|能不能|可不可以|需要什么|要带什么"
-    r"|[吗呢][?？]?$|[?？]$|^(hi|hello|dear|thanks|thank you|how|what|where|which|can|could|does"
-    r"|do|is there|are there|any|fyi|ms|mr|miss)\b|\b(hukou|id card|insurance|papers|documents)\b"
-    r"|qing ?wen|xiang wen|zen ?me|shen ?me|ni hao|xie xie|zhu ?ren|shou ?xu|cai ?liao|bao ?xian"
-)
-# Clauses: split at punctuation, at spaces next to Chinese (a phone's way to end a clause), and
-# after a question about aid typed without either ("想问下低保怎么申请俺家那口子…").
-_CLAUSE_END = re.compile(
-    rf"[，。！？、,.!?;；:：～~…/\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])"
-    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦))(?=[{CJK}])"
-)
-
-
-def clauses(text: str) -> list[str]:
-    return [clause.strip() for clause in _CLAUSE_END.split(text) if clause.strip()]
-
-
-def without_aid_question(text: str) -> str | None:
-    """The message without its clauses about aid, or None if none is about aid or all are."""
-    return _without(text, AID_WORDS)
-
-
-def _without(text: str, *kinds: re.Pattern[str]) -> str | None:
-    """The message without the clauses any of these patterns finds, or None if none or all."""
-    parts = clauses(text)
-    kept = [part for part in parts if not any(kind.search(normalise(part)) for kind in kinds)]
-    if not kept or len(kept) == len(parts):
-        return None
-    return " ".join(kept)
-
-
 def check(text: str) -> DangerHit | None:
-    """The rules alone: the most urgent danger a phrase names, or None."""
+    """The rules alone: the most urgent danger a phrase names, or None; a hint rule's sign of
+    danger only when no other rule names one."""
     plain = normalise(text)
     latin, chinese = _latin(plain), has_chinese(plain)
     # Each rule reads one form of the message; a form with nothing to read is skipped.
@@ -235,12 +185,17 @@ def check(text: str) -> DangerHit | None:
         ("en", "text"): plain if latin else "",
         ("zh", "pinyin"): syllables(plain) if latin else "",
     }
+    sign = None  # a hint rule's hit counts only when no other rule fires
     for rule in default_rules():
         prepared = forms[rule.language, rule.form]
         match = rule.find(prepared) if prepared else None
-        if match is not None:
-            return DangerHit(rule.category, language_of(text), rule.id, match.group())
-    return None
+        if match is None or (rule.hint and sign is not None):
+            continue
+        hit = DangerHit(rule.category, language_of(text), rule.id, match.group(), hint=rule.hint)
+        if not rule.hint:
+            return hit
+        sign = hit
+    return sign
 
 
 def guarded(text: str) -> bool:
