@@ -105,6 +105,16 @@ def test_danger_gets_the_numbers_first_then_the_place_question(sms, county):
     assert (case.priority, case.region_id) == (Case.URGENT, county["CN-51-demo"])  # the root
 
 
+def test_an_english_family_naming_the_place_in_pinyin_is_answered_in_english(sms, county):
+    """The English place question's example is pinyin ("Chengguan Dongfeng"): a family who
+    answers so is still answered in English."""
+    sms.text(PHONE, "my stepdad beats my little brother every night")
+    assert sms.replies(PHONE) == [text("emergency", "en"), text("place_question", "en")]
+    sms.text(PHONE, "Chengguan Hongqi")
+    assert sms.replies(PHONE)[-1] == text("place_thanks", "en", place="城关镇红旗村")
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
+
+
 def test_a_bare_number_is_no_place_and_the_question_stands(sms, county):
     # Walked on make run: "1" (meaning yes, in danger) closed the place question with "a worker
     # will contact you", and the village told next was never read: the case stayed unplaced.

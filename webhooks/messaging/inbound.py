@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nlu.language import asks_about_aid, detect_language
+from nlu.text import has_chinese
 from webhooks.casework import cases, placement, worker_sms
 from webhooks.casework.staff import registered_worker, staff_thread
 from webhooks.core.conversations import (
@@ -58,7 +59,7 @@ def route(
     ("stop" is not STOP), and a family who stopped texts is still answered on the phone."""
     conversation = message.conversation
     contact = conversation.contact
-    conversation.language = detect_language(message.body) or conversation.language
+    conversation.language = _language(conversation, message.body)
     hit = assess(message.body)
     if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit, spoken)
@@ -105,6 +106,17 @@ def route(
             after_commit(session, TURN, conversation.id)
         return True
     return False
+
+
+def _language(conversation: Conversation, body: str) -> str:
+    """The conversation's language after this message. A place named in pinyin, as the English
+    place question's example is ("Chengguan Dongfeng"), does not turn it to Chinese: walked on
+    make run, an English-speaking teenager who answered "Chengguan Hongqi" was thanked in
+    Chinese."""
+    told = detect_language(body)
+    if told == "zh" and not has_chinese(body) and placement.awaiting_answer(conversation):
+        return conversation.language
+    return told or conversation.language
 
 
 # The same emergency text goes to a family at most once in this long.
