@@ -255,6 +255,18 @@ def test_distress_neither_layer_is_sure_of_goes_to_a_worker(sms, classifier_says
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
 
 
+def test_a_childs_hint_of_suicide_reaches_a_worker_without_the_emergency_numbers(
+    sms, classifier_says
+):
+    """A hint rule (a sign, not a danger told: "以后你们就不用为我操心了") the classifier reads
+    as ordinary opens a worker's case; a student off to university says the same words."""
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "女儿昨晚留了张纸条 说以后你们就不用为我操心了")
+    assert sms.replies(PHONE) == [text("distress_case", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+
+
 def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(
     app, area, sms, classifier_says
 ):
