@@ -187,9 +187,11 @@ def check(text: str) -> DangerHit | None:
     }
     sign = None  # a hint rule's hit counts only when no other rule fires
     for rule in default_rules():
+        if rule.hint and sign is not None:
+            continue
         prepared = forms[rule.language, rule.form]
         match = rule.find(prepared) if prepared else None
-        if match is None or (rule.hint and sign is not None):
+        if match is None:
             continue
         hit = DangerHit(rule.category, language_of(text), rule.id, match.group(), hint=rule.hint)
         if not rule.hint:
