@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-15/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-16/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -31,7 +31,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 16)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 17)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -144,6 +144,9 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 #   At the end of its screen work (hint rules, round twenty-three's rules; no new classifier
 #   data): 0.993 / 0.129 (reach 0.993); blind to blind-13 24 misses (15 reach no one) / 47
 #   false alarms (24 (13) / 48 at the start); tuning 1.000 / 0.038.
+# - blind-16: short basic-phone texts and danger inside another question, written at the
+#   thirteenth session's start: 0.964 / 0.086 (reach 0.964) on the screen the session began
+#   with; pinyin 0.867, children 0.938; five danger messages of 140 reached no one.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -165,6 +168,7 @@ FLOORS = {
     "blind-13": {"recall": 0.96, "false_alarms": 0.08},
     "blind-14": {"recall": 0.9, "false_alarms": 0.08},
     "blind-15": {"recall": 0.97, "false_alarms": 0.15},
+    "blind-16": {"recall": 0.95, "false_alarms": 0.1},
 }
 
 
