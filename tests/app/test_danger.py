@@ -255,16 +255,56 @@ def test_distress_neither_layer_is_sure_of_goes_to_a_worker(sms, classifier_says
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
 
 
-def test_a_childs_hint_of_suicide_reaches_a_worker_without_the_emergency_numbers(
-    sms, classifier_says
+def test_a_childs_hint_of_suicide_reaches_a_worker_at_once_without_the_emergency_numbers(
+    app, area, sms, classifier_says
 ):
     """A hint rule (a sign, not a danger told: "以后你们就不用为我操心了") the classifier reads
-    as ordinary opens a worker's case; a student off to university says the same words."""
+    as ordinary opens a worker's case, since a student off to university says the same words;
+    an urgent one, since a child who hints may act before a normal case's day is out. The text
+    speaks to whoever wrote, and names 120."""
+    from tests.support.inbox_helpers import V1, place_family, staff_texts
+
+    place_family(app, PHONE, V1)
     classifier_says(ORDINARY)
     sms.text(PHONE, "女儿昨晚留了张纸条 说以后你们就不用为我操心了")
-    assert sms.replies(PHONE) == [text("distress_case", "zh")]
+    assert sms.replies(PHONE) == [text("distress_self_harm", "zh")]
+    assert "120" in text("distress_self_harm", "zh")
     [case] = cases_of(sms, PHONE)
-    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    assert (case.reason, case.priority) == ("distress", Case.URGENT)
+    assert staff_texts(app, "wang")[-1].startswith(f"紧急求助 #{case.id}")
+
+
+def test_a_hint_of_suicide_while_a_worker_has_the_family_makes_their_case_urgent(
+    app, area, sms, classifier_says
+):
+    from tests.support.inbox_helpers import V1, place_family, staff_texts
+
+    place_family(app, PHONE, V1)
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "孩子最近老是一个人哭 也不说话")
+    [case] = cases_of(sms, PHONE)
+    assert case.priority == Case.NORMAL
+    replies = sms.replies(PHONE)
+
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "刚才她跟我说 以后你们就不用为我操心了")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.URGENT)
+    assert staff_texts(app, "wang")[-1].startswith(f"紧急求助 #{case.id}")
+    assert "以后你们就不用为我操心了" in staff_texts(app, "wang")[-1]
+    assert sms.replies(PHONE) == replies  # a worker has them: the worker answers
+
+
+def test_a_teenagers_hint_with_a_question_about_aid_is_urgent_and_the_bot_answers(
+    sms, classifier_says
+):
+    """Walked on make run as a teenager: "i'm a burden" with a question about school fees got
+    "We are concerned about the child", written for a carer, and a normal case."""
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "my grandma is raising me alone, i'm a burden. how do i apply for school aid?")
+    assert sms.replies(PHONE) == [text("distress_self_harm_aid", "en"), text("holding", "en")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.URGENT)
 
 
 def test_distress_told_with_a_question_about_aid_reaches_a_worker_and_the_bot(

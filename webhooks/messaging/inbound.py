@@ -21,7 +21,7 @@ from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
 from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
-from webhooks.safety import PROBABLE, DangerHit, assess
+from webhooks.safety import PROBABLE, SELF_HARM, DangerHit, assess
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, classify
 
@@ -87,7 +87,10 @@ def route(
         _answer(session, conversation, message, "empty_message")
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
-        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
+        if hit is not None and _distress_answer(hit) is _SIGN_OF_SELF_HARM:
+            _now_urgent(session, conversation, message, hit)
+        else:
+            cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
     elif hit is not None and asks_about_aid(message.body):
         _distress_asking_for_aid(session, conversation, message, hit, spoken)
         if queue_turn:
@@ -166,12 +169,34 @@ def _danger(
 
 def _distress(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
     """Neither layer is sure, but the message reads like a child in distress: a worker answers
-    it rather than the bot alone. No emergency text; the case is not urgent."""
+    it rather than the bot alone. No emergency text; the case is not urgent, unless it is a
+    sign of self-harm (_SIGN_OF_SELF_HARM)."""
     message.status = Message.HANDLED
     conversation.language = hit.language
-    cases.open_case(session, conversation, reason="distress", summary=_summary(message, hit))
-    _answer(session, conversation, message, "distress_case")
+    priority, notice, _ = _distress_answer(hit)
+    summary = _summary(message, hit)
+    cases.open_case(session, conversation, reason="distress", priority=priority, summary=summary)
+    _answer(session, conversation, message, notice)
     placement.ask(session, conversation, reply_to=message)
+
+
+# A case's priority, the family's text, and their text when the message asks about aid.
+_DISTRESS = (Case.NORMAL, "distress_case", "distress_case_aid")
+# A sign of self-harm or suicide ("以后你们就不用为我操心了", "i'm a burden") is a worker's case
+# within the urgent deadline, though no emergency text goes: a child who hints at it may act
+# before a normal case's day is out. Its text thanks whoever wrote, a child about themself or
+# a carer, and names 120.
+_SIGN_OF_SELF_HARM = (Case.URGENT, "distress_self_harm", "distress_self_harm_aid")
+
+
+def _distress_answer(hit: DangerHit) -> tuple[str, str, str]:
+    return _SIGN_OF_SELF_HARM if hit.category == SELF_HARM else _DISTRESS
+
+
+def _now_urgent(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
+    """A sign of self-harm while a worker has the family: their case is urgent now, and its
+    handlers (the township's supervisors too, if it was not urgent) get the family's words."""
+    cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
 
 
 def _distress_asking_for_aid(
@@ -187,12 +212,13 @@ def _distress_asking_for_aid(
     place question waits for the screening's result. Later such messages reach the worker."""
     conversation.language = hit.language
     new = cases.active_case_of(session, conversation) is None
+    priority, _, notice = _distress_answer(hit)
     summary = _summary(message, hit)
-    cases.open_case(session, conversation, reason="distress", summary=summary, bot_answers=True)
+    cases.open_case(session, conversation, "distress", priority, summary=summary, bot_answers=True)
     if not new:
         cases.family_wrote(session, message)
         return
-    stage_notice(session, conversation, "distress_case_aid", reply_to=message)
+    stage_notice(session, conversation, notice, reply_to=message)
     if not spoken:
         after_commit(session, SEND, conversation.id)
 

@@ -1,12 +1,22 @@
 """Safeguarding danger screen: spots a child in danger in any inbound message, before NLU."""
 
 from webhooks.safety.rules import CATEGORIES, RuleFileError, default_rules
-from webhooks.safety.screen import DISTRESS, PROBABLE, SURE, DangerHit, assess, check, language_of
+from webhooks.safety.screen import (
+    DISTRESS,
+    PROBABLE,
+    SELF_HARM,
+    SURE,
+    DangerHit,
+    assess,
+    check,
+    language_of,
+)
 
 __all__ = [
     "CATEGORIES",
     "DISTRESS",
     "PROBABLE",
+    "SELF_HARM",
     "SURE",
     "DangerHit",
     "RuleFileError",

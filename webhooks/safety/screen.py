@@ -54,7 +54,8 @@ RULE_DOUBTED_BELOW = 0.1
 # danger message, but review probes told plainly went too ("前幾年佢都打過個仔 今日又打到個仔
 # 成身血", "he's choking her 😂 what do i do", both rated 0.04).
 RULE_OVERRULED_BELOW = 0.02
-NEVER_OVERRULED = frozenset({"immediate_danger", "sexual_abuse", "suicide_self_harm"})
+SELF_HARM = "suicide_self_harm"  # a category (rules.CATEGORIES) the helpline answers apart
+NEVER_OVERRULED = frozenset({"immediate_danger", "sexual_abuse", SELF_HARM})
 GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
