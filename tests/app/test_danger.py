@@ -60,6 +60,11 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
         "想问下孤儿补贴怎么申请 孙女14了 她爸妈都不在了",  # walked on make run
         "女孩",
         "my daughter is 14",
+        # Asking the helpline to stop its texts: "stop sending me messages" read 0.97 and got
+        # the emergency numbers and an urgent case (thirteenth session).
+        "please stop sending me these messages",
+        "stop texting this number",
+        "不要再给我发短信了",
     ],
 )
 def test_everyday_words_raise_no_alarm(sms, body):
