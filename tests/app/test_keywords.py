@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from webhooks.sms.keywords import KEYWORDS, Keyword, classify
+from webhooks.sms.keywords import KEYWORDS, Keyword, asks_to_stop_texts, classify
 
 STOP, START, HELP, MORE = Keyword.STOP, Keyword.START, Keyword.HELP, Keyword.MORE
 
@@ -100,3 +100,36 @@ def test_no_word_belongs_to_two_keywords():
 
 def test_every_keyword_has_words():
     assert set(KEYWORDS) == set(Keyword)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "please stop sending me these messages",
+        "I don't want these texts anymore",
+        "unsubscribe me",
+        "不要再给我发短信了",
+        "以后别发短信给我了",
+        "唔好再send短信俾我",
+        "bie zai fa duanxin le",
+    ],
+)
+def test_a_request_in_words_to_stop_the_texts_is_recognised(body):
+    assert asks_to_stop_texts(body)
+    assert classify(body) is None  # a sentence, not the keyword
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "stop sending messages to my daughter",  # about someone else's texts
+        "he keeps texting my daughter, make him stop",
+        "my son wants me to stop texting him so much",
+        "不要发短信给孩子他爸",
+        "孩子的信息不要发给别人",
+        "孩子发短信说不想活了",
+        "stop asking questions",
+    ],
+)
+def test_other_messages_about_texts_are_no_request_to_stop(body):
+    assert not asks_to_stop_texts(body)

@@ -28,6 +28,19 @@ def test_start_after_stop_confirms_in_the_family_language(sms, stop, start, lang
     assert sms.replies(PHONE)[-1] == text("opted_in", language)
 
 
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [("please stop sending me these messages", "en"), ("不要再给我发短信了", "zh")],
+)
+def test_a_request_in_words_to_stop_is_told_the_keyword_and_changes_nothing(sms, body, language):
+    """Walked on make run: "please stop sending me these messages" got the bot's answer about
+    an application's status. A sentence is no opt-out, so the family is told the keyword."""
+    sms.text(PHONE, body)
+    assert sms.replies(PHONE) == [text("stop_how", language)]
+    sms.text(PHONE, "HELP")  # still subscribed: answered
+    assert sms.replies(PHONE)[-1] == text("help", "en")
+
+
 @pytest.mark.parametrize(("body", "language"), [("帮助", "zh"), ("HELP", "en")])
 def test_help_gets_the_fixed_help_text(sms, body, language):
     sms.text(PHONE, body)

@@ -23,7 +23,7 @@ from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
 from webhooks.safety import PROBABLE, SELF_HARM, DangerHit, assess
 from webhooks.services import Services
-from webhooks.sms.keywords import Keyword, classify
+from webhooks.sms.keywords import Keyword, asks_to_stop_texts, classify
 
 
 def receive_sms(services: Services, sms: InboundSms) -> None:
@@ -81,6 +81,8 @@ def route(
         _answer(session, conversation, message, "media_not_supported")  # pictures are not fetched
     elif keyword is Keyword.HELP:
         _answer(session, conversation, message, "help")
+    elif not spoken and asks_to_stop_texts(message.body):
+        _answer(session, conversation, message, "stop_how")
     elif keyword is Keyword.MORE:
         _page(session, services, conversation, message)
     elif not message.body.strip():

@@ -1,6 +1,8 @@
-"""Recognise the whole-message SMS keywords (opt-out, opt-in, help, MORE) handled before any NLU."""
+"""Recognise the whole-message SMS keywords (opt-out, opt-in, help, MORE) handled before any NLU,
+and a request in words to stop the texts, which is answered with the keyword to send."""
 
 import enum
+import re
 import unicodedata
 
 
@@ -51,3 +53,23 @@ def _is_decoration(char: str) -> bool:
     # Punctuation ("!", "。", quotes) and invisible format characters (zero-width space, BOM).
     category = unicodedata.category(char)
     return category == "Cf" or category.startswith("P")
+
+
+# A request in words to stop the texts ("please stop sending me these messages", "不要再给我发短信
+# 了"): the bot read the first as a question about an application. A sentence is not an opt-out
+# (a family opted out by mistake gets nothing more, even the answers they asked for), so the
+# family is told the keyword instead.
+_STOP_IN_WORDS = re.compile(
+    r"\b(stop|quit|no more|don'?t|do not|never)\b[\w\s']{0,20}\b(text|texts|texting|messages?"
+    r"|messaging|sms)\b(?![\w\s']{0,12}\b(my|his|her|him|them|the|to)\b)"
+    r"|\b(unsubscribe me|remove my number|take me off)\b"
+    r"|(别|不要|不想|不用|莫|唔好)再?[^，,。\s]{0,4}(发|收到?|send)[^，,。\s]{0,2}(短信|信息|消息|简讯|簡訊|訊息|短訊)"
+    r"(?![^，,。\s]{0,2}给(?!我))"
+    r"|(删|删除|刪除)(掉)?我的?(号码|號碼|手机号)|怎么(才能)?(退订|取消订阅)"
+    r"|\b(bie|bu yao) ?zai ?fa ?(duan ?xin|xin ?xi)\b"
+)
+
+
+def asks_to_stop_texts(body: str) -> bool:
+    """Whether the message asks in words to stop the helpline's texts."""
+    return bool(_STOP_IN_WORDS.search(unicodedata.normalize("NFKC", body).casefold()))
