@@ -292,12 +292,38 @@ def test_a_hint_of_suicide_while_a_worker_has_the_family_makes_their_case_urgent
     replies = sms.replies(PHONE)
 
     classifier_says(ORDINARY)
+    before = len(staff_texts(app, "wang"))
     sms.text(PHONE, "刚才她跟我说 以后你们就不用为我操心了")
     [case] = cases_of(sms, PHONE)
     assert (case.reason, case.priority) == ("distress", Case.URGENT)
-    assert staff_texts(app, "wang")[-1].startswith(f"紧急求助 #{case.id}")
-    assert "以后你们就不用为我操心了" in staff_texts(app, "wang")[-1]
+    # Told it is urgent now, then the family's words, as with any message on the case.
+    told = staff_texts(app, "wang")[before:]
+    assert [t[:6] for t in told] == [f"紧急求助 #{case.id}"[:6], f"#{case.id} 家庭说"[:6]]
+    assert told[1] == f"#{case.id} 家庭说：刚才她跟我说 以后你们就不用为我操心了"
     assert sms.replies(PHONE) == replies  # a worker has them: the worker answers
+
+
+def test_a_family_who_opted_out_still_reaches_a_worker_with_a_sign_of_self_harm(
+    sms, classifier_says
+):
+    sms.text(PHONE, "退订")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "孩子说 以后你们就不用为我操心了")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.URGENT)
+    assert sms.replies(PHONE) == [text("opted_out", "zh")]  # nothing more is texted
+
+
+def test_a_sign_of_self_harm_told_as_a_talk_is_not_urgent(sms, monkeypatch):
+    """Only a hint rule's sign makes the case urgent, not self-harm told as past or a talk."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.3))
+    sms.text(PHONE, "学校开了个讲座 讲孩子割腕自杀的事")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    assert sms.replies(PHONE) == [text("distress_case", "zh")]
 
 
 def test_a_teenagers_hint_with_a_question_about_aid_is_urgent_and_the_bot_answers(

@@ -41,6 +41,19 @@ def test_a_request_in_words_to_stop_is_told_the_keyword_and_changes_nothing(sms,
     assert sms.replies(PHONE)[-1] == text("help", "en")
 
 
+def test_words_about_stopping_texts_that_a_worker_should_read_reach_the_worker(
+    sms, classifier_says
+):
+    """Only a family the bot is answering, whose message the screen found nothing in, is told
+    the keyword: harassment told in the same words goes to a worker."""
+    from tests.support.classifier import DISTRESS
+
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "那个男的天天给我女儿发信息 叫她别告诉我们 我不想她再收到他的信息")
+    assert text("stop_how", "zh") not in sms.replies(PHONE)
+    assert sms.replies(PHONE) == [text("distress_case", "zh")]
+
+
 @pytest.mark.parametrize(("body", "language"), [("帮助", "zh"), ("HELP", "en")])
 def test_help_gets_the_fixed_help_text(sms, body, language):
     sms.text(PHONE, body)

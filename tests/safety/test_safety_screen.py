@@ -546,6 +546,31 @@ def test_review_danger_alarms(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # The thirteenth session's review of the exceptions written from rounds twenty-four and
+        # twenty-five (poison locked away, an animal that fell in or ate poison, an adult sibling
+        # gone for years, a child who lost a thing, a denial of a beating).
+        ("他拿刀把孩子锁在屋里", "zh-abuse-confined"),
+        ("没钱买药 他爸把孩子锁在屋里", "zh-abuse-confined"),
+        ("孙子放羊掉进水塘了", "zh-danger-water"),
+        ("娃去放牛不小心掉河里了", "zh-danger-water"),
+        ("儿子吃了老鼠药又喝了农药", "zh-suicide-poison"),
+        ("孩子在后妈家没有一天没被打", "zh-abuse-beaten"),
+        ("奶奶带孙子去赶集，把孙子弄丢了", "zh-missing-child"),
+        ("弟弟走失三天了 他上二年级", "zh-missing-child"),
+        ("his hand, it was burned by his stepdad", "en-abuse-passive"),
+    ],
+)
+def test_an_exception_leaves_the_danger_beside_it(text, rule_id):
+    from webhooks.safety.normalise import normalise
+    from webhooks.safety.rules import default_rules
+
+    [rule] = [rule for rule in default_rules() if rule.id == rule_id]
+    assert rule.find(normalise(text)) is not None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "she's going grey from stress with three kids",

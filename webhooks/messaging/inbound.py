@@ -75,13 +75,18 @@ def route(
     elif keyword is Keyword.START and contact is not None:
         contact.opted_out, contact.opted_out_at = False, None
         _answer(session, conversation, message, "opted_in")
-    elif contact is not None and contact.opted_out and not spoken:
+    elif contact is not None and contact.opted_out and not spoken and hit is None:
         message.status = Message.HANDLED  # kept for the record; nothing goes back
     elif has_media and not message.body:
         _answer(session, conversation, message, "media_not_supported")  # pictures are not fetched
     elif keyword is Keyword.HELP:
         _answer(session, conversation, message, "help")
-    elif not spoken and asks_to_stop_texts(message.body):
+    elif (
+        hit is None
+        and not spoken
+        and conversation.mode == Conversation.BOT
+        and asks_to_stop_texts(message.body)
+    ):
         _answer(session, conversation, message, "stop_how")
     elif keyword is Keyword.MORE:
         _page(session, services, conversation, message)
@@ -91,8 +96,7 @@ def route(
         message.status = Message.HANDLED  # the worker reads it in the inbox
         if hit is not None and _distress_answer(hit) is _SIGN_OF_SELF_HARM:
             _now_urgent(session, conversation, message, hit)
-        else:
-            cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
+        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
     elif hit is not None and asks_about_aid(message.body):
         _distress_asking_for_aid(session, conversation, message, hit, spoken)
         if queue_turn:
@@ -192,13 +196,17 @@ _SIGN_OF_SELF_HARM = (Case.URGENT, "distress_self_harm", "distress_self_harm_aid
 
 
 def _distress_answer(hit: DangerHit) -> tuple[str, str, str]:
-    return _SIGN_OF_SELF_HARM if hit.category == SELF_HARM else _DISTRESS
+    """A hint rule's sign of self-harm; not self-harm told as past, a story or a talk."""
+    return _SIGN_OF_SELF_HARM if hit.hint and hit.category == SELF_HARM else _DISTRESS
 
 
 def _now_urgent(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
-    """A sign of self-harm while a worker has the family: their case is urgent now, and its
-    handlers (the township's supervisors too, if it was not urgent) get the family's words."""
-    cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
+    """A sign of self-harm while a worker has the family: their case is urgent now, and the
+    region's workers and the township's supervisors are told (whoever has it gets the family's
+    words as ever: cases.family_wrote)."""
+    case = cases.active_case_of(session, conversation)
+    if case is not None and case.priority != Case.URGENT:
+        cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
 
 
 def _distress_asking_for_aid(

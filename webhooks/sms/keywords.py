@@ -58,15 +58,24 @@ def _is_decoration(char: str) -> bool:
 # A request in words to stop the texts ("please stop sending me these messages", "不要再给我发短信
 # 了"): the bot read the first as a question about an application. A sentence is not an opt-out
 # (a family opted out by mistake gets nothing more, even the answers they asked for), so the
-# family is told the keyword instead.
+# family is told the keyword instead. Only a whole request ("别再发信息骚扰我女儿了" is none), and
+# only when the bot is answering and the danger screen found nothing (webhooks/messaging).
+_END = r"(?=[了啦喇吧哦呀\s]*([，,。.!！;；]|谢谢|謝謝|thanks|thank you|please|$))"
 _STOP_IN_WORDS = re.compile(
-    r"\b(stop|quit|no more|don'?t|do not|never)\b[\w\s']{0,20}\b(text|texts|texting|messages?"
-    r"|messaging|sms)\b(?![\w\s']{0,12}\b(my|his|her|him|them|the|to)\b)"
-    r"|\b(unsubscribe me|remove my number|take me off)\b"
-    r"|(别|不要|不想|不用|莫|唔好)再?[^，,。\s]{0,4}(发|收到?|send)[^，,。\s]{0,2}(短信|信息|消息|简讯|簡訊|訊息|短訊)"
-    r"(?![^，,。\s]{0,2}给(?!我))"
-    r"|(删|删除|刪除)(掉)?我的?(号码|號碼|手机号)|怎么(才能)?(退订|取消订阅)"
-    r"|\b(bie|bu yao) ?zai ?fa ?(duan ?xin|xin ?xi)\b"
+    r"\b(stop|quit) (sending|texting|messaging)( me| us| this number)?( these| your| any| the)?"
+    r"( messages| texts| sms)?( any ?more)?"
+    + _END
+    + r"|\b(don'?t|do not) (want|need) (any ?more |these |your |any |the )?(texts|messages|sms)\b"
+    r"|\bno more (texts|messages|sms)" + _END + r"|\b(don'?t|do not|never) (text|message|sms) me\b"
+    r"|\b(unsubscribe me|remove my number|remove me from|take me off|take my number off|opt me out)"
+    r"|(别|不要|不想|莫|唔好)(再(给我|給我|跟我|向我|同我|俾我)?(发|發|收到?|传|傳|send)(给我|給我|俾我)?"
+    r"(任何|你们的|你們的)?(短信|信息|消息|简讯|簡訊|訊息|短訊|嘢)?"
+    r"|(给我|給我|跟我|向我|同我|俾我)?(发|發|收到?|传|傳|send)(给我|給我|俾我)?(任何|你们的|你們的)?"
+    r"(短信|信息|消息|简讯|簡訊|訊息|短訊))(给我|給我|俾我|嚟)?"
+    + _END
+    + r"|(删|删除|刪除|刪)(掉)?我的?(号码|號碼|手机号)|把我的?(号码|號碼|手机号)(删|刪)"
+    r"|(怎么|怎樣|点样|點樣)(才能)?(退订|退訂|不收)"
+    r"|\b(bie|bu yao) ?zai ?fa ?(duan ?xin|xin ?xi)?\b"
 )
 
 
