@@ -112,6 +112,15 @@ def test_every_keyword_has_words():
         "以后别发短信给我了",
         "唔好再send短信俾我",
         "bie zai fa duanxin le",
+        # A review's: traditional characters, no noun, other words.
+        "請不要再傳簡訊給我了",
+        "唔好再發短訊俾我",
+        "不要再发了",
+        "怎么才能不收你们的短信",
+        "请把我的号码删了",
+        "I don’t want these texts",
+        "how do I opt out",
+        "bu yao zai gei wo fa xinxi le",
     ],
 )
 def test_a_request_in_words_to_stop_the_texts_is_recognised(body):
@@ -129,6 +138,11 @@ def test_a_request_in_words_to_stop_the_texts_is_recognised(body):
         "孩子的信息不要发给别人",
         "孩子发短信说不想活了",
         "stop asking questions",
+        "别再发信息骚扰我女儿了",  # harassment: a worker reads it
+        "孩子说不想再收到他的信息",
+        "why don't you text me back",
+        "I never received any text from you",
+        "不用发短信了 我打电话",
     ],
 )
 def test_other_messages_about_texts_are_no_request_to_stop(body):

@@ -560,6 +560,9 @@ def test_review_danger_alarms(text):
         ("奶奶带孙子去赶集，把孙子弄丢了", "zh-missing-child"),
         ("弟弟走失三天了 他上二年级", "zh-missing-child"),
         ("his hand, it was burned by his stepdad", "en-abuse-passive"),
+        ("身上一道一道的 像被打过一样 问她也不说", "zh-abuse-beaten"),
+        ("孩子骑马跌落河", "zh-danger-water"),
+        ("孩子喂鸡时吃了老鼠药", "zh-suicide-poison"),
     ],
 )
 def test_an_exception_leaves_the_danger_beside_it(text, rule_id):

@@ -60,22 +60,31 @@ def _is_decoration(char: str) -> bool:
 # (a family opted out by mistake gets nothing more, even the answers they asked for), so the
 # family is told the keyword instead. Only a whole request ("别再发信息骚扰我女儿了" is none), and
 # only when the bot is answering and the danger screen found nothing (webhooks/messaging).
+# The request ends there, or at punctuation or thanks: "stop sending messages to my daughter"
+# is not one.
 _END = r"(?=[了啦喇吧哦呀\s]*([，,。.!！;；]|谢谢|謝謝|thanks|thank you|please|$))"
+_ME = r"(给我|給我|跟我|向我|同我|俾我)"
+_SEND = r"(发|發|收到?|传|傳|send)"
+_TEXTS = r"(短信|信息|消息|简讯|簡訊|訊息|短訊)"
 _STOP_IN_WORDS = re.compile(
-    r"\b(stop|quit) (sending|texting|messaging)( me| us| this number)?( these| your| any| the)?"
-    r"( messages| texts| sms)?( any ?more)?"
-    + _END
-    + r"|\b(don'?t|do not) (want|need) (any ?more |these |your |any |the )?(texts|messages|sms)\b"
-    r"|\bno more (texts|messages|sms)" + _END + r"|\b(don'?t|do not|never) (text|message|sms) me\b"
-    r"|\b(unsubscribe me|remove my number|remove me from|take me off|take my number off|opt me out)"
-    r"|(别|不要|不想|莫|唔好)(再(给我|給我|跟我|向我|同我|俾我)?(发|發|收到?|传|傳|send)(给我|給我|俾我)?"
-    r"(任何|你们的|你們的)?(短信|信息|消息|简讯|簡訊|訊息|短訊|嘢)?"
-    r"|(给我|給我|跟我|向我|同我|俾我)?(发|發|收到?|传|傳|send)(给我|給我|俾我)?(任何|你们的|你們的)?"
-    r"(短信|信息|消息|简讯|簡訊|訊息|短訊))(给我|給我|俾我|嚟)?"
-    + _END
-    + r"|(删|删除|刪除|刪)(掉)?我的?(号码|號碼|手机号)|把我的?(号码|號碼|手机号)(删|刪)"
-    r"|(怎么|怎樣|点样|點樣)(才能)?(退订|退訂|不收)"
-    r"|\b(bie|bu yao) ?zai ?fa ?(duan ?xin|xin ?xi)?\b"
+    "|".join(
+        [
+            r"\b(stop|quit) (sending|texting|messaging)( me| us| this number)?"
+            r"( these| your| any| the)?( messages| texts| sms)?( any ?more)?" + _END,
+            r"\b(don['’]?t|do not) (want|need) (to (get|receive) )?(any ?more |these |your |any "
+            r"|the )?(texts|messages|sms)\b",
+            r"\bno more (texts|messages|sms)" + _END,
+            r"\b(don['’]?t|do not|never) (text|message|sms) me\b",
+            r"\b(unsubscribe me|remove my number|remove me from|take me off|take my number off"
+            r"|opt me out|opt out)",
+            # "不要再给我发短信了", "别再发了", "唔好再send嘢俾我": with 再, or naming the texts.
+            rf"(别|不要|不想|莫|唔好)(再{_ME}?{_SEND}{_ME}?(任何|你们的|你們的)?({_TEXTS[1:-1]}|嘢)?"
+            rf"|{_ME}?{_SEND}{_ME}?(任何|你们的|你們的)?{_TEXTS})({_ME[1:-1]}|嚟)?" + _END,
+            r"(删|删除|刪除|刪)(掉)?我的?(号码|號碼|手机号)|把我的?(号码|號碼|手机号)(删|刪)",
+            r"(怎么|怎樣|点样|點樣)(才能)?(退订|退訂|不收)",
+            r"\b(bie|bu ?yao) ?zai ?(gei ?wo ?)?fa ?(duan ?xin|xin ?xi)?\b",
+        ]
+    )
 )
 
 
