@@ -63,9 +63,10 @@ def _is_decoration(char: str) -> bool:
 # The request ends there, or at punctuation or thanks: "stop sending messages to my daughter"
 # is not one.
 _END = r"(?=[了啦喇吧哦呀\s]*([，,。.!！;；]|谢谢|謝謝|thanks|thank you|please|$))"
-_ME = r"(给我|給我|跟我|向我|同我|俾我)"
-_SEND = r"(发|發|收到?|传|傳|send)"
-_TEXTS = r"(短信|信息|消息|简讯|簡訊|訊息|短訊)"
+_ME = "给我|給我|跟我|向我|同我|俾我"
+_SEND = "发|發|收到?|传|傳|send"
+_TEXTS = "短信|信息|消息|简讯|簡訊|訊息|短訊"
+_YOURS = "任何|你们的|你們的"
 _STOP_IN_WORDS = re.compile(
     "|".join(
         [
@@ -78,8 +79,8 @@ _STOP_IN_WORDS = re.compile(
             r"\b(unsubscribe me|remove my number|remove me from|take me off|take my number off"
             r"|opt me out|opt out)",
             # "不要再给我发短信了", "别再发了", "唔好再send嘢俾我": with 再, or naming the texts.
-            rf"(别|不要|不想|莫|唔好)(再{_ME}?{_SEND}{_ME}?(任何|你们的|你們的)?({_TEXTS[1:-1]}|嘢)?"
-            rf"|{_ME}?{_SEND}{_ME}?(任何|你们的|你們的)?{_TEXTS})({_ME[1:-1]}|嚟)?" + _END,
+            rf"(别|不要|不想|莫|唔好)(再({_ME})?({_SEND})({_ME})?({_YOURS})?({_TEXTS}|嘢)?"
+            rf"|({_ME})?({_SEND})({_ME})?({_YOURS})?({_TEXTS}))({_ME}|嚟)?" + _END,
             r"(删|删除|刪除|刪)(掉)?我的?(号码|號碼|手机号)|把我的?(号码|號碼|手机号)(删|刪)",
             r"(怎么|怎樣|点样|點樣)(才能)?(退订|退訂|不收)",
             r"\b(bie|bu ?yao) ?zai ?(gei ?wo ?)?fa ?(duan ?xin|xin ?xi)?\b",
