@@ -94,7 +94,7 @@ def route(
         _answer(session, conversation, message, "empty_message")
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
-        if hit is not None and _distress_answer(hit) is _SIGN_OF_SELF_HARM:
+        if hit is not None and _a_sign_of_self_harm(hit):
             _now_urgent(session, conversation, message, hit)
         cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
     elif hit is not None and asks_about_aid(message.body):
@@ -196,8 +196,12 @@ _SIGN_OF_SELF_HARM = (Case.URGENT, "distress_self_harm", "distress_self_harm_aid
 
 
 def _distress_answer(hit: DangerHit) -> tuple[str, str, str]:
+    return _SIGN_OF_SELF_HARM if _a_sign_of_self_harm(hit) else _DISTRESS
+
+
+def _a_sign_of_self_harm(hit: DangerHit) -> bool:
     """A hint rule's sign of self-harm; not self-harm told as past, a story or a talk."""
-    return _SIGN_OF_SELF_HARM if hit.hint and hit.category == SELF_HARM else _DISTRESS
+    return hit.hint and hit.category == SELF_HARM
 
 
 def _now_urgent(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
