@@ -300,7 +300,52 @@ def test_a_hint_of_suicide_while_a_worker_has_the_family_makes_their_case_urgent
     told = staff_texts(app, "wang")[before:]
     assert [t[:6] for t in told] == [f"紧急求助 #{case.id}"[:6], f"#{case.id} 家庭说"[:6]]
     assert told[1] == f"#{case.id} 家庭说：刚才她跟我说 以后你们就不用为我操心了"
-    assert sms.replies(PHONE) == replies  # a worker has them: the worker answers
+    # The worker answers them; meanwhile they are told a worker has it, and to call 120 or 110
+    # if someone may get hurt (before, nothing until the worker wrote).
+    assert sms.replies(PHONE) == [*replies, text("distress_self_harm", "zh")]
+
+    sms.text(PHONE, "她现在在睡觉")  # still urgent: no second notice
+    assert sms.replies(PHONE) == [*replies, text("distress_self_harm", "zh")]
+
+
+def test_a_later_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms, classifier_says):
+    """The danger question asks about the report it followed; a sign of self-harm after it
+    outweighs a "2" to it (before, the "2" lowered the case to normal)."""
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "刚才她跟我说 以后你们就不用为我操心了")
+    sms.text(PHONE, "2")
+    [case] = cases_of(sms, PHONE)
+    assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
+    assert text("danger_denied", "zh") not in sms.replies(PHONE)  # the "2" is the worker's
+
+
+def test_a_later_no_to_the_danger_question_leaves_a_sure_report_urgent(sms, classifier_says):
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    sms.text(PHONE, "2")
+    [case] = cases_of(sms, PHONE)
+    assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
+    assert sms.replies(PHONE) == [text("emergency", "zh"), text("danger_question", "zh")]
+
+
+def test_a_second_report_the_screen_is_not_sure_of_is_still_answered_by_a_no(sms, classifier_says):
+    """A family who sends their story in two texts, neither sure, is asked once; their "2"
+    answers for both."""
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    sms.text(PHONE, "饭也不吃 话也不说")
+    sms.text(PHONE, "2")
+    assert sms.replies(PHONE) == [
+        text("emergency", "zh"),
+        text("danger_question", "zh"),
+        text("danger_denied", "zh"),
+    ]
+    [case] = cases_of(sms, PHONE)
+    assert case.priority == Case.NORMAL
 
 
 def test_a_family_who_opted_out_still_reaches_a_worker_with_a_sign_of_self_harm(

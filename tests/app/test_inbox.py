@@ -479,6 +479,18 @@ def test_an_unanswered_urgent_case_is_escalated_to_the_supervisor_after_30_minut
     assert staff_texts(app, "chen")[-1].startswith(f"超时 #{case_id} (一村 Village 1)：30分钟")
 
 
+def test_a_case_made_urgent_after_a_wait_is_due_30_minutes_after_it_became_urgent(app, area):
+    """Before, its half hour ran from its opening: a case waiting since the morning and made
+    urgent by a sign of danger was "overdue" to the supervisors minutes after "urgent"."""
+    case_id = open_case(app, FAMILY, V1)
+    with Session.begin() as session:
+        case = session.get(Case, case_id)
+        case.opened_at -= timedelta(hours=5)
+        cases.open_case(session, case.conversation, reason="distress", priority=Case.URGENT)
+    assert escalate(29) == []
+    assert escalate(31) == [case_id]
+
+
 def test_a_normal_case_waits_a_day_and_an_answered_case_never_escalates(app, area, signed_in):
     waiting = open_case(app, FAMILY, V1)
     answered = open_case(app, "+8613800000102", V1)

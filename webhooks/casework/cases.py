@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from nlu.language import asks_about_aid
@@ -64,6 +64,7 @@ def open_case(
             region_id=_region_for(session, conversation),
             opened_by_id=opened_by,
             assignee_id=opened_by,
+            urgent_at=utcnow() if priority == Case.URGENT else None,
         )
         session.add(case)
         session.flush()
@@ -75,7 +76,7 @@ def open_case(
             _reopen(session, case, opened_by, reason=reason)
         _merge(case, summary, facts, programmes or [])
         if priority == Case.URGENT and case.priority != Case.URGENT:
-            case.priority = Case.URGENT
+            case.priority, case.urgent_at = Case.URGENT, utcnow()
             _event(session, case, CaseEvent.URGENT, opened_by, reason=reason)
             _alert_new(session, case, summary)
         elif priority == Case.URGENT:
@@ -453,7 +454,8 @@ def _family_applied(case: Case) -> None:
 
 
 def escalate_overdue(session: Session, settings: Settings, now: datetime) -> list[int]:
-    """Alert the supervisors of open cases nobody has answered in time; each case once."""
+    """Alert the supervisors of open cases nobody has answered in time; each case once. An
+    urgent case's time runs from when it became urgent, a normal one's from its opening."""
     sla = {
         Case.URGENT: settings.SLA_URGENT_MINUTES,
         Case.NORMAL: settings.SLA_NORMAL_MINUTES,
@@ -467,7 +469,8 @@ def escalate_overdue(session: Session, settings: Settings, now: datetime) -> lis
             or_(
                 and_(
                     Case.priority == Case.URGENT,
-                    Case.opened_at <= now - timedelta(minutes=sla[Case.URGENT]),
+                    func.coalesce(Case.urgent_at, Case.opened_at)
+                    <= now - timedelta(minutes=sla[Case.URGENT]),
                 ),
                 and_(
                     Case.priority != Case.URGENT,

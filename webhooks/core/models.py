@@ -221,6 +221,9 @@ class Case(Base):
     # A worker who opened the case themselves; None when the bot or the danger screen did.
     opened_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("worker.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When it became urgent, on opening or later: the urgent deadline runs from then, so a case
+    # made urgent after a day's wait is not overdue the moment it is.
+    urgent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     first_reply_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # When nobody had replied in time and the supervisor was alerted.
     escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

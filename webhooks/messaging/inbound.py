@@ -161,6 +161,10 @@ def _danger(
     if spoken or not _emergency_sent_recently(session, conversation):
         stage_notice(session, conversation, "emergency", Message.EMERGENCY, message, Message.URGENT)
     asks_aid = not spoken and asks_about_aid(message.body)  # a call's keys connect instead
+    if hit.level != PROBABLE:
+        # A sure report after the danger question outweighs the answer to it: a later "2" must
+        # not lower the case (asked about aid, the family is asked again, about this text).
+        case.danger_question_at = None
     if (hit.level == PROBABLE or asks_aid) and case.danger_question_at is None:
         stage_notice(
             session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
@@ -205,12 +209,20 @@ def _a_sign_of_self_harm(hit: DangerHit) -> bool:
 
 
 def _now_urgent(session: Session, conversation: Conversation, message: Message, hit: DangerHit):
-    """A sign of self-harm while a worker has the family: their case is urgent now, and the
+    """A sign of self-harm while a worker has the family: their case is urgent now, the
     region's workers and the township's supervisors are told (whoever has it gets the family's
-    words as ever: cases.family_wrote)."""
+    words as ever: cases.family_wrote), and the family is told to call 120 or 110 if someone
+    may get hurt: their worker may not read it for a while. A case already urgent stays so:
+    a later "2" to an earlier danger question no longer lowers it."""
     case = cases.active_case_of(session, conversation)
-    if case is not None and case.priority != Case.URGENT:
-        cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
+    if case is None:
+        return
+    case.danger_question_at = None
+    if case.priority == Case.URGENT:
+        return
+    cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
+    stage_notice(session, conversation, _SIGN_OF_SELF_HARM[1], reply_to=message)
+    after_commit(session, SEND, conversation.id)
 
 
 def _distress_asking_for_aid(

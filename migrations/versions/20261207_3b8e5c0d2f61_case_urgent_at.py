@@ -1,0 +1,29 @@
+"""case urgent_at
+
+Revision ID: 3b8e5c0d2f61
+Revises: 9d2e0b7a1c44
+Create Date: 2026-12-07 13:40:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import webhooks.core.db
+
+revision = "3b8e5c0d2f61"
+down_revision = "9d2e0b7a1c44"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Cases opened before this column have none: their urgent deadline runs from opened_at.
+    with op.batch_alter_table("support_case", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("urgent_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("support_case", schema=None) as batch_op:
+        batch_op.drop_column("urgent_at")
