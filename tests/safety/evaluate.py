@@ -10,7 +10,7 @@ messages that reached a person: alarm or distress), false alarms (controls that 
 alarm) and controls sent to a worker. The rules alone are reported beside both layers.
 
 The tuning set (tests/safety/eval.yml) is what rules and training data are checked against.
-The blind sets (tests/safety/blind/, blind-2/ ... blind-16/) were written from short scenario
+The blind sets (tests/safety/blind/, blind-2/ ... blind-17/) were written from short scenario
 descriptions by writers who had seen neither the rules nor the training data; they are never
 used to write either, only scored here. Exits 1 when a set falls below its floor.
 """
@@ -31,7 +31,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 17)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 18)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -147,6 +147,10 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # - blind-16: short basic-phone texts and danger inside another question, written at the
 #   thirteenth session's start: 0.964 / 0.086 (reach 0.964) on the screen the session began
 #   with; pinyin 0.867, children 0.938; five danger messages of 140 reached no one.
+# - blind-17: pinyin, English and code-mixed texts, and observers outside the family, written
+#   at the fourteenth session's start: 0.971 / 0.114 (reach 0.993) on the screen that session
+#   began with; code-mixed 0.833, children 0.900; seven of its eight false alarms are the
+#   classifier's (observers' hedged stories, some read without their question).
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -169,6 +173,7 @@ FLOORS = {
     "blind-14": {"recall": 0.9, "false_alarms": 0.08},
     "blind-15": {"recall": 0.97, "false_alarms": 0.15},
     "blind-16": {"recall": 0.95, "false_alarms": 0.1},
+    "blind-17": {"recall": 0.96, "false_alarms": 0.13},
 }
 
 
