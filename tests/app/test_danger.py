@@ -308,9 +308,9 @@ def test_a_hint_of_suicide_while_a_worker_has_the_family_makes_their_case_urgent
     assert sms.replies(PHONE) == [*replies, text("distress_self_harm", "zh")]
 
 
-def test_a_later_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms, classifier_says):
-    """The danger question asks about the report it followed; a sign of self-harm after it
-    outweighs a "2" to it (before, the "2" lowered the case to normal)."""
+def test_a_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms, classifier_says):
+    """The danger question asks about the report it followed; a sign of self-harm nobody asked
+    the family about outweighs a "2" to it (before, the "2" lowered the case to normal)."""
     classifier_says(PROBABLE)
     sms.text(PHONE, "孩子这两天不太对劲")
     classifier_says(ORDINARY)
@@ -318,10 +318,12 @@ def test_a_later_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms
     sms.text(PHONE, "2")
     [case] = cases_of(sms, PHONE)
     assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
-    assert text("danger_denied", "zh") not in sms.replies(PHONE)  # the "2" is the worker's
+    assert sms.replies(PHONE)[-1] == text("danger_denied", "zh")  # noted; a worker still calls
 
 
-def test_a_later_no_to_the_danger_question_leaves_a_sure_report_urgent(sms, classifier_says):
+def test_a_no_to_the_danger_question_leaves_a_later_sure_report_urgent(sms, classifier_says):
+    """A report the screen was sure of is not one the family was asked about: their "2"
+    answers the earlier report and the case stays urgent."""
     classifier_says(PROBABLE)
     sms.text(PHONE, "孩子这两天不太对劲")
     classifier_says(ORDINARY)
@@ -329,7 +331,20 @@ def test_a_later_no_to_the_danger_question_leaves_a_sure_report_urgent(sms, clas
     sms.text(PHONE, "2")
     [case] = cases_of(sms, PHONE)
     assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
-    assert sms.replies(PHONE) == [text("emergency", "zh"), text("danger_question", "zh")]
+    assert sms.replies(PHONE)[-1] == text("danger_denied", "zh")
+
+
+def test_after_a_sure_report_the_family_is_not_asked_about_a_less_sure_one(sms, classifier_says):
+    """Before, the question followed and a "2" to it lowered the case, sure report and all."""
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "孩子这两天不太对劲")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "2")
+    [case] = cases_of(sms, PHONE)
+    assert case.priority == Case.URGENT
+    assert text("danger_question", "zh") not in sms.replies(PHONE)
 
 
 def test_a_second_report_the_screen_is_not_sure_of_is_still_answered_by_a_no(sms, classifier_says):

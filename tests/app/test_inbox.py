@@ -491,6 +491,24 @@ def test_a_case_made_urgent_after_a_wait_is_due_30_minutes_after_it_became_urgen
     assert escalate(31) == [case_id]
 
 
+@pytest.mark.parametrize("answered_after", [False, True], ids=["asleep", "answers"])
+def test_an_answered_case_made_urgent_is_overdue_unless_its_worker_answers_again(
+    app, area, signed_in, answered_after
+):
+    """Before, a case a worker had answered in the day was never overdue: made urgent by a
+    child's sign of self-harm at night, with its worker asleep, no supervisor heard of it
+    after the first alert."""
+    case_id = open_case(app, FAMILY, V1)
+    wang = signed_in("wang")
+    wang.post(f"/inbox/cases/{case_id}/reply", {"body": "您好，我是王主任。"})
+    with Session.begin() as session:
+        case = session.get(Case, case_id)
+        cases.open_case(session, case.conversation, reason="distress", priority=Case.URGENT)
+    if answered_after:
+        wang.post(f"/inbox/cases/{case_id}/reply", {"body": "我马上过来。"})
+    assert escalate(31) == ([] if answered_after else [case_id])
+
+
 def test_a_normal_case_waits_a_day_and_an_answered_case_never_escalates(app, area, signed_in):
     waiting = open_case(app, FAMILY, V1)
     answered = open_case(app, "+8613800000102", V1)

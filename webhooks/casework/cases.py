@@ -76,7 +76,9 @@ def open_case(
             _reopen(session, case, opened_by, reason=reason)
         _merge(case, summary, facts, programmes or [])
         if priority == Case.URGENT and case.priority != Case.URGENT:
-            case.priority, case.urgent_at = Case.URGENT, utcnow()
+            # Its deadline starts now (escalate_overdue): a slow normal case escalated already
+            # is escalated again if nobody answers it as urgent.
+            case.priority, case.urgent_at, case.escalated_at = Case.URGENT, utcnow(), None
             _event(session, case, CaseEvent.URGENT, opened_by, reason=reason)
             _alert_new(session, case, summary)
         elif priority == Case.URGENT:
@@ -314,14 +316,15 @@ def voicemails(session: Session, case: Case) -> list[CaseEvent]:
 
 def _danger_answered(session: Session, case: Case, message: Message) -> bool:
     """The family answered the danger question: yes keeps the case urgent, no makes it normal
-    (never closed: a worker still reads it); anything else is left for the worker (False). A
-    no to a text that asked about aid lets the bot answer that text until a worker replies."""
+    (never closed: a worker still reads it) unless it holds a report nobody asked them about
+    (Case.stays_urgent); anything else is left for the worker (False). A no to a text that
+    asked about aid lets the bot answer that text until a worker replies."""
     answer = answers.read_answer(message.body, answers.DANGER_ANSWERS)
     if answer == answers.OTHER:
         return False
     case.danger_question_at = None
     _event(session, case, CaseEvent.DANGER_ANSWER, None, answer=answer)
-    if answer == answers.NO and case.priority == Case.URGENT:
+    if answer == answers.NO and case.priority == Case.URGENT and not case.stays_urgent:
         case.priority = Case.NORMAL
     no_worker_yet = case.first_reply_at is None
     if answer == answers.NO and no_worker_yet and (asked := _alarm_asking_about_aid(session, case)):
@@ -454,26 +457,39 @@ def _family_applied(case: Case) -> None:
 
 
 def escalate_overdue(session: Session, settings: Settings, now: datetime) -> list[int]:
-    """Alert the supervisors of open cases nobody has answered in time; each case once. An
-    urgent case's time runs from when it became urgent, a normal one's from its opening."""
+    """Alert the supervisors of open cases nobody has answered in time; each case once, and
+    once more if it becomes urgent later. An urgent case's time runs from when it became
+    urgent, and a worker's answer from before then does not count: a case made urgent by a
+    child's sign of self-harm at night is overdue if its worker, who answered in the day, is
+    asleep. A normal case's time runs from its opening."""
     sla = {
         Case.URGENT: settings.SLA_URGENT_MINUTES,
         Case.NORMAL: settings.SLA_NORMAL_MINUTES,
     }
+    urgent_since = func.coalesce(Case.urgent_at, Case.opened_at)
+    answered_since = (
+        select(Message.id)
+        .where(
+            Message.conversation_id == Case.conversation_id,
+            Message.author == Message.WORKER,
+            Message.created_at >= urgent_since,
+        )
+        .exists()
+    )
     overdue = session.scalars(
         select(Case)
         .where(
             Case.status == Case.OPEN,
-            Case.first_reply_at.is_(None),
             Case.escalated_at.is_(None),
             or_(
                 and_(
                     Case.priority == Case.URGENT,
-                    func.coalesce(Case.urgent_at, Case.opened_at)
-                    <= now - timedelta(minutes=sla[Case.URGENT]),
+                    urgent_since <= now - timedelta(minutes=sla[Case.URGENT]),
+                    ~answered_since,
                 ),
                 and_(
                     Case.priority != Case.URGENT,
+                    Case.first_reply_at.is_(None),
                     Case.opened_at <= now - timedelta(minutes=sla[Case.NORMAL]),
                 ),
             ),

@@ -232,6 +232,10 @@ class Case(Base):
     # The danger screen was not sure and asked the family "is a child in danger now?"; cleared
     # by their answer, which sets the priority.
     danger_question_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # A danger report the family was not asked about (one the screen was sure of, without a
+    # question about aid, or a sign of self-harm): their "no" to a danger question asked about
+    # another report does not lower the case.
+    stays_urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     conversation: Mapped[Conversation] = relationship()
     region: Mapped[Optional[Region]] = relationship()

@@ -156,16 +156,21 @@ def _danger(
         session, conversation, reason="danger", priority=Case.URGENT, summary=_summary(message, hit)
     )
     contact = conversation.contact
-    if contact is not None and contact.opted_out and not spoken:
+    silent = contact is not None and contact.opted_out and not spoken
+    asks_aid = not spoken and asks_about_aid(message.body)  # a call's keys connect instead
+    # The question lets a family whose ordinary words set off the screen say so. A case that
+    # holds a report nobody asked them about stays urgent whatever they answer: then only a
+    # text about aid is asked about (their "no" lets the bot answer it meanwhile).
+    questioned = not silent and (asks_aid or (hit.level == PROBABLE and not case.stays_urgent))
+    if not questioned:
+        # Nobody asks the family about this report: their "no" to a question about another,
+        # earlier or later, does not lower the case.
+        case.stays_urgent = True
+    if silent:
         return  # on a call it is read out (and not texted: outbound suppresses it)
     if spoken or not _emergency_sent_recently(session, conversation):
         stage_notice(session, conversation, "emergency", Message.EMERGENCY, message, Message.URGENT)
-    asks_aid = not spoken and asks_about_aid(message.body)  # a call's keys connect instead
-    if hit.level != PROBABLE:
-        # A sure report after the danger question outweighs the answer to it: a later "2" must
-        # not lower the case (asked about aid, the family is asked again, about this text).
-        case.danger_question_at = None
-    if (hit.level == PROBABLE or asks_aid) and case.danger_question_at is None:
+    if questioned and case.danger_question_at is None:
         stage_notice(
             session, conversation, "danger_question", reply_to=message, priority=Message.URGENT
         )
@@ -185,7 +190,8 @@ def _distress(session: Session, conversation: Conversation, message: Message, hi
     conversation.language = hit.language
     priority, notice, _ = _distress_answer(hit)
     summary = _summary(message, hit)
-    cases.open_case(session, conversation, reason="distress", priority=priority, summary=summary)
+    case = cases.open_case(session, conversation, "distress", priority, summary=summary)
+    case.stays_urgent |= priority == Case.URGENT  # nobody asks the family about a sign
     _answer(session, conversation, message, notice)
     placement.ask(session, conversation, reply_to=message)
 
@@ -212,12 +218,12 @@ def _now_urgent(session: Session, conversation: Conversation, message: Message, 
     """A sign of self-harm while a worker has the family: their case is urgent now, the
     region's workers and the township's supervisors are told (whoever has it gets the family's
     words as ever: cases.family_wrote), and the family is told to call 120 or 110 if someone
-    may get hurt: their worker may not read it for a while. A case already urgent stays so:
-    a later "2" to an earlier danger question no longer lowers it."""
+    may get hurt: their worker may not read it for a while. Either way the case stays urgent:
+    a "2" to a danger question no longer lowers it."""
     case = cases.active_case_of(session, conversation)
     if case is None:
         return
-    case.danger_question_at = None
+    case.stays_urgent = True
     if case.priority == Case.URGENT:
         return
     cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
@@ -240,7 +246,10 @@ def _distress_asking_for_aid(
     new = cases.active_case_of(session, conversation) is None
     priority, _, notice = _distress_answer(hit)
     summary = _summary(message, hit)
-    cases.open_case(session, conversation, "distress", priority, summary=summary, bot_answers=True)
+    case = cases.open_case(
+        session, conversation, "distress", priority, summary=summary, bot_answers=True
+    )
+    case.stays_urgent |= priority == Case.URGENT  # nobody asks the family about a sign
     if not new:
         cases.family_wrote(session, message)
         return
