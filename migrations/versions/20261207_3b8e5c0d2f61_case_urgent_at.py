@@ -17,11 +17,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # Cases opened before this column have none: their urgent deadline runs from opened_at.
     with op.batch_alter_table("support_case", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("urgent_at", webhooks.core.db.UTCDateTime(timezone=True), nullable=True)
         )
+    # An urgent case made urgent after it opened: from its last "urgent" event, so it is not
+    # overdue at the first run after the upgrade; the others' deadline runs from opened_at.
+    op.execute(
+        "UPDATE support_case SET urgent_at = (SELECT max(case_event.at) FROM case_event"
+        " WHERE case_event.case_id = support_case.id AND case_event.kind = 'urgent')"
+        " WHERE priority = 'urgent'"
+    )
 
 
 def downgrade() -> None:
