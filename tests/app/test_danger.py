@@ -308,6 +308,27 @@ def test_a_hint_of_suicide_while_a_worker_has_the_family_makes_their_case_urgent
     assert sms.replies(PHONE) == [*replies, text("distress_self_harm", "zh")]
 
 
+def test_a_sign_of_self_harm_is_never_taken_for_the_answer_to_the_place_question(
+    app, area, sms, classifier_says
+):
+    """Before, a second sign while the place question waited was read as a village's name:
+    the family got "好的，工作人员会尽快联系您" and no worker was texted."""
+    import dataclasses
+
+    from tests.support.inbox_helpers import T1, staff_texts
+    from webhooks.services import current
+
+    services = current()
+    services.settings = dataclasses.replace(services.settings, UNPLACED_REGION_CODE=T1)
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "孩子说 以后你们就不用为我操心了")  # an urgent case; where do they live?
+    assert sms.replies(PHONE) == [text("distress_self_harm", "zh"), text("place_question", "zh")]
+    sms.text(PHONE, "刚才她又说 没有我你们会更轻松")
+    [case] = cases_of(sms, PHONE)
+    assert staff_texts(app, "chen")[-1] == f"#{case.id} 家庭说：刚才她又说 没有我你们会更轻松"
+    assert len(sms.replies(PHONE)) == 2  # the place question still waits for its answer
+
+
 def test_a_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms, classifier_says):
     """The danger question asks about the report it followed; a sign of self-harm nobody asked
     the family about outweighs a "2" to it (before, the "2" lowered the case to normal)."""

@@ -249,16 +249,20 @@ def place(session: Session, case: Case, region: Region, worker_id: int | None) -
         _alert_new(session, case)
 
 
-def family_wrote(session: Session, message: Message) -> None:
-    """A family message while a case is active: the follow-up answer, or news for the worker."""
+def family_wrote(session: Session, message: Message, news: bool = False) -> None:
+    """A family message while a case is active: the follow-up answer, or news for the worker.
+    `news` (a sign of self-harm) is only news: never read as an answer to a question, such as
+    the place question (before, it was taken for a village's name and the worker not told)."""
     conversation = message.conversation
     case = active_case_of(session, conversation)
     if case is None:
         return
-    if case.status == Case.FOLLOW_UP:
+    if news:
+        pass
+    elif case.status == Case.FOLLOW_UP:
         _follow_up_answered(session, case, message)
         return
-    if case.danger_question_at is not None and _danger_answered(session, case, message):
+    elif case.danger_question_at is not None and _danger_answered(session, case, message):
         pass  # the worker hears the answer, below
     elif placement.awaiting_answer(conversation):
         _place_answered(session, case, message)

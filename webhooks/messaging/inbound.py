@@ -94,9 +94,10 @@ def route(
         _answer(session, conversation, message, "empty_message")
     elif conversation.mode == Conversation.HUMAN:
         message.status = Message.HANDLED  # the worker reads it in the inbox
-        if hit is not None and _a_sign_of_self_harm(hit):
+        sign = hit is not None and _a_sign_of_self_harm(hit)
+        if sign:
             _now_urgent(session, conversation, message, hit)
-        cases.family_wrote(session, message)  # and gets it by SMS, or it answers a question
+        cases.family_wrote(session, message, news=sign)  # by SMS, or it answers a question
     elif hit is not None and asks_about_aid(message.body):
         _distress_asking_for_aid(session, conversation, message, hit, spoken)
         if queue_turn:
@@ -224,7 +225,7 @@ def _now_urgent(session: Session, conversation: Conversation, message: Message, 
     if case is None:
         return
     case.stays_urgent = True
-    if case.priority == Case.URGENT:
+    if case.priority == Case.URGENT and case.status == Case.OPEN:
         return
     cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
     stage_notice(session, conversation, _SIGN_OF_SELF_HARM[1], reply_to=message)
