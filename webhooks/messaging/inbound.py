@@ -145,7 +145,8 @@ def _danger(
     Runs before everything else, so it works mid-screening, in human mode and with Rasa down.
     A family who opted out gets no text, but the workers are still alerted. A probable (not
     sure) finding gets one question too, whose answer sets the case's priority
-    (cases.family_wrote reads it); so does a text that asks about aid, sure or not, since an
+    (cases.family_wrote reads it), unless the case holds a report nobody asked the family about
+    (Case.stays_urgent); so does a text that asks about aid, sure or not, since an
     ordinary family's story sets off the rules now and then: their "no" lets the bot answer
     their question while the case waits for a worker. Every text here goes ahead of all
     others waiting to be sent.
@@ -252,7 +253,7 @@ def _distress_asking_for_aid(
     )
     case.stays_urgent |= priority == Case.URGENT  # nobody asks the family about a sign
     if not new:
-        cases.family_wrote(session, message)
+        cases.family_wrote(session, message, news=_a_sign_of_self_harm(hit))
         return
     stage_notice(session, conversation, notice, reply_to=message)
     if not spoken:
