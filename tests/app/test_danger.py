@@ -329,30 +329,23 @@ def test_a_sign_of_self_harm_is_never_taken_for_the_answer_to_the_place_question
     assert len(sms.replies(PHONE)) == 2  # the place question still waits for its answer
 
 
-def test_a_no_to_the_danger_question_leaves_a_sign_of_self_harm_urgent(sms, classifier_says):
-    """The danger question asks about the report it followed; a sign of self-harm nobody asked
-    the family about outweighs a "2" to it (before, the "2" lowered the case to normal)."""
+@pytest.mark.parametrize(
+    "report",
+    ["刚才她跟我说 以后你们就不用为我操心了", "他爸天天打孩子，打得身上都是伤"],
+    ids=["sign-of-self-harm", "sure-report"],
+)
+def test_a_no_to_the_danger_question_leaves_a_later_report_urgent(sms, classifier_says, report):
+    """The danger question asks about the report it followed; a sign of self-harm or a report
+    the screen was sure of, which nobody asked the family about, outweighs a "2" to it
+    (before, the "2" lowered the case to normal)."""
     classifier_says(PROBABLE)
     sms.text(PHONE, "孩子这两天不太对劲")
     classifier_says(ORDINARY)
-    sms.text(PHONE, "刚才她跟我说 以后你们就不用为我操心了")
+    sms.text(PHONE, report)
     sms.text(PHONE, "2")
     [case] = cases_of(sms, PHONE)
     assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
     assert sms.replies(PHONE)[-1] == text("danger_denied", "zh")  # noted; a worker still calls
-
-
-def test_a_no_to_the_danger_question_leaves_a_later_sure_report_urgent(sms, classifier_says):
-    """A report the screen was sure of is not one the family was asked about: their "2"
-    answers the earlier report and the case stays urgent."""
-    classifier_says(PROBABLE)
-    sms.text(PHONE, "孩子这两天不太对劲")
-    classifier_says(ORDINARY)
-    sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
-    sms.text(PHONE, "2")
-    [case] = cases_of(sms, PHONE)
-    assert (case.priority, case.danger_question_at) == (Case.URGENT, None)
-    assert sms.replies(PHONE)[-1] == text("danger_denied", "zh")
 
 
 def test_after_a_sure_report_the_family_is_not_asked_about_a_less_sure_one(sms, classifier_says):

@@ -229,7 +229,8 @@ def _now_urgent(session: Session, conversation: Conversation, message: Message, 
     if case.priority == Case.URGENT and case.status == Case.OPEN:
         return
     cases.open_case(session, conversation, "distress", Case.URGENT, _summary(message, hit))
-    stage_notice(session, conversation, _SIGN_OF_SELF_HARM[1], reply_to=message)
+    _, notice, _ = _SIGN_OF_SELF_HARM
+    stage_notice(session, conversation, notice, reply_to=message)
     after_commit(session, SEND, conversation.id)
 
 
