@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from tests.support.classifier import DISTRESS, ORDINARY, PROBABLE
+from tests.support.classifier import CONCERN, DISTRESS, ORDINARY, PROBABLE
 from webhooks.core.db import Session
 from webhooks.core.models import Case, CaseEvent, Conversation, Message
 from webhooks.core.texts import text
+from webhooks.safety import language_of
 
 PHONE = "+8613800000021"
 
@@ -149,9 +150,15 @@ def test_an_old_sorrow_told_with_an_aid_question_gets_no_numbers(sms):
     ],
 )
 def test_ordinary_stories_raise_no_alarm(sms, body):
+    """No numbers, no urgent case, and the bot answers: at most a worker reads it too (a
+    concern: "热死了 娃在屋里不肯出门" reads 0.73, a month without news of an application 0.51)."""
     sms.text(PHONE, body)
     assert not any(m.kind == Message.EMERGENCY for m in sms.thread(PHONE))
-    assert cases_of(sms, PHONE) == []
+    assert [case.priority for case in cases_of(sms, PHONE)] in ([], [Case.NORMAL])
+    assert sms.replies(PHONE)[-1] == text("holding", language_of(body))
+    with Session() as session:
+        conversation = session.get(Conversation, sms.thread(PHONE)[0].conversation_id)
+        assert conversation.mode == Conversation.BOT
 
 
 def test_probable_danger_gets_the_numbers_and_one_question(sms, classifier_says):
@@ -258,6 +265,41 @@ def test_distress_neither_layer_is_sure_of_goes_to_a_worker(sms, classifier_says
     assert (case.reason, case.priority) == ("distress", Case.NORMAL)
     with Session() as session:
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+def test_a_concern_reaches_a_worker_while_the_bot_still_answers(app, area, sms, classifier_says):
+    """A message the classifier reads as possibly danger, short of distress, reached no one
+    before: the bot answered alone. Now a worker gets a normal case with the family's words,
+    and the bot answers the family as ever, after one plain line that a worker will read it
+    too. Most such messages are ordinary: nothing alarming, no numbers, no question."""
+    from tests.support.inbox_helpers import V1, place_family, staff_texts
+
+    place_family(app, PHONE, V1)  # Director Wang's village; she has a phone for alerts
+    before = len(staff_texts(app, "wang"))
+    classifier_says(CONCERN)
+    sms.text(PHONE, "娃这几天晚上都不回屋 在牛棚里睡")
+    # The line, then the bot's turn (Rasa is away in this fixture: its holding line).
+    assert sms.replies(PHONE) == [text("concern_case", "zh"), text("holding", "zh")]
+    assert "110" in text("concern_case", "zh") and "110" in text("concern_case", "en")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    assert "娃这几天晚上都不回屋" in case.summary
+    assert any("娃这几天晚上都不回屋" in t for t in staff_texts(app, "wang")[before:])
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
+
+    # A second such message is the same case's news, and no second line for the family.
+    sms.text(PHONE, "叫他也不应")
+    assert len(cases_of(sms, PHONE)) == 1
+    assert sms.replies(PHONE).count(text("concern_case", "zh")) == 1
+    assert staff_texts(app, "wang")[-1] == f"#{case.id} 家庭说：叫他也不应"
+
+
+def test_an_ordinary_estimate_opens_no_case(sms, classifier_says):
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "娃这几天晚上都不回屋 在牛棚里睡")
+    assert sms.replies(PHONE) == [text("holding", "zh")]
+    assert cases_of(sms, PHONE) == []
 
 
 def test_a_childs_hint_of_suicide_reaches_a_worker_at_once_without_the_emergency_numbers(

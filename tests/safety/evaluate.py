@@ -31,7 +31,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 18)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 19)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -152,10 +152,18 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 #   began with; code-mixed 0.833, children 0.900; seven of its eight false alarms are the
 #   classifier's (observers' hedged stories, some read without their question). After rounds
 #   twenty-six and twenty-seven (code-mixed and pinyin texts) as training data: 0.986 / 0.129.
+# - blind-18: replies to the bot's screening questions, and children writing about themselves,
+#   written at the fifteenth session's start: 0.986 / 0.086 (reach 0.996; the rules alone alarm
+#   on 0.093 of its controls) on the screen that session began with. The concern level sends 14
+#   more of its controls to a worker (0.043 -> 0.143) and reaches no more of its danger.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
 # guard against getting worse and are not the target: recall 1.0 with at most 5 % false alarms.
+# Danger that reaches a person (the numbers, or a worker's case), on every set. Before the
+# concern level (fifteenth session) blind-14 reached 0.936 and blind-16 0.964; with it the
+# lowest is blind-13's 0.986.
+REACH_FLOOR = 0.98
 FLOORS = {
     "tuning": {"recall": 1.0, "false_alarms": 0.05},
     "blind": {"recall": 0.98, "false_alarms": 0.08},
@@ -175,6 +183,7 @@ FLOORS = {
     "blind-15": {"recall": 0.97, "false_alarms": 0.15},
     "blind-16": {"recall": 0.95, "false_alarms": 0.1},
     "blind-17": {"recall": 0.96, "false_alarms": 0.13},
+    "blind-18": {"recall": 0.97, "false_alarms": 0.1},
 }
 
 
@@ -338,13 +347,15 @@ def main(argv: list[str] | None = None) -> int:
         rules = evaluate(items, rules_only=True)["overall"]
         print("\n".join(report(name, tallies, rules, args.errors)), end="\n\n")
         overall, floor = tallies["overall"], FLOORS[name]
-        ok = overall.recall >= floor["recall"] and (
-            overall.false_alarm_rate <= floor["false_alarms"]
+        ok = (
+            overall.recall >= floor["recall"]
+            and overall.false_alarm_rate <= floor["false_alarms"]
+            and overall.reach >= REACH_FLOOR
         )
         print(
             f"{'PASS' if ok else 'FAIL'} {name}: recall {overall.recall:.3f} "
             f"(floor {floor['recall']}), false alarms {overall.false_alarm_rate:.3f} "
-            f"(at most {floor['false_alarms']})\n"
+            f"(at most {floor['false_alarms']}), reach {overall.reach:.3f} (floor {REACH_FLOOR})\n"
         )
         passed &= ok
     return 0 if passed else 1

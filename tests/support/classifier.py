@@ -7,7 +7,8 @@ from webhooks.safety import screen
 # An estimate inside each level's band (webhooks/safety/screen.py).
 PROBABLE = (screen.PROBABLE_AT + screen.SURE_AT) / 2
 DISTRESS = (screen.DISTRESS_AT + screen.PROBABLE_AT) / 2
-ORDINARY = screen.DISTRESS_AT / 2
+CONCERN = (screen.CONCERN_AT + screen.DISTRESS_AT) / 2
+ORDINARY = screen.CONCERN_AT / 2
 
 
 class FixedModel:

@@ -21,7 +21,7 @@ from webhooks.core.models import Case, Conversation, Message
 from webhooks.core.queue import SEND, SEND_URGENTLY, TURN, after_commit
 from webhooks.core.texts import both
 from webhooks.messaging.spool import InboundSms
-from webhooks.safety import PROBABLE, SELF_HARM, DangerHit, assess
+from webhooks.safety import CONCERN, PROBABLE, SELF_HARM, DangerHit, assess
 from webhooks.services import Services
 from webhooks.sms.keywords import Keyword, asks_to_stop_texts, classify
 
@@ -98,8 +98,8 @@ def route(
         if sign:
             _now_urgent(session, conversation, message, hit)
         cases.family_wrote(session, message, news=sign)  # by SMS, or it answers a question
-    elif hit is not None and asks_about_aid(message.body):
-        _distress_asking_for_aid(session, conversation, message, hit, spoken)
+    elif hit is not None and (hit.level == CONCERN or asks_about_aid(message.body)):
+        _distress_while_the_bot_answers(session, conversation, message, hit, spoken)
         if queue_turn:
             after_commit(session, TURN, conversation.id)
         return True
@@ -200,6 +200,10 @@ def _distress(session: Session, conversation: Conversation, message: Message, hi
 
 # A case's priority, the family's text, and their text when the message asks about aid.
 _DISTRESS = (Case.NORMAL, "distress_case", "distress_case_aid")
+# A message the classifier reads as possibly a child in distress, short of DISTRESS_AT: a worker
+# reads it and the bot answers the family as ever; most such messages are ordinary, so the
+# text only says a worker will read it too, and names 110.
+_CONCERN = (Case.NORMAL, "concern_case", "concern_case")
 # A sign of self-harm or suicide ("以后你们就不用为我操心了", "i'm a burden") is a worker's case
 # within the urgent deadline, though no emergency text goes: a child who hints at it may act
 # before a normal case's day is out. Its text thanks whoever wrote, a child about themself or
@@ -208,7 +212,9 @@ _SIGN_OF_SELF_HARM = (Case.URGENT, "distress_self_harm", "distress_self_harm_aid
 
 
 def _distress_answer(hit: DangerHit) -> tuple[str, str, str]:
-    return _SIGN_OF_SELF_HARM if _a_sign_of_self_harm(hit) else _DISTRESS
+    if _a_sign_of_self_harm(hit):
+        return _SIGN_OF_SELF_HARM
+    return _CONCERN if hit.level == CONCERN else _DISTRESS
 
 
 def _a_sign_of_self_harm(hit: DangerHit) -> bool:
@@ -234,15 +240,16 @@ def _now_urgent(session: Session, conversation: Conversation, message: Message, 
     after_commit(session, SEND, conversation.id)
 
 
-def _distress_asking_for_aid(
+def _distress_while_the_bot_answers(
     session: Session,
     conversation: Conversation,
     message: Message,
     hit: DangerHit,
     spoken: bool = False,
 ):
-    """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"): a worker gets the
-    case, and the bot still screens the family until the worker replies. The family is told
+    """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"), or a concern (a
+    message the classifier reads as possibly danger, short of distress): a worker gets the
+    case, and the bot still answers the family until the worker replies. The family is told
     a worker has their message, once (on a call it is read out with the bot's answer); the
     place question waits for the screening's result. Later such messages reach the worker."""
     conversation.language = hit.language

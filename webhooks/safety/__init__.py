@@ -2,6 +2,7 @@
 
 from webhooks.safety.rules import CATEGORIES, RuleFileError, default_rules
 from webhooks.safety.screen import (
+    CONCERN,
     DISTRESS,
     PROBABLE,
     SELF_HARM,
@@ -14,6 +15,7 @@ from webhooks.safety.screen import (
 
 __all__ = [
     "CATEGORIES",
+    "CONCERN",
     "DISTRESS",
     "PROBABLE",
     "SELF_HARM",

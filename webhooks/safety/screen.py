@@ -32,11 +32,19 @@ from webhooks.safety.rules import default_rules
 SURE = "sure"  # emergency numbers, an urgent case, alerts
 PROBABLE = "probable"  # the same, and one question whose answer sets the case's priority
 DISTRESS = "distress"  # no alarm: a case for a worker instead of the bot answering alone
+CONCERN = "concern"  # no alarm: the bot answers, and a worker reads the message too
 # The classifier's probability from which each level starts (make safety-eval shows the
 # trade-off on the tuning and blind sets).
 SURE_AT = 0.97
 PROBABLE_AT = 0.86
 DISTRESS_AT = 0.8
+# Below DISTRESS_AT a message no rule names is still read by a worker down to this, while the bot
+# answers the family as ever: blind danger messages that reached no one lie here as often as
+# below (fifteenth session: at 0.8, 25 of the seventeen blind sets' 2,350 danger messages
+# reached nobody; from 0.5, 8), and so do 1.4 % of the intent sets' ordinary questions (22 of
+# 1,522), which a worker glances at: the family still gets the bot's answer.
+CONCERN_AT = 0.5
+_LEVELS = ((SURE, SURE_AT), (PROBABLE, PROBABLE_AT), (DISTRESS, DISTRESS_AT))
 # A guarded rule hit (the past, a story, a joke) that the classifier rates below this is dropped.
 GUARDED_DROP_AT = 0.1
 # An unguarded rule hit that the classifier rates below this is probable, not sure: the numbers
@@ -90,7 +98,8 @@ def assess(text: str) -> DangerHit | None:
     hint rule's hit is a worker's read unless the classifier reads danger too (_a_sign). A
     rule's hit is weighed against the classifier's reading of the whole message: its readings
     without the question (_probability) find danger no rule names, and would read an old story
-    told with an aid question as new.
+    told with an aid question as new. A message no rule names is the classifier's: sure,
+    probable, distress, or from CONCERN_AT a worker's read while the bot answers (concern).
     """
     hit = check(text)
     if not text.strip():
@@ -121,9 +130,9 @@ def assess(text: str) -> DangerHit | None:
     if just_an_answer(text) or just_family_facts(text):
         return None
     probability = _probability(text)
-    if probability < DISTRESS_AT:
+    if probability < CONCERN_AT:
         return None
-    level = SURE if probability >= SURE_AT else PROBABLE if probability >= PROBABLE_AT else DISTRESS
+    level = next((level for level, start in _LEVELS if probability >= start), CONCERN)
     return DangerHit(
         SITUATION, language_of(text), "classifier", text[:80], level, round(probability, 3)
     )
