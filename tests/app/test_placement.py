@@ -126,19 +126,26 @@ def test_a_bare_number_is_no_place_and_the_question_stands(sms, county):
     assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
 
 
+def worker_with_phone(sms, username, name, role, region_id, phone) -> None:
+    with Session.begin() as session:
+        session.add(
+            Worker(
+                username=username,
+                display_name=name,
+                role=role,
+                region_id=region_id,
+                password_hash="-",
+                phone_ciphertext=sms.services.vault.encrypt(phone),
+                phone_hash=sms.services.vault.lookup_hash(phone),
+            )
+        )
+
+
 def hongqi_director(sms, county) -> None:
     """红旗村's director, username hongqi, with a phone for alerts."""
-    with Session.begin() as session:
-        director = Worker(
-            username="hongqi",
-            display_name="李主任",
-            role="worker",
-            region_id=county["CN-51-demo-t1-v2"],
-            password_hash="-",
-            phone_ciphertext=sms.services.vault.encrypt("+8613900000002"),
-            phone_hash=sms.services.vault.lookup_hash("+8613900000002"),
-        )
-        session.add(director)
+    worker_with_phone(
+        sms, "hongqi", "李主任", "worker", county["CN-51-demo-t1-v2"], "+8613900000002"
+    )
 
 
 def test_the_directors_alert_on_her_phone_shows_the_familys_words(sms, county):
@@ -397,3 +404,66 @@ def test_after_a_screening_another_question_goes_to_the_bot(sms, county):
     assert sms.replies(PHONE)[-1] == text("holding", "zh")  # to the bot (away in this fixture)
     sms.text(PHONE, "红旗村")  # the question has lapsed: this is the bot's too
     assert contact_region(sms) is None
+
+
+def county_officer(sms, county) -> None:
+    """A supervisor for the whole county, username xian, with a phone: unplaced cases are hers."""
+    worker_with_phone(sms, "xian", "周科长", "supervisor", county["CN-51-demo"], "+8613900000031")
+
+
+def test_a_concern_that_answers_the_place_question_places_the_family_and_its_case(
+    sms, county, classifier_says
+):
+    """Review: a reply to the place question that the classifier reads as a concern opened a
+    case and was never read as a place: the family was not told their office, and the case
+    stayed with the county. Now both: the village director has the case."""
+    from tests.support.classifier import CONCERN, ORDINARY
+
+    hongqi_director(sms, county)
+    classifier_says(ORDINARY)
+    screened(sms)
+    assert sms.replies(PHONE)[-1] == text("place_question_office", "zh")
+    classifier_says(CONCERN)
+    sms.text(PHONE, "住在红旗村 娃爸妈都出去打工了 就我一个老婆子带着")
+    assert contact_region(sms) == county["CN-51-demo-t1-v2"]
+    case = the_case(sms)
+    assert (case.reason, case.region_id) == ("distress", county["CN-51-demo-t1-v2"])
+    replies = sms.replies(PHONE)
+    assert text("concern_case", "zh") in replies
+    assert "红旗村" in replies[-1]  # where to apply, as for any answer to the question
+    assert any("红旗村" in alert for alert in staff_texts(sms.app, "hongqi"))
+
+
+def test_a_later_concern_is_news_for_the_worker_not_the_answer_to_the_place_question(
+    sms, county, classifier_says
+):
+    """Review: with a concern case open and the place question waiting, a second concern was
+    taken for an unknown place ("好的，工作人员会尽快联系您"), and whoever had the case was told
+    nothing."""
+    from tests.support.classifier import CONCERN, ORDINARY
+
+    county_officer(sms, county)
+    classifier_says(CONCERN)
+    sms.text(PHONE, "娃这几天晚上都不回屋 在牛棚里睡")
+    case = the_case(sms)
+    assert case.region_id == county["CN-51-demo"]  # nobody knows where they live yet
+    classifier_says(ORDINARY)
+    screened(sms)
+    assert sms.replies(PHONE)[-1] == text("place_question_office", "zh")
+    classifier_says(CONCERN)
+    sms.text(PHONE, "叫他也不应 饭也不吃")
+    assert text("place_unknown", "zh") not in sms.replies(PHONE)
+    assert staff_texts(sms.app, "xian")[-1] == f"#{case.id} 家庭说：叫他也不应 饭也不吃"
+
+
+def test_a_concern_naming_the_village_in_full_is_placed_there_without_a_question(
+    sms, county, classifier_says
+):
+    from tests.support.classifier import CONCERN
+
+    hongqi_director(sms, county)
+    classifier_says(CONCERN)
+    sms.text(PHONE, "城关镇红旗村的 娃这几天晚上都不回屋 在牛棚里睡")
+    assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
+    assert text("place_question", "zh") not in sms.replies(PHONE)
+    assert any("红旗村" in alert for alert in staff_texts(sms.app, "hongqi"))

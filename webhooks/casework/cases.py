@@ -379,15 +379,16 @@ def _note_bot_answers(case: Case) -> None:
         case.summary += _bot_answers_note()
 
 
-def place_if_named(session: Session, case: Case, message: Message) -> None:
+def place_if_named(session: Session, case: Case, message: Message, ask: bool = True) -> None:
     """A case just handed over: placed where the message says the family lives, if it names
-    one place in full and nobody placed them yet; else the family is asked."""
+    one place in full and nobody placed them yet; else the family is asked (if `ask`)."""
     conversation = case.conversation
     region = None
     if conversation.family_region is None:
         region = placement.named_outright(session, message.body)
     if region is None:
-        placement.ask(session, conversation, reply_to=message)
+        if ask:
+            placement.ask(session, conversation, reply_to=message)
         return
     place(session, case, region, None)
     conversation.place_answered = True

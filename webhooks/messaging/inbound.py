@@ -99,10 +99,10 @@ def route(
             _now_urgent(session, conversation, message, hit)
         cases.family_wrote(session, message, news=sign)  # by SMS, or it answers a question
     elif hit is not None and (hit.level == CONCERN or asks_about_aid(message.body)):
-        _distress_while_the_bot_answers(session, conversation, message, hit, spoken)
-        if queue_turn:
+        answers = _distress_while_the_bot_answers(session, conversation, message, hit, spoken)
+        if answers and queue_turn:
             after_commit(session, TURN, conversation.id)
-        return True
+        return answers
     elif hit is not None:
         _distress(session, conversation, message, hit)
     elif placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
@@ -246,12 +246,17 @@ def _distress_while_the_bot_answers(
     message: Message,
     hit: DangerHit,
     spoken: bool = False,
-):
+) -> bool:
     """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"), or a concern (a
     message the classifier reads as possibly danger, short of distress): a worker gets the
-    case, and the bot still answers the family until the worker replies. The family is told
-    a worker has their message, once (on a call it is read out with the bot's answer); the
-    place question waits for the screening's result. Later such messages reach the worker."""
+    case, and the bot still answers the family until the worker replies; True when it answers
+    this message. The family is told a worker has their message, once (on a call it is read
+    out with the bot's answer). Later such messages are news for the worker, never taken for
+    the answer to a question. An answer to the place question is read as one ("住在一镇一村 娃
+    爸妈都出去打工了"): the case moves to that village and the bot does not answer it. A family
+    not placed is placed when the message names their village in full; else the place
+    question waits for a screening's result, and the case for a worker at the top of the
+    region. A family who opted out gets a case, and no bot turn: nothing would reach them."""
     conversation.language = hit.language
     new = cases.active_case_of(session, conversation) is None
     priority, _, notice = _distress_answer(hit)
@@ -260,12 +265,25 @@ def _distress_while_the_bot_answers(
         session, conversation, "distress", priority, summary=summary, bot_answers=True
     )
     case.stays_urgent |= priority == Case.URGENT  # nobody asks the family about a sign
+    if new:
+        stage_notice(session, conversation, notice, reply_to=message)
+    place_answer = placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
+        session, conversation, message
+    )
+    if place_answer:
+        message.status = Message.HANDLED
+        _case_follows_the_family(session, conversation)
     if not new:
-        cases.family_wrote(session, message, news=_a_sign_of_self_harm(hit))
-        return
-    stage_notice(session, conversation, notice, reply_to=message)
+        cases.family_wrote(session, message, news=True)
+    elif not place_answer:
+        cases.place_if_named(session, case, message, ask=False)
     if not spoken:
         after_commit(session, SEND, conversation.id)
+    contact = conversation.contact
+    if contact is not None and contact.opted_out and not spoken:
+        message.status = Message.HANDLED  # kept for the record and the worker
+        return False
+    return not place_answer
 
 
 def _case_follows_the_family(session: Session, conversation: Conversation) -> None:

@@ -42,7 +42,7 @@ DISTRESS_AT = 0.8
 # answers the family as ever: blind danger messages that reached no one lie here as often as
 # below (fifteenth session: at 0.8, 25 of the seventeen blind sets' 2,350 danger messages
 # reached nobody; from 0.5, 8), and so do 1.4 % of the intent sets' ordinary questions (22 of
-# 1,522), which a worker glances at: the family still gets the bot's answer.
+# 1,522), each then a normal case for a worker: the family still gets the bot's answer.
 CONCERN_AT = 0.5
 _LEVELS = ((SURE, SURE_AT), (PROBABLE, PROBABLE_AT), (DISTRESS, DISTRESS_AT))
 # A guarded rule hit (the past, a story, a joke) that the classifier rates below this is dropped.
