@@ -92,6 +92,7 @@ def open_case(
         _note_bot_answers(case)
     else:
         conversation.mode = Conversation.HUMAN
+        case.summary = case.summary.replace(_bot_answers_note(), "")  # the bot is quiet now
     session.flush()
     log.info("case %s open (%s, %s)", case.id, case.reason, case.priority)
     return case
