@@ -298,6 +298,20 @@ def test_a_concern_reaches_a_worker_while_the_bot_still_answers(app, area, sms, 
     assert staff_texts(app, "wang")[-1] == f"#{case.id} 家庭说：叫他也不应"
 
 
+def test_a_sign_of_self_harm_on_a_case_the_bot_answers_tells_the_family_to_call_120(
+    sms, classifier_says
+):
+    """Review: the case became urgent, but the family, still talking to the bot about aid,
+    never got the line that names 120."""
+    classifier_says(CONCERN)
+    sms.text(PHONE, "娃这几天晚上都不回屋 在牛棚里睡")
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "孩子说以后你们就不用为我操心了 能申请助学金吗")
+    [case] = cases_of(sms, PHONE)
+    assert case.priority == Case.URGENT
+    assert text("distress_self_harm_aid", "zh") in sms.replies(PHONE)
+
+
 def test_an_estimate_just_below_a_concern_opens_no_case(sms, classifier_says):
     from webhooks.safety.screen import CONCERN_AT
 

@@ -12,6 +12,7 @@ from tests.support import databases
 from webhooks.cli import alembic_config
 from webhooks.core.db import Base, UTCDateTime
 from webhooks.core.models import Case
+from webhooks.core.texts import both
 
 
 def test_revisions_match_the_models_and_downgrade_cleanly():
@@ -42,22 +43,7 @@ def test_a_case_made_urgent_before_the_upgrade_keeps_its_urgent_deadline():
         command.upgrade(config, "9d2e0b7a1c44")
         at = {name: bindparam(name, type_=UTCDateTime()) for name in ("opened", "made_urgent")}
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO conversation (id, channel, mode, pseudonym, language,"
-                    " place_answered, created_at, last_activity_at)"
-                    " VALUES (1, 'sms', 'human', 'p1', 'zh', false, :opened, :opened)"
-                ).bindparams(at["opened"]),
-                {"opened": opened},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO support_case (id, conversation_id, status, reason, priority,"
-                    " summary, facts, programmes, opened_at)"
-                    " VALUES (1, 1, 'open', 'requested', 'urgent', '', '{}', '[]', :opened)"
-                ).bindparams(at["opened"]),
-                {"opened": opened},
-            )
+            _a_case(connection, opened, priority="urgent")
             for when in ("opened", "made_urgent"):
                 kind = "opened" if when == "opened" else "urgent"
                 connection.execute(
@@ -73,3 +59,51 @@ def test_a_case_made_urgent_before_the_upgrade_keeps_its_urgent_deadline():
     finally:
         engine.dispose()
         drop()
+
+
+def test_a_case_open_at_the_upgrade_says_the_bot_keeps_answering_in_the_new_words():
+    """The note is taken off by its words when a worker replies: the old words would stay."""
+    url, drop = databases.create(name="migrations")
+    engine = create_engine(url)
+    old = (
+        "机器人继续帮家庭查补助，您一回复就由您接手。"
+        " The bot keeps screening the family for aid until you reply."
+    )
+    try:
+        config = alembic_config(url)
+        command.upgrade(config, "8a41d6e0c5b2")
+        with engine.begin() as connection:
+            _a_case(connection, datetime(2026, 12, 7, 8, tzinfo=UTC), summary=f"“孩子天天哭” {old}")
+        command.upgrade(config, "head")
+        with Session(engine) as session:
+            summary = session.get(Case, 1).summary
+        assert summary == "“孩子天天哭” " + both("case_summary_bot_answers")
+        command.downgrade(config, "8a41d6e0c5b2")
+        with engine.connect() as connection:
+            assert (
+                connection.scalar(text("SELECT summary FROM support_case")) == f"“孩子天天哭” {old}"
+            )
+    finally:
+        engine.dispose()
+        drop()
+
+
+def _a_case(connection, opened: datetime, priority: str = "normal", summary: str = "") -> None:
+    """Case 1 of conversation 1, opened at `opened`, written as the revisions left it."""
+    at = bindparam("opened", type_=UTCDateTime())
+    connection.execute(
+        text(
+            "INSERT INTO conversation (id, channel, mode, pseudonym, language,"
+            " place_answered, created_at, last_activity_at)"
+            " VALUES (1, 'sms', 'human', 'p1', 'zh', false, :opened, :opened)"
+        ).bindparams(at),
+        {"opened": opened},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO support_case (id, conversation_id, status, reason, priority,"
+            " summary, facts, programmes, opened_at)"
+            " VALUES (1, 1, 'open', 'requested', :priority, :summary, '{}', '[]', :opened)"
+        ).bindparams(at),
+        {"opened": opened, "priority": priority, "summary": summary},
+    )

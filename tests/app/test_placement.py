@@ -7,7 +7,7 @@ from tests.support.inbox_helpers import StaffClient, add_worker, demo_county, st
 from webhooks.casework.placement import candidates, full_name, named_outright
 from webhooks.core.conversations import find_sms_conversation
 from webhooks.core.db import Session
-from webhooks.core.models import Case, CaseEvent, FamilyContact, Worker
+from webhooks.core.models import Case, CaseEvent, FamilyContact, Message, Worker
 from webhooks.core.texts import text
 from webhooks.safety import language_of
 
@@ -428,9 +428,9 @@ def test_a_concern_that_answers_the_place_question_places_the_family_and_its_cas
     assert contact_region(sms) == county["CN-51-demo-t1-v2"]
     case = the_case(sms)
     assert (case.reason, case.region_id) == ("distress", county["CN-51-demo-t1-v2"])
-    replies = sms.replies(PHONE)
-    assert text("concern_case", "zh") in replies
-    assert "红旗村" in replies[-1]  # where to apply, as for any answer to the question
+    # Where to apply, as for any answer to the question, then that a worker will read it too.
+    *_, noted, told = sms.replies(PHONE)
+    assert "红旗村" in noted and told == text("concern_case", "zh")
     assert any("红旗村" in alert for alert in staff_texts(sms.app, "hongqi"))
 
 
@@ -467,3 +467,24 @@ def test_a_concern_naming_the_village_in_full_is_placed_there_without_a_question
     assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
     assert text("place_question", "zh") not in sms.replies(PHONE)
     assert any("红旗村" in alert for alert in staff_texts(sms.app, "hongqi"))
+
+
+@pytest.mark.parametrize(
+    ("body", "placed"),
+    [("红旗村的 他爸走后娃天天哭 能领啥补助", True), ("他爸走后娃天天哭 不知道能领啥补助", False)],
+)
+def test_a_reply_to_the_place_question_that_asks_about_aid_is_answered_by_the_bot_too(
+    sms, county, classifier_says, body, placed
+):
+    """Review: read as the place answer ("不知道" is "I don't know where I live" to the place
+    reading), the aid question the family had just been promised an answer to got none."""
+    from tests.support.classifier import CONCERN, ORDINARY
+
+    classifier_says(ORDINARY)
+    screened(sms)
+    classifier_says(CONCERN)
+    sms.text(PHONE, body)
+    assert (contact_region(sms) == county["CN-51-demo-t1-v2"]) == placed
+    assert the_case(sms).reason == "distress"
+    [*_, last] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
+    assert last.holding_reply_sent  # its turn with the bot ran (Rasa is away in this fixture)

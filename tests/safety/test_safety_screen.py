@@ -563,6 +563,13 @@ def test_review_danger_alarms(text):
         ("身上一道一道的 像被打过一样 问她也不说", "zh-abuse-beaten"),
         ("孩子骑马跌落河", "zh-danger-water"),
         ("孩子喂鸡时吃了老鼠药", "zh-suicide-poison"),
+        # The fifteenth session's review of the exceptions from round twenty-eight: 帮家里 is
+        # no kidnapping, but Li and Wu are surnames; a child alone in her room is no
+        # confinement, unless someone put her there.
+        ("you ren bang jia li xiao hong le", "py-trafficking"),
+        ("ta men bang jia wu lao shi de nv er", "py-trafficking"),
+        ("后妈把孩子一个人关在柴房里 好几天不出来了", "zh-abuse-confined"),
+        ("孩子被后爸一个人锁在房里 好几天不出来", "zh-abuse-confined"),
     ],
 )
 def test_an_exception_leaves_the_danger_beside_it(text, rule_id):

@@ -250,29 +250,31 @@ def _distress_while_the_bot_answers(
     """Distress told with a question about aid ("他爸走后娃天天哭 能领啥补助"), or a concern (a
     message the classifier reads as possibly danger, short of distress): a worker gets the
     case, and the bot still answers the family until the worker replies; True when it answers
-    this message. The family is told a worker has their message, once (on a call it is read
-    out with the bot's answer). Later such messages are news for the worker, never taken for
-    the answer to a question. An answer to the place question is read as one ("住在一镇一村 娃
-    爸妈都出去打工了"): the case moves to that village and the bot does not answer it. A family
-    not placed is placed when the message names their village in full; else the place
-    question waits for a screening's result, and the case for a worker at the top of the
-    region. A family who opted out gets a case, and no bot turn: nothing would reach them."""
+    this message. The family is told a worker has their message, once, and again when a sign
+    of self-harm makes the case urgent (on a call it is read out with the bot's answer). Later
+    such messages are news for the worker. A reply to the place question is read as one ("住在
+    一镇一村 娃爸妈都出去打工了"): the case opens in, or moves to, that village, and the bot
+    answers it only if it asks about aid. A family not placed is placed when their first such
+    message names the village in full; else the place question waits for a screening's result,
+    and the case for a worker at the top of the region. A family who opted out gets a case,
+    and no bot turn: nothing would reach them."""
     conversation.language = hit.language
-    new = cases.active_case_of(session, conversation) is None
+    case = cases.active_case_of(session, conversation)
+    new, was_urgent = case is None, case is not None and case.priority == Case.URGENT
     priority, _, notice = _distress_answer(hit)
+    # The answer to the place question first, so that a new case opens where the family lives.
+    place_answer = placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
+        session, conversation, message
+    )
     summary = _summary(message, hit)
     case = cases.open_case(
         session, conversation, "distress", priority, summary=summary, bot_answers=True
     )
     case.stays_urgent |= priority == Case.URGENT  # nobody asks the family about a sign
-    if new:
-        stage_notice(session, conversation, notice, reply_to=message)
-    place_answer = placement.awaiting_answer(conversation) and placement.read_bot_mode_answer(
-        session, conversation, message
-    )
     if place_answer:
-        message.status = Message.HANDLED
         _case_follows_the_family(session, conversation)
+    if new or (priority == Case.URGENT and not was_urgent):  # a sign of self-harm makes it urgent
+        stage_notice(session, conversation, notice, reply_to=message)
     if not new:
         cases.family_wrote(session, message, news=True)
     elif not place_answer:
@@ -283,7 +285,10 @@ def _distress_while_the_bot_answers(
     if contact is not None and contact.opted_out and not spoken:
         message.status = Message.HANDLED  # kept for the record and the worker
         return False
-    return not place_answer
+    if place_answer and not asks_about_aid(message.body):
+        message.status = Message.HANDLED  # the bot's question lapses; the place is answered
+        return False
+    return True
 
 
 def _case_follows_the_family(session: Session, conversation: Conversation) -> None:
