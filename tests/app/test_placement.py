@@ -92,9 +92,9 @@ def contact_region(sms) -> int | None:
         return session.get(FamilyContact, conversation.contact_id).region_id
 
 
-def the_case(sms) -> Case:
+def the_case(sms, phone=PHONE) -> Case | None:
     with Session() as session:
-        conversation = find_sms_conversation(session, sms.services.vault, PHONE)
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
         return session.scalar(select(Case).where(Case.conversation_id == conversation.id))
 
 
@@ -488,3 +488,19 @@ def test_a_reply_to_the_place_question_that_asks_about_aid_is_answered_by_the_bo
     assert the_case(sms).reason == "distress"
     [*_, last] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
     assert last.holding_reply_sent  # its turn with the bot ran (Rasa is away in this fixture)
+
+
+def test_after_a_screening_not_knowing_the_place_promises_no_worker(sms, county):
+    """Before, "不知道" to the office question got "好的，工作人员会尽快联系您" with no case behind
+    it: nobody would have called. And "不知道怎么申请" was read as not knowing the place: the
+    family's question got no answer."""
+    screened(sms)
+    sms.text(PHONE, "不知道怎么申请")
+    assert text("place_unknown", "zh") not in sms.replies(PHONE)
+    [*_, last] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
+    assert last.holding_reply_sent  # the bot's (Rasa is away in this fixture)
+
+    screened(sms, "+8613800000078")
+    sms.text("+8613800000078", "不知道")
+    assert sms.replies("+8613800000078")[-1] == text("place_unknown_office", "zh")
+    assert the_case(sms, "+8613800000078") is None

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nlu.language import asks_about_aid
 from nlu.text import CJK, simplified
 from webhooks.core.conversations import stage_notice
 from webhooks.core.db import utcnow
@@ -77,7 +78,8 @@ def candidates(session: Session, text: str) -> list[Region] | None:
     do not know. A village named with its township is chosen among that township's villages."""
     plain = simplified(text).casefold().replace("'", "").replace("’", "")
     plain = _PUNCTUATION.sub(" ", plain).strip()
-    if " ".join(plain.split()) in UNKNOWN or "不知道" in plain:
+    # "不知道怎么申请" is a question about aid, not "I don't know where I live".
+    if " ".join(plain.split()) in UNKNOWN or ("不知道" in plain and not asks_about_aid(text)):
         return None
     chinese = "".join(_CJK_RUN.findall(plain))
     latin = "".join(_LATIN.findall(plain))
@@ -168,6 +170,10 @@ def read_bot_mode_answer(session: Session, conversation: Conversation, message: 
     if _picked(conversation, message) is None and found == []:
         conversation.place_answered = True
         return False
+    if found is None:  # "不知道": no case promised a worker here, so none is promised now
+        conversation.place_answered = True
+        stage_notice(session, conversation, "place_unknown_office", reply_to=message)
+        return True
     region = read_answer(session, conversation, message)
     if region is not None:
         conversation.place_family(region)
