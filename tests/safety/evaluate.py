@@ -155,7 +155,8 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # - blind-18: replies to the bot's screening questions, and children writing about themselves,
 #   written at the fifteenth session's start: 0.986 / 0.086 (reach 0.996; the rules alone alarm
 #   on 0.093 of its controls) on the screen that session began with. The concern level sends 14
-#   more of its controls to a worker (0.043 -> 0.143) and reaches no more of its danger.
+#   more of its controls to a worker (0.043 -> 0.144) and reaches no more of its danger. At the
+#   session's end (its rules narrowed from round twenty-eight): 0.982 / 0.065, reach 0.996.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
