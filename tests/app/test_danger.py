@@ -66,6 +66,11 @@ def test_danger_gets_emergency_numbers_and_an_urgent_case(sms, body, language):
         "please stop sending me these messages",
         "stop texting this number",
         "不要再给我发短信了",
+        # Not knowing the answer to the bot's question: "我不知道" read 0.80, a worker's case
+        # that silenced the bot (fifteenth session); "我也不知道啊" 0.59, a concern.
+        "我不知道",
+        "我也不知道啊",
+        "I don't know",
     ],
 )
 def test_everyday_words_raise_no_alarm(sms, body):

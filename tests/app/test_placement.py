@@ -465,7 +465,8 @@ def test_a_concern_naming_the_village_in_full_is_placed_there_without_a_question
     classifier_says(CONCERN)
     sms.text(PHONE, "城关镇红旗村的 娃这几天晚上都不回屋 在牛棚里睡")
     assert the_case(sms).region_id == county["CN-51-demo-t1-v2"]
-    assert text("place_question", "zh") not in sms.replies(PHONE)
+    # One plain line and the bot's answer: no question, and no second "a worker will contact you".
+    assert sms.replies(PHONE) == [text("concern_case", "zh"), text("holding", "zh")]
     assert any("红旗村" in alert for alert in staff_texts(sms.app, "hongqi"))
 
 
@@ -492,15 +493,19 @@ def test_a_reply_to_the_place_question_that_asks_about_aid_is_answered_by_the_bo
 
 def test_after_a_screening_not_knowing_the_place_promises_no_worker(sms, county):
     """Before, "不知道" to the office question got "好的，工作人员会尽快联系您" with no case behind
-    it: nobody would have called. And "不知道怎么申请" was read as not knowing the place: the
-    family's question got no answer."""
+    it: nobody would have called. And any text with 不知道 ("不知道怎么申请", "不知道娃为啥老不回
+    家") was read as not knowing the place: the family's words got no answer from the bot."""
     screened(sms)
     sms.text(PHONE, "不知道怎么申请")
     assert text("place_unknown", "zh") not in sms.replies(PHONE)
     [*_, last] = [m for m in sms.thread(PHONE) if m.direction == Message.IN]
     assert last.holding_reply_sent  # the bot's (Rasa is away in this fixture)
 
+    screened(sms, "+8613800000079")
+    sms.text("+8613800000079", "不知道娃为啥老不回家 叫也不应")
+    assert text("place_unknown_office", "zh") not in sms.replies("+8613800000079")
+
     screened(sms, "+8613800000078")
-    sms.text("+8613800000078", "不知道")
+    sms.text("+8613800000078", "我也不知道啊")
     assert sms.replies("+8613800000078")[-1] == text("place_unknown_office", "zh")
     assert the_case(sms, "+8613800000078") is None

@@ -162,7 +162,7 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 # each written by people who had seen none of the sets. The floors
 # guard against getting worse and are not the target: recall 1.0 with at most 5 % false alarms.
 # Danger that reaches a person (the numbers, or a worker's case), on every set. Before the
-# concern level (fifteenth session) blind-14 reached 0.936 and blind-16 0.964; with it the
+# concern level (fifteenth session) blind-16 reached 0.964 and blind-14 0.979; with it the
 # lowest is blind-13's 0.986.
 REACH_FLOOR = 0.98
 FLOORS = {

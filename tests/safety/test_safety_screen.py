@@ -492,6 +492,7 @@ def test_an_old_story_told_with_a_question_gets_no_numbers(text):
         ("she's 14 years old", True, False),
         ("快满16了", True, False),  # "nearly 16": the classifier rated it 0.93
         ("14了 上初二", True, False),  # "14, in year 8": 0.87
+        ("我也不知道啊", True, False),  # read 0.59; "我不知道" 0.80
         ("快快快", False, None),  # hurry: not an answer, the classifier reads it
         ("13岁 一个人在家两天了", False, True),
         ("14 他爸又打她了", False, True),
@@ -570,6 +571,8 @@ def test_review_danger_alarms(text):
         ("ta men bang jia wu lao shi de nv er", "py-trafficking"),
         ("后妈把孩子一个人关在柴房里 好几天不出来了", "zh-abuse-confined"),
         ("孩子被后爸一个人锁在房里 好几天不出来", "zh-abuse-confined"),
+        ("孩子被后妈整天一个人关在屋里不出来", "zh-abuse-confined"),
+        ("后妈让孩子整天一个人关在屋里不出来", "zh-abuse-confined"),
     ],
 )
 def test_an_exception_leaves_the_danger_beside_it(text, rule_id):

@@ -380,21 +380,25 @@ def _note_bot_answers(case: Case) -> None:
         case.summary += _bot_answers_note()
 
 
-def place_if_named(session: Session, case: Case, message: Message, ask: bool = True) -> None:
+def place_if_named(
+    session: Session, case: Case, message: Message, tell_family: bool = True
+) -> None:
     """A case just handed over: placed where the message says the family lives, if it names
-    one place in full and nobody placed them yet; else the family is asked (if `ask`)."""
+    one place in full and nobody placed them yet, and the family thanked; else they are asked.
+    Without `tell_family`, neither: the case is placed, or waits, quietly."""
     conversation = case.conversation
     region = None
     if conversation.family_region is None:
         region = placement.named_outright(session, message.body)
     if region is None:
-        if ask:
+        if tell_family:
             placement.ask(session, conversation, reply_to=message)
         return
     place(session, case, region, None)
     conversation.place_answered = True
-    name = placement.full_name(region)
-    stage_notice(session, conversation, "place_thanks", reply_to=message, place=name)
+    if tell_family:
+        name = placement.full_name(region)
+        stage_notice(session, conversation, "place_thanks", reply_to=message, place=name)
 
 
 def _place_answered(session: Session, case: Case, message: Message) -> None:

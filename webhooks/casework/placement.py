@@ -18,7 +18,6 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlu.language import asks_about_aid
 from nlu.text import CJK, simplified
 from webhooks.core.conversations import stage_notice
 from webhooks.core.db import utcnow
@@ -28,6 +27,8 @@ from webhooks.core.parsing import whole_number
 # A place's name without what every name of its kind ends in: 东风村 is 东风.
 SUFFIXES = ("社区", "街道", "居委会", "村委会", "镇", "乡", "村", "组", "屯", "寨")
 LATIN_SUFFIXES = ("zhen", "xiang", "cun", "village", "township", "town")
+_FILLER = re.compile(r"[\s我俺也还真啊呀呢吧哦嘛啦了的]")
+_ABOUT_A_PLACE = re.compile(r"村|镇|乡|哪里|哪儿|在哪|地址|地方")
 UNKNOWN = {
     "不知道",
     "不清楚",
@@ -78,8 +79,11 @@ def candidates(session: Session, text: str) -> list[Region] | None:
     do not know. A village named with its township is chosen among that township's villages."""
     plain = simplified(text).casefold().replace("'", "").replace("’", "")
     plain = _PUNCTUATION.sub(" ", plain).strip()
-    # "不知道怎么申请" is a question about aid, not "I don't know where I live".
-    if " ".join(plain.split()) in UNKNOWN or ("不知道" in plain and not asks_about_aid(text)):
+    # "我也不知道啊", "不知道是哪个村"; not "不知道怎么申请" or "不知道娃为啥老不回家", which are
+    # something else to say (the bot's, after a screening).
+    if " ".join(plain.split()) in UNKNOWN or _FILLER.sub("", plain) in UNKNOWN:
+        return None
+    if "不知道" in plain and _ABOUT_A_PLACE.search(plain):
         return None
     chinese = "".join(_CJK_RUN.findall(plain))
     latin = "".join(_LATIN.findall(plain))

@@ -278,7 +278,7 @@ def _distress_while_the_bot_answers(
     if not new:
         cases.family_wrote(session, message, news=True)
     elif not place_answer:
-        cases.place_if_named(session, case, message, ask=False)
+        cases.place_if_named(session, case, message, tell_family=False)
     if not spoken:
         after_commit(session, SEND, conversation.id)
     contact = conversation.contact

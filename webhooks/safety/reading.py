@@ -8,10 +8,12 @@ from nlu.text import CJK
 from webhooks.safety.normalise import normalise
 
 # What a reply to the bot's questions about the child is made of: numbers, an age, the child,
-# the child's sex and school year. Ages are much of the classifier's danger data ("14岁女孩被逼
-# 嫁人"), so on its own "14" or "my daughter is 14" read as danger to it.
+# the child's sex and school year, or not knowing. Ages are much of the classifier's danger data
+# ("14岁女孩被逼嫁人"), so on its own "14" or "my daughter is 14" read as danger to it; so did
+# "我不知道" (0.80: a worker's case, and the bot fell silent) and "我也不知道啊" (0.59).
 _ANSWER_WORDS = re.compile(
-    r"[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|上|读|了|啦"
+    r"不知道|不清楚|不晓得|不记得|也|啊|呀|呢|吧|哦|\b(i )?(don'?t know|dunno|idk|not sure)\b"
+    r"|[0-9]+|[零一二两三四五六七八九十]+|周?岁|年级|初中|高中|小学|幼儿园|今年|现在|刚满|快满|满|上|读|了|啦"
     r"|孩子|小孩|娃|女儿|儿子|闺女|孙子|孙女|外孙女?|男孩|女孩|男娃|女娃|男的|女的|男|女|她|他|是|初|高"
     r"|我家|俺家|我的|我|俺|的"
     r"|\b(my|our|son|daughter|kid|child|boy|girl|grandson|granddaughter|he's|she's|he|she|is|was"
@@ -21,7 +23,8 @@ _ANSWER_WORDS = re.compile(
 
 def just_an_answer(text: str) -> bool:
     """Whether the message only answers a question about the child: "14", "十四岁了", "女孩",
-    "my daughter is 14". The classifier does not read such a reply; the rules still do."""
+    "my daughter is 14", "我也不知道啊". The classifier does not read such a reply; the rules
+    still do."""
     plain = normalise(text)
     return bool(plain) and not _ANSWER_WORDS.sub("", plain)
 
