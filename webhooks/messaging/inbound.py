@@ -75,7 +75,7 @@ def route(
     elif keyword is Keyword.START and contact is not None:
         contact.opted_out, contact.opted_out_at = False, None
         _answer(session, conversation, message, "opted_in")
-    elif contact is not None and contact.opted_out and not spoken and hit is None:
+    elif hit is None and _opted_out(conversation, spoken):
         message.status = Message.HANDLED  # kept for the record; nothing goes back
     elif has_media and not message.body:
         _answer(session, conversation, message, "media_not_supported")  # pictures are not fetched
@@ -157,8 +157,7 @@ def _danger(
     case = cases.open_case(
         session, conversation, reason="danger", priority=Case.URGENT, summary=_summary(message, hit)
     )
-    contact = conversation.contact
-    silent = contact is not None and contact.opted_out and not spoken
+    silent = _opted_out(conversation, spoken)
     asks_aid = not spoken and asks_about_aid(message.body)  # a call's keys connect instead
     # The question lets a family whose ordinary words set off the screen say so. A case that
     # holds a report nobody asked them about stays urgent whatever they answer: then only a
@@ -281,14 +280,19 @@ def _distress_while_the_bot_answers(
         cases.place_if_named(session, case, message, tell_family=False)
     if not spoken:
         after_commit(session, SEND, conversation.id)
-    contact = conversation.contact
-    if contact is not None and contact.opted_out and not spoken:
+    if _opted_out(conversation, spoken):
         message.status = Message.HANDLED  # kept for the record and the worker
         return False
     if place_answer and not asks_about_aid(message.body):
         message.status = Message.HANDLED  # the bot's question lapses; the place is answered
         return False
     return True
+
+
+def _opted_out(conversation: Conversation, spoken: bool) -> bool:
+    """Whether nothing may be texted to the family: they opted out, and are not on a call."""
+    contact = conversation.contact
+    return contact is not None and contact.opted_out and not spoken
 
 
 def _case_follows_the_family(session: Session, conversation: Conversation) -> None:
