@@ -31,7 +31,7 @@ from webhooks.safety.screen import assess, check
 HERE = Path(__file__).parent
 TUNING_FILE = HERE / "eval.yml"
 BLIND_DIR = HERE / "blind"
-BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 19)))
+BLIND_DIRS = (BLIND_DIR, *(HERE / f"blind-{n}" for n in range(2, 20)))
 ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 
 # Floors: the tuning set must stay perfect. The blind sets' are what they measured, less a
@@ -157,6 +157,11 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 #   on 0.093 of its controls) on the screen that session began with. The concern level sends 14
 #   more of its controls to a worker (0.043 -> 0.144) and reaches no more of its danger. At the
 #   session's end (its rules narrowed from round twenty-eight): 0.982 / 0.065, reach 0.996.
+# - blind-19: aid questions told with a hard family story (the helpline's main traffic), and
+#   speech-to-text and follow-up texts, written at the sixteenth session's start: 0.957 /
+#   0.081 (reach 0.993; the rules alone alarm on 0.113 of its controls) on the screen that
+#   session began with. The aid stories are its weak side: 64 of 70 danger messages got the
+#   numbers, and 8 of 80 controls did (7 of them a rule's); speech-to-text 70 of 70 and 5 of 80.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors
@@ -185,6 +190,7 @@ FLOORS = {
     "blind-16": {"recall": 0.95, "false_alarms": 0.1},
     "blind-17": {"recall": 0.96, "false_alarms": 0.13},
     "blind-18": {"recall": 0.97, "false_alarms": 0.1},
+    "blind-19": {"recall": 0.94, "false_alarms": 0.1},
 }
 
 
