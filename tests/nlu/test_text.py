@@ -86,6 +86,12 @@ def test_language_request(text, language):
         ("how do I apply for dibao", True),
         ("有没有补助", True),
         ("hai zi neng ling sha", True),
+        # Asking about a programme by name: a danger report told with it gets the danger
+        # question too, so an ordinary family's "no" lets the bot answer (walked on make run).
+        ("嗯那个就是我想问一下低保的事 然后孙子他后妈不给他饭吃", True),
+        ("问下孤儿补贴", True),
+        ("低保的事咋办", True),
+        ("低保的事办好了 谢谢", False),
         ("孩子天天哭 怕被送去福利院", False),  # a mention of welfare is no question about aid
         ("孩子被送到救助站了 一直在哭", False),
         ("娃他爸申请离婚后孩子天天哭", False),
