@@ -200,6 +200,20 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("去年他把孩子打进了医院 现在又开始打了", False),
         ("去年开始继父每天晚上都打孩子", False),
         ("my stepdad hit my sister last year, and he started again", False),
+        # Round twenty-nine (aid questions with hard stories; speech-to-text): a clause that
+        # looks back makes what came before it past, not what comes after.
+        ("我离婚是因为他天天打我，那是六年前的事了。现在我和儿子过得挺好，能办低保吗", True),
+        ("他天天打我，那是六年前的事了，现在又开始打孩子了", False),
+        ("上个月的事 他把孩子卖了", False),
+        ("房子着火是上个月的事，人都没事", True),
+        # Speech-to-text has no commas: its clauses end at 嘛, 啊 and 呀 ("工地上回不去" is no
+        # "上回", last time).
+        ("就是那个他爸以前喝了酒就打人嘛那是以前了现在戒了酒好几年了 低保能不能恢复", True),
+        ("我那个前妻的男的打我儿子啊打得耳朵都流血了我人在工地上回不去", False),
+        ("你干嘛打孩子 他现在还在打", False),
+        ("Older son drowned 2 summers ago. Little one is 9 and ok. Any grief support?", True),
+        ("Debt collectors threatened me last yr, lawyer sorted it. Fee waiver for my son?", True),
+        ("我爸因为家暴被判了 我妈一个人打两份工 高中能免学费吗", True),  # a court's decision
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):

@@ -64,11 +64,13 @@ FRAMING = re.compile(
     r"|do|is there|are there|any|fyi|ms|mr|miss)\b|\b(hukou|id card|insurance|papers|documents)\b"
     r"|qing ?wen|xiang wen|zen ?me|shen ?me|ni hao|xie xie|zhu ?ren|shou ?xu|cai ?liao|bao ?xian"
 )
-# Clauses: split at punctuation, at spaces next to Chinese (a phone's way to end a clause), and
-# after a question about aid typed without either ("想问下低保怎么申请俺家那口子…").
+# Clauses: split at punctuation, at spaces next to Chinese (a phone's way to end a clause), after
+# a question about aid typed without either ("想问下低保怎么申请俺家那口子…"), and after the 嘛
+# that ends a spoken clause, as speech-to-text writes it ("他爸以前喝了酒就打人嘛那是以前了现在
+# 戒了"; not 干嘛).
 _CLAUSE_END = re.compile(
     rf"[，。！？、,.!?;；:：～~…/\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])"
-    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦))(?=[{CJK}])"
+    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦)|(?<=[^干]嘛)|(?<=[啊呀]))(?=[{CJK}])"
 )
 
 

@@ -247,15 +247,21 @@ def _about_the_past(text: str) -> bool:
     past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
     头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
     打得流血", "他现在打孩子比以前还狠"); nor is it past when a later clause says it is happening
-    again ("去年他把孩子打进了医院 现在又开始打了"). A phrase that fires only across two
-    clauses is judged on the clause it starts in; across more, on the whole message."""
+    again ("去年他把孩子打进了医院 现在又开始打了"). A clause that looks back ("他天天打我，那是
+    六年前的事了": looking_back) is past, and so are the clauses of its sentence before it. A
+    phrase that fires only across two clauses is judged on the clause it starts in; across
+    more, on the whole message."""
     parts, past = [], []
     for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
-        then = False
+        then, told = False, []
         for part in clauses(sentence):
             then = not _says(part, PRESENT) and (then or _says(part, PAST))
-            parts.append(part)
-            past.append(then)
+            if _says(part, LOOKING_BACK):  # "他天天打我，那是六年前的事了": it and what came before
+                told = [True] * (len(told) + 1)
+            else:
+                told.append(then)
+        parts.extend(clauses(sentence))
+        past.extend(told)
     fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
     if fired and all(fired) and _happening_again(parts, past):
         return False
@@ -289,9 +295,10 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, PAST, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
+GUARD, PAST, LOOKING_BACK, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
     "guard",
     "past",
+    "looking_back",
     "present",
     "resolved",
     "joke",
