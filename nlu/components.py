@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from .entities import NUMBER_ENTITIES, EntityIndex, Surface
+from .language import asks_about_aid
 from .numbers import find_numbers
 from .person import asks_for_person
 from .text import PinyinIndex, has_chinese, normalise, simplified, syllables
@@ -38,6 +39,8 @@ CHECK_ELIGIBILITY = "check_eligibility"
 # Intents too vague to act on when the message also tells the family's situation.
 VAGUE = ("ask_help_options", "nlu_fallback")
 SITUATION = {"parent_status", "disability", "age", "income", "school", "hukou"}
+# Greetings and goodbyes, which a long message that asks about aid is not.
+CLOSING = ("greet", "goodbye", "thanks")
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -252,7 +255,10 @@ class HelplineIntentRules(GraphComponent):
       story comes with it; a danger report stays one (danger goes to a person, and faster);
     - a vague help question or a message not understood that tells the family's situation (a
       parent's status, a disability, the child's age or school, the income: the entities) is
-      check_eligibility: "孩子他爸坐牢了 有啥帮助" asks what this child can get.
+      check_eligibility: "孩子他爸坐牢了 有啥帮助" asks what this child can get;
+    - a greeting, thanks or goodbye that asks about aid is check_eligibility too: speech-to-text
+      "…现在戒了酒好几年了人也好了我就想问那个，低保能不能恢复" was goodbye (1.0), and the family
+      was told "再见" (walked on make run).
 
     The classifier's other intents follow in the ranking."""
 
@@ -275,7 +281,9 @@ class HelplineIntentRules(GraphComponent):
             told = {entity["entity"] for entity in message.get(ENTITIES) or []}
             if intent not in (REQUEST_HUMAN, DANGER) and asks_for_person(text):
                 _choose(message, REQUEST_HUMAN)
-            elif intent in VAGUE and told & SITUATION:
+            elif (intent in VAGUE and told & SITUATION) or (
+                intent in CLOSING and asks_about_aid(text)
+            ):
                 _choose(message, CHECK_ELIGIBILITY)
         return messages
 

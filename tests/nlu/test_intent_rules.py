@@ -38,12 +38,31 @@ def test_a_vague_question_that_tells_the_situation_checks_eligibility(text, inte
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Speech-to-text, read as goodbye (1.0): the family was told "再见" (walked on make run).
+        (
+            "就是那个他爸以前喝了酒就打人嘛那是以前了现在戒了酒好几年了人也好了我就想问那个，"
+            "低保能不能恢复",
+            "goodbye",
+        ),
+        ("你好 孩子能领啥补助", "greet"),
+        ("谢谢你 那孤儿补贴怎么申请", "thanks"),
+    ],
+)
+def test_a_greeting_or_goodbye_that_asks_about_aid_checks_eligibility(text, intent):
+    assert classified(text, intent) == "check_eligibility"
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "entities"),
     [
         ("你们能帮啥", "ask_help_options", []),  # no situation: the help menu
         ("7岁", "inform", ["age"]),  # an answer stays an answer
         ("娃被打了 他爸喝醉了", "report_danger", ["parent"]),  # danger stays danger
         ("低保是什么", "ask_programme_info", ["programme"]),
+        ("好的谢谢 再见", "goodbye", []),
+        ("谢谢 低保的事办好了", "thanks", []),
     ],
 )
 def test_other_readings_are_left_alone(text, intent, entities):

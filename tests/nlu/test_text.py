@@ -89,9 +89,11 @@ def test_language_request(text, language):
         # Asking about a programme by name: a danger report told with it gets the danger
         # question too, so an ordinary family's "no" lets the bot answer (walked on make run).
         ("嗯那个就是我想问一下低保的事 然后孙子他后妈不给他饭吃", True),
-        ("问下孤儿补贴", True),
+        ("请问孤儿补贴", True),
         ("低保的事咋办", True),
         ("低保的事办好了 谢谢", False),
+        ("我去镇上问问低保 回来就看见他拿刀架在娃脖子上", False),  # telling, not asking
+        ("您好，请问是儿童救助热线吗", False),  # the helpline's name
         ("孩子天天哭 怕被送去福利院", False),  # a mention of welfare is no question about aid
         ("孩子被送到救助站了 一直在哭", False),
         ("娃他爸申请离婚后孩子天天哭", False),

@@ -214,6 +214,20 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("Older son drowned 2 summers ago. Little one is 9 and ok. Any grief support?", True),
         ("Debt collectors threatened me last yr, lawyer sorted it. Fee waiver for my son?", True),
         ("我爸因为家暴被判了 我妈一个人打两份工 高中能免学费吗", True),  # a court's decision
+        ("就是那个我跟娃娃他爸离婚的时候他打过我嘛那都是以前的事了现在娃娃跟我 抚养费他不给", True),
+        # A review's probes: a look back reaches no clause that says now, and is no look back
+        # when denied; what a court decided is past in its own clause only; a past danger that
+        # goes on ("现在也打", "更凶了", "跟以前一样") is now.
+        ("他正在打孩子 这不是以前的事了 是现在", False),
+        ("他现在天天打娃 我也被他打过 是好几年前的事了", False),
+        ("he is beating my son right now, he beat me too but that was 5 years ago", False),
+        ("he raped me a long time ago and now he is doing it to my little sister", False),
+        ("孩子抚养权被判了给他爸 现在他天天打孩子", False),
+        ("police sorted it last time but he is hitting her again tonight", False),
+        ("以前他就打娃啊现在更凶了", False),
+        ("他以前打孩子，现在也打", False),
+        ("俺家那口子现在嘛跟以前一样喝完酒就打娃", False),
+        ("他以前就拿刀吓唬孩子嘛现在还是老样子", False),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):

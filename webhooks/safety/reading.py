@@ -67,10 +67,11 @@ FRAMING = re.compile(
 # Clauses: split at punctuation, at spaces next to Chinese (a phone's way to end a clause), after
 # a question about aid typed without either ("想问下低保怎么申请俺家那口子…"), and after the 嘛
 # that ends a spoken clause, as speech-to-text writes it ("他爸以前喝了酒就打人嘛那是以前了现在
-# 戒了"; not 干嘛).
+# 戒了"; not 干嘛), and after a look back ("那都是以前的事了现在娃娃跟我"). Not after 啊 or 呀,
+# which end a vocative as often ("孩子啊").
 _CLAUSE_END = re.compile(
     rf"[，。！？、,.!?;；:：～~…/\n]+|(?<=[{CJK}])\s+|\s+(?=[{CJK}])"
-    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦)|(?<=[^干]嘛)|(?<=[啊呀]))(?=[{CJK}])"
+    rf"|(?:(?<=申请|申請)|(?<=吗|嗎)|(?<=怎么办|怎麼辦)|(?<=[^干]嘛)|(?<=的事了|以前了)|(?<=的事情了))(?=[{CJK}])"
 )
 
 

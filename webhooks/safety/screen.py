@@ -248,18 +248,17 @@ def _about_the_past(text: str) -> bool:
     头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
     打得流血", "他现在打孩子比以前还狠"); nor is it past when a later clause says it is happening
     again ("去年他把孩子打进了医院 现在又开始打了"). A clause that looks back ("他天天打我，那是
-    六年前的事了": looking_back) is past, and so are the clauses of its sentence before it. A
-    phrase that fires only across two clauses is judged on the clause it starts in; across
-    more, on the whole message."""
+    六年前的事了": looking_back) is past, and so are the clauses of its sentence before it back
+    to one that says now (_told_before). A phrase that fires only across two clauses is judged
+    on the clause it starts in; across more, on the whole message."""
     parts, past = [], []
     for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
         then, told = False, []
         for part in clauses(sentence):
-            then = not _says(part, PRESENT) and (then or _says(part, PAST))
-            if _says(part, LOOKING_BACK):  # "他天天打我，那是六年前的事了": it and what came before
-                told = [True] * (len(told) + 1)
-            else:
-                told.append(then)
+            then = not _says(part, PRESENT) and (then or _says(_NOT_PAST.sub("", part), PAST))
+            told.append(then)
+            if _looks_back(part):  # "他天天打我，那是六年前的事了": it and what came before it
+                told = _told_before(clauses(sentence)[: len(told)], told)
         parts.extend(clauses(sentence))
         past.extend(told)
     fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
@@ -274,6 +273,36 @@ def _about_the_past(text: str) -> bool:
     if not fired:
         return _says(text, PAST) and not _says(text, PRESENT)
     return all(fired)
+
+
+# "我人在工地上回不去": on the way back, not 上回 (last time).
+_NOT_PAST = re.compile(r"上回(?=[不来去家])")
+_DENIED = re.compile(r"不是|并非|才不|isn'?t|is not|wasn'?t|was not|not just")
+
+
+def _looks_back(part: str) -> bool:
+    """Whether the clause says that what was told is the past ("那是六年前的事了"), and does not
+    deny it ("这不是以前的事了")."""
+    return _says(part, LOOKING_BACK) and not _DENIED.search(normalise(part))
+
+
+def _told_before(parts: list[str], past: list[bool]) -> list[bool]:
+    """A clause that looks back (the last of `parts`) makes itself and the clauses before it
+    past, back to one that says now: "他现在天天打娃 我也被他打过 是好几年前的事了" is now. A
+    habit is no now ("他天天打我，那是六年前的事了")."""
+    told = list(past)
+    for index in range(len(parts) - 1, -1, -1):
+        if _says_now(parts[index]):
+            break
+        told[index] = True
+    return told
+
+
+def _says_now(part: str) -> bool:
+    """The present words, without those of a habit (天天, every day), which past stories use."""
+    plain = normalise(part)
+    zh, en, _ = _guards(HABITUAL)
+    return _says(en.sub(" ", zh.sub(" ", plain)), PRESENT)
 
 
 def _happening_again(parts: list[str], past: list[bool]) -> bool:
@@ -295,10 +324,11 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, PAST, LOOKING_BACK, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
+GUARD, PAST, LOOKING_BACK, HABITUAL, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
     "guard",
     "past",
     "looking_back",
+    "habitual",
     "present",
     "resolved",
     "joke",
