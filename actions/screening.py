@@ -31,6 +31,7 @@ from .texts import joined, language_of, say
 RETRIES = 1  # an unusable answer is asked again once; the second brings a worker
 # The custom payload that tells the app a screening has ended with a result.
 SCREENED = "screened"
+ASKING = "asking"  # the fact the bot's question asks for, for the app
 # A family starting over: another child keeps the household and the parents; things changed
 # keeps only the household's own facts (where they live, income, aid).
 ANOTHER_CHILD = re.compile(
@@ -239,6 +240,10 @@ class ActionAskScreeningAnswer(Action):
         fact = tracker.get_slot("screening_fact") or next_ask(household)
         if fact is not None:
             dispatcher.utter_message(text=question(fact, language_of(tracker), household))
+            # So the app reads the family's next text as an answer to the bot's question: one
+            # the danger classifier alone reads as a child in distress ("他妈吸毒进去了 爸爸跑
+            # 了") is a worker's read while the screening goes on (webhooks/messaging/turns.py).
+            dispatcher.utter_message(json_message={ASKING: fact})
         return [SlotSet("screening_fact", fact)]
 
 

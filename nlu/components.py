@@ -23,8 +23,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from .aid import asks_about_aid
 from .entities import NUMBER_ENTITIES, EntityIndex, Surface
-from .language import asks_about_aid
 from .numbers import find_numbers
 from .person import asks_for_person
 from .text import PinyinIndex, has_chinese, normalise, simplified, syllables

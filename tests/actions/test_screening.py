@@ -136,6 +136,8 @@ def test_the_question_is_the_engines_question_in_the_familys_language():
     tracker = make_tracker(slots={"household": household, "language": "en", "screening_fact": fact})
     _, dispatcher = run(ActionAskScreeningAnswer(), tracker)
     assert texts(dispatcher) == [question(fact, "en")]
+    # The app reads the family's next text as the answer (webhooks/messaging/turns.py).
+    assert {"asking": fact} in [message.get("custom") for message in dispatcher.messages]
 
 
 def test_an_unusable_answer_is_asked_again_once_then_a_worker_helps():

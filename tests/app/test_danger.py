@@ -599,3 +599,70 @@ def test_below_every_level_the_bot_answers(sms, classifier_says):
     sms.text(PHONE, "孩子能领什么补助")
     assert cases_of(sms, PHONE) == []
     assert sms.replies(PHONE) == [text("holding", "zh")]  # Rasa is away in this fixture
+
+
+# --- A reply to the bot's own screening question ---
+
+PARENTS_QUESTION = "孩子的爸爸妈妈现在怎么样？"
+
+
+def bot_asked(sms, phone=PHONE, hours_ago=0):
+    """The bot's last turn asked a screening question, as turns does when the action server
+    sends its "asking" payload (actions/screening.py)."""
+    from datetime import timedelta
+
+    from webhooks.core.conversations import find_sms_conversation
+    from webhooks.core.rasa import BotReply
+    from webhooks.messaging import turns
+
+    sms.text(phone, "孩子他爸不在了 能领啥补助")  # Rasa does not answer in this fixture
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
+        message = conversation.messages[0]
+        message.status = Message.RECEIVED
+        reply = BotReply([PARENTS_QUESTION], [{"asking": "parents"}])
+        turns._apply(session, sms.services, message, reply)
+        conversation.bot_asked_at -= timedelta(hours=hours_ago)
+
+
+def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going(
+    sms, classifier_says
+):
+    """Round twenty-eight: a family answering the bot's question about the parents ("他妈吸毒
+    进去了 爸爸跑了 孩子跟我", read 0.81) got a worker's case and a silent bot, mid-screening.
+    The classifier alone reading an answer as distress is a concern now: a worker reads it, the
+    family is told so, and the bot asks its next question."""
+    bot_asked(sms)
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "他妈吸毒进去了 爸爸跑了 孩子跟我")
+    # The line, then the bot's turn (Rasa is away in this fixture: its holding line).
+    assert sms.replies(PHONE)[-2:] == [text("concern_case", "zh"), text("holding", "zh")]
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.NORMAL)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
+
+
+def test_the_same_words_long_after_the_bots_question_are_distress(sms, classifier_says):
+    bot_asked(sms, hours_ago=2)
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "他妈吸毒进去了 爸爸跑了 孩子跟我")
+    assert sms.replies(PHONE)[-1] == text("distress_case", "zh")
+    [case] = cases_of(sms, PHONE)
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+@pytest.mark.parametrize("estimate", [PROBABLE, "rule"])
+def test_danger_told_in_a_reply_to_the_bots_question_still_gets_the_numbers(
+    sms, classifier_says, estimate
+):
+    bot_asked(sms)
+    if estimate == "rule":
+        sms.text(PHONE, "他爸天天打孩子，打得身上都是伤")
+    else:
+        classifier_says(PROBABLE)
+        sms.text(PHONE, "爸爸喝醉了 孩子两天没吃饭了")
+    assert text("emergency", "zh") in sms.replies(PHONE)
+    [case] = cases_of(sms, PHONE)
+    assert case.priority == Case.URGENT

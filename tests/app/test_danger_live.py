@@ -108,6 +108,24 @@ def test_control_in_the_middle_of_a_screening_raises_nothing(live_app, area):
     assert sent_to(live_app, PHONES["chen"]) == []
 
 
+def test_the_bots_screening_question_marks_the_next_text_as_its_answer(live_app, area):
+    """The action server's question reaches the app as such, so the danger screen reads the
+    family's reply as an answer (webhooks/safety/screen.py, `answering`); a turn that asks
+    nothing clears it."""
+    phone = "+8613600000029"
+
+    def asked():
+        with Session() as session:
+            conversation = find_sms_conversation(session, live_app.services.vault, phone)
+            return conversation.bot_asked_at is not None
+
+    start_screening(live_app, area, phone)
+    assert asked()
+    live_app.text(phone, "算了")  # the family stops the questions
+    eventually(answered(live_app, phone, 2), 60, "the bot's word on stopping")
+    assert not asked()
+
+
 @pytest.mark.parametrize(
     ("phone", "body"),
     [

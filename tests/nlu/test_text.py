@@ -4,8 +4,9 @@ import pytest
 
 pytest.importorskip("cn2an")  # .venv-rasa only: see bot/requirements-extra.txt
 
+from nlu.aid import asks_about_aid
 from nlu.entities import EntityIndex, Surface
-from nlu.language import asks_about_aid, detect_language, language_request, wants_to_stop
+from nlu.language import detect_language, language_request, wants_to_stop
 from nlu.numbers import find_numbers, parse_number
 from nlu.text import PinyinIndex, normalise
 

@@ -735,3 +735,32 @@ def test_the_classifiers_estimate_alone_sets_the_level(monkeypatch, probability,
     hit = screen.assess("娃这几天晚上都不回屋 在牛棚里睡")
     assert (hit.level if hit else None) == level
     assert bool(hit and hit.alarm) == (level in ("sure", "probable"))
+
+
+@pytest.mark.parametrize(
+    ("probability", "answering", "level"),
+    [
+        (0.83, False, "distress"),
+        (0.83, True, "concern"),  # an answer to the bot's question: the screening goes on
+        (0.9, True, "probable"),  # the numbers all the same
+        (0.6, True, "concern"),
+    ],
+)
+def test_an_answer_to_the_bots_question_the_classifier_alone_reads_as_distress_is_a_concern(
+    monkeypatch, probability, answering, level
+):
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(probability))
+    hit = screen.assess("他妈吸毒进去了 爸爸跑了 孩子跟我", answering=answering)
+    assert hit is not None and hit.level == level
+
+
+def test_a_rule_reads_an_answer_to_the_bots_question_as_ever(monkeypatch):
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.5))
+    hit = screen.assess("他爸天天打孩子，打得身上都是伤", answering=True)
+    assert hit is not None and hit.alarm

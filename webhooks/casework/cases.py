@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from nlu.language import asks_about_aid
+from nlu.aid import asks_about_aid
 from webhooks.casework import answers, placement, routing, staff
 from webhooks.core.config import Settings
 from webhooks.core.conversations import stage_notice, stage_replies

@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nlu.language import asks_about_aid, detect_language
+from nlu.aid import asks_about_aid
+from nlu.language import detect_language
 from nlu.text import has_chinese
 from webhooks.casework import cases, placement, worker_sms
 from webhooks.casework.staff import registered_worker, staff_thread
@@ -60,7 +61,7 @@ def route(
     conversation = message.conversation
     contact = conversation.contact
     conversation.language = _language(conversation, message.body)
-    hit = assess(message.body)
+    hit = assess(message.body, answering=_answers_the_bot(conversation))
     if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit, spoken)
         return False
@@ -127,6 +128,21 @@ def _language(conversation: Conversation, body: str) -> str:
     if told == "zh" and not has_chinese(body) and placement.awaiting_answer(conversation):
         return conversation.language
     return told or conversation.language
+
+
+# A text this soon after the bot's screening question is read as its answer.
+ANSWER_WINDOW = timedelta(hours=1)
+
+
+def _answers_the_bot(conversation: Conversation) -> bool:
+    """Whether the family's text answers the bot's screening question: the bot's last turn asked
+    one (webhooks/messaging/turns.py), within ANSWER_WINDOW, and no worker has them."""
+    asked = conversation.bot_asked_at
+    return (
+        conversation.mode == Conversation.BOT
+        and asked is not None
+        and utcnow() - asked <= ANSWER_WINDOW
+    )
 
 
 # The same emergency text goes to a family at most once in this long.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from nlu.language import detect_language
 from webhooks.casework import cases, placement
 from webhooks.core.conversations import WEB_BUDGET, stage_notice, stage_replies
-from webhooks.core.db import Session
+from webhooks.core.db import Session, utcnow
 from webhooks.core.models import Conversation, FamilyContact, Message
 from webhooks.core.rasa import BotReply, RasaUnavailable
 from webhooks.services import Services
@@ -160,13 +160,16 @@ def _apply(
         cases.family_wrote(session, message)
         log.info("turn left to the worker: conversation %s", conversation.id)
         return
-    handed_off, screened = None, False
+    handed_off, screened, asked = None, False, False
     for payload in reply.payloads:
         if payload.get("language") in ("zh", "en"):
             conversation.language = payload["language"]
         if isinstance(payload.get("handoff"), dict):
             handed_off = cases.open_from_handoff(session, conversation, payload["handoff"])
         screened = screened or payload.get("screened") is True
+        asked = asked or bool(payload.get("asking"))
+    # The family's next text answers the bot's screening question (inbound reads it so).
+    conversation.bot_asked_at = utcnow() if asked else None
     budget = budget or services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, reply.texts, budget, reply_to=message)
     if handed_off:  # so a person near them answers: where they said they live, else asked

@@ -86,7 +86,7 @@ class DangerHit:
         return self.level in (SURE, PROBABLE)
 
 
-def assess(text: str) -> DangerHit | None:
+def assess(text: str, answering: bool = False) -> DangerHit | None:
     """Both layers: a rule's hit, else the classifier's estimate turned into a level.
 
     A rule's hit in a message about the past, a story, a game or a joke (guards.yml) that the
@@ -100,6 +100,10 @@ def assess(text: str) -> DangerHit | None:
     without the question (_probability) find danger no rule names, and would read an old story
     told with an aid question as new. A message no rule names is the classifier's: sure,
     probable, distress, or from CONCERN_AT a worker's read while the bot answers (concern).
+    A reply to the bot's own screening question (`answering`) that the classifier alone reads as
+    distress is a concern: the family is answering about parents in prison, in rehab or dead,
+    which the classifier learned as danger told ("他妈吸毒进去了 爸爸跑了 孩子跟我" read 0.81), and
+    the screening goes on while a worker reads it.
     """
     hit = check(text)
     if not text.strip():
@@ -133,6 +137,8 @@ def assess(text: str) -> DangerHit | None:
     if probability < CONCERN_AT:
         return None
     level = next((level for level, start in _LEVELS if probability >= start), CONCERN)
+    if answering and level == DISTRESS:
+        level = CONCERN
     return DangerHit(
         SITUATION, language_of(text), "classifier", text[:80], level, round(probability, 3)
     )
