@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import jieba
@@ -39,8 +40,13 @@ CHECK_ELIGIBILITY = "check_eligibility"
 # Intents too vague to act on when the message also tells the family's situation.
 VAGUE = ("ask_help_options", "nlu_fallback")
 SITUATION = {"parent_status", "disability", "age", "income", "school", "hukou"}
-# Greetings and goodbyes, which a long message that asks about aid is not.
+# Greetings and goodbyes, which a long message that asks about aid is not; unless it declines
+# ("好的谢谢 低保不办了", "thanks, I can get it from here, bye").
 CLOSING = ("greet", "goodbye", "thanks")
+DECLINES = re.compile(
+    r"不用|不要|不办|不需要|不申请|没有?问题|没有?关系|不重要|算了|no need|don'?t need|not needed"
+    r"|from here|got it|all set|no thanks"
+)
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -282,7 +288,7 @@ class HelplineIntentRules(GraphComponent):
             if intent not in (REQUEST_HUMAN, DANGER) and asks_for_person(text):
                 _choose(message, REQUEST_HUMAN)
             elif (intent in VAGUE and told & SITUATION) or (
-                intent in CLOSING and asks_about_aid(text)
+                intent in CLOSING and asks_about_aid(text) and not DECLINES.search(text.lower())
             ):
                 _choose(message, CHECK_ELIGIBILITY)
         return messages

@@ -606,9 +606,9 @@ def test_below_every_level_the_bot_answers(sms, classifier_says):
 PARENTS_QUESTION = "孩子的爸爸妈妈现在怎么样？"
 
 
-def bot_asked(sms, phone=PHONE, hours_ago=0):
-    """The bot's last turn asked a screening question, as turns does when the action server
-    sends its "asking" payload (actions/screening.py)."""
+def bot_asked(sms, phone=PHONE, minutes_ago=0, fact="father.status"):
+    """The bot's last turn asked a screening question about `fact`, as turns does when the
+    action server sends its "asking" payload (actions/screening.py)."""
     from datetime import timedelta
 
     from webhooks.core.conversations import find_sms_conversation
@@ -620,9 +620,9 @@ def bot_asked(sms, phone=PHONE, hours_ago=0):
         conversation = find_sms_conversation(session, sms.services.vault, phone)
         message = conversation.messages[0]
         message.status = Message.RECEIVED
-        reply = BotReply([PARENTS_QUESTION], [{"asking": "parents"}])
+        reply = BotReply([PARENTS_QUESTION], [{"asking": fact}])
         turns._apply(session, sms.services, message, reply)
-        conversation.bot_asked_at -= timedelta(hours=hours_ago)
+        conversation.bot_asked_at -= timedelta(minutes=minutes_ago)
 
 
 def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going(
@@ -643,14 +643,72 @@ def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going
         assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
 
 
-def test_the_same_words_long_after_the_bots_question_are_distress(sms, classifier_says):
-    bot_asked(sms, hours_ago=2)
+def no_question_since(sms, phone=PHONE):
+    """The bot's next turn asked nothing (an answer, the result, a menu)."""
+    from webhooks.core.conversations import find_sms_conversation
+    from webhooks.core.rasa import BotReply
+    from webhooks.messaging import turns
+
+    sms.text(phone, "低保是什么")
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
+        message = conversation.messages[-1]
+        message.status = Message.RECEIVED
+        turns._apply(session, sms.services, message, BotReply(["低保是……"], []))
+
+
+def opted_out(sms, phone=PHONE):
+    from webhooks.core.conversations import find_sms_conversation
+    from webhooks.core.models import FamilyContact
+
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
+        session.get(FamilyContact, conversation.contact_id).opted_out = True
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        lambda sms: bot_asked(sms, minutes_ago=30),  # long after the question
+        lambda sms: bot_asked(sms, fact="child.age"),  # a question not about the family
+        lambda sms: (bot_asked(sms), no_question_since(sms)),  # a turn that asked nothing
+    ],
+    ids=["late", "age", "answered"],
+)
+def test_distress_that_answers_no_question_about_the_family_is_distress(
+    sms, classifier_says, before
+):
+    before(sms)
     classifier_says(DISTRESS)
     sms.text(PHONE, "他妈吸毒进去了 爸爸跑了 孩子跟我")
     assert sms.replies(PHONE)[-1] == text("distress_case", "zh")
     [case] = cases_of(sms, PHONE)
     with Session() as session:
         assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+def test_a_family_who_opted_out_is_answering_no_one(sms, classifier_says):
+    """Review: read as a concern, an opted-out family's reply opened a case noting that the bot
+    keeps answering, with nothing going to them."""
+    bot_asked(sms)
+    opted_out(sms)
+    classifier_says(DISTRESS)
+    sms.text(PHONE, "他妈吸毒进去了 爸爸跑了 孩子跟我")
+    [case] = cases_of(sms, PHONE)
+    assert "机器人继续回复家庭" not in case.summary
+    with Session() as session:
+        assert session.get(Conversation, case.conversation_id).mode == Conversation.HUMAN
+
+
+def test_the_screenings_questions_about_the_family_are_the_engines_facts():
+    """The action server names the fact it asks about (actions/screening.py); the app keeps the
+    ones whose answers tell hard family facts."""
+    from actions.eligibility import data
+    from webhooks.messaging.inbound import ABOUT_THE_FAMILY
+
+    facts = data.facts()
+    known = {*facts["facts"], *(f"group:{name}" for name in facts["groups"])}
+    assert not ABOUT_THE_FAMILY - known
 
 
 @pytest.mark.parametrize("estimate", [PROBABLE, "rule"])

@@ -63,6 +63,12 @@ def test_a_greeting_or_goodbye_that_asks_about_aid_checks_eligibility(text, inte
         ("低保是什么", "ask_programme_info", ["programme"]),
         ("好的谢谢 再见", "goodbye", []),
         ("谢谢 低保的事办好了", "thanks", []),
+        # A goodbye that declines aid is a goodbye (a review's probes).
+        ("好的 钱不用了 谢谢 再见", "goodbye", []),
+        ("谢谢 我们低保没有问题了 再见", "goodbye", []),
+        ("谢谢 补贴没有也没关系 再见", "goodbye", []),
+        ("好的谢谢 低保不办了", "thanks", []),
+        ("thanks, I can get it from here, bye", "goodbye", []),
     ],
 )
 def test_other_readings_are_left_alone(text, intent, entities):

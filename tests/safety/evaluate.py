@@ -162,6 +162,8 @@ ALARM, DISTRESS, NOTHING = "alarm", "distress", "nothing"
 #   0.081 (reach 0.993; the rules alone alarm on 0.113 of its controls) on the screen that
 #   session began with. The aid stories are its weak side: 64 of 70 danger messages got the
 #   numbers, and 8 of 80 controls did (7 of them a rule's); speech-to-text 70 of 70 and 5 of 80.
+#   At the session's end (guards and rules from round twenty-nine; no rule hit changed here):
+#   0.950 / 0.075, reach 0.993.
 # Rounds four and five are corpus/voices-hant-cantonese-controls.yml, voices-hard-categories.yml
 # and voices-en-pinyin.yml; round six voices-en-hant-children.yml and voices-rural-bystanders.yml;
 # each written by people who had seen none of the sets. The floors

@@ -757,10 +757,20 @@ def test_an_answer_to_the_bots_question_the_classifier_alone_reads_as_distress_i
     assert hit is not None and hit.level == level
 
 
-def test_a_rule_reads_an_answer_to_the_bots_question_as_ever(monkeypatch):
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("女儿昨晚说以后你们就不用为我操心了", "zh-hint-not-a-burden"),  # a sign of self-harm
+        ("孩子小时候被他爸打断过胳膊", None),  # a rule's hit told as past
+    ],
+)
+def test_a_rules_distress_in_an_answer_to_the_bots_question_stays_distress(
+    monkeypatch, text, rule_id
+):
     from tests.support.classifier import FixedModel
     from webhooks.safety import screen
 
     monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.5))
-    hit = screen.assess("他爸天天打孩子，打得身上都是伤", answering=True)
-    assert hit is not None and hit.alarm
+    hit = screen.assess(text, answering=True)
+    assert hit is not None and hit.level == "distress" and hit.rule_id != "classifier"
+    assert rule_id is None or hit.rule_id == rule_id

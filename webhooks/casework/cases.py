@@ -92,6 +92,7 @@ def open_case(
         _note_bot_answers(case)
     else:
         conversation.mode = Conversation.HUMAN
+        conversation.bot_asked = conversation.bot_asked_at = None  # no question is waiting
         case.summary = case.summary.replace(_bot_answers_note(), "")  # the bot is quiet now
     session.flush()
     log.info("case %s open (%s, %s)", case.id, case.reason, case.priority)
@@ -223,6 +224,7 @@ def resolve(session: Session, case: Case, worker_id: int | None) -> bool:
     case.status, case.resolved_at = Case.RESOLVED, utcnow()
     conversation = case.conversation
     conversation.mode = Conversation.BOT
+    conversation.bot_asked = conversation.bot_asked_at = None  # the bot asks afresh
     stage_notice(session, conversation, "case_resolved")
     after_commit(session, SEND, conversation.id)
     _event(session, case, CaseEvent.RESOLVED, worker_id)

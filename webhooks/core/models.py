@@ -74,8 +74,9 @@ class Conversation(Base):
     place_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     place_choices: Mapped[Optional[list[int]]] = mapped_column(JSON)
     place_answered: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # When the bot's last turn asked a screening question (webhooks/messaging/turns.py): the
-    # family's next text is read as its answer (webhooks/messaging/inbound.py).
+    # The fact the bot's last turn asked the family about, and when (webhooks/messaging/turns.py):
+    # the family's next text is read as its answer (webhooks/messaging/inbound.py).
+    bot_asked: Mapped[Optional[str]] = mapped_column(String(64))
     bot_asked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Where a family without a phone (web chat) lives; an SMS family's place is on its contact.
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))

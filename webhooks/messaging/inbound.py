@@ -61,7 +61,8 @@ def route(
     conversation = message.conversation
     contact = conversation.contact
     conversation.language = _language(conversation, message.body)
-    hit = assess(message.body, answering=_answers_the_bot(conversation))
+    answering = _answers_the_bot(conversation) and not _opted_out(conversation, spoken)
+    hit = assess(message.body, answering=answering)
     if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit, spoken)
         return False
@@ -131,15 +132,34 @@ def _language(conversation: Conversation, body: str) -> str:
 
 
 # A text this soon after the bot's screening question is read as its answer.
-ANSWER_WINDOW = timedelta(hours=1)
+ANSWER_WINDOW = timedelta(minutes=20)
+# The screening's questions (actions/eligibility facts, as the action server's `asking` payload
+# names them) whose answers tell the family's hard facts: a parent in prison, in rehab or dead, a
+# crisis, an illness, a boarding school. Not the child's age, the hukou or the income.
+ABOUT_THE_FAMILY = frozenset(
+    {
+        "father.status",
+        "mother.status",
+        "group:situation",
+        "household.sudden_hardship",
+        "group:health",
+        "child.serious_illness",
+        "child.disability",
+        "group:school",
+        "child.school",
+        "child.boarding",
+    }
+)
 
 
 def _answers_the_bot(conversation: Conversation) -> bool:
-    """Whether the family's text answers the bot's screening question: the bot's last turn asked
-    one (webhooks/messaging/turns.py), within ANSWER_WINDOW, and no worker has them."""
+    """Whether the family's text answers the bot's screening question about the family: the
+    bot's last turn asked one (webhooks/messaging/turns.py) within ANSWER_WINDOW, and no worker
+    has them."""
     asked = conversation.bot_asked_at
     return (
         conversation.mode == Conversation.BOT
+        and conversation.bot_asked in ABOUT_THE_FAMILY
         and asked is not None
         and utcnow() - asked <= ANSWER_WINDOW
     )
@@ -354,6 +374,8 @@ def _page(session, services, conversation, message) -> None:
         _answer(session, conversation, message, "nothing_more")
         return
     budget = services.settings.TURN_SEGMENT_BUDGET
+    if conversation.bot_asked_at is not None:  # the question may be in this page
+        conversation.bot_asked_at = utcnow()
     stage_replies(session, conversation, [conversation.more_text], budget, reply_to=message)
     message.status = Message.HANDLED
     after_commit(session, SEND, conversation.id)

@@ -160,15 +160,17 @@ def _apply(
         cases.family_wrote(session, message)
         log.info("turn left to the worker: conversation %s", conversation.id)
         return
-    handed_off, screened, asked = None, False, False
+    handed_off, screened, asked = None, False, None
     for payload in reply.payloads:
         if payload.get("language") in ("zh", "en"):
             conversation.language = payload["language"]
         if isinstance(payload.get("handoff"), dict):
             handed_off = cases.open_from_handoff(session, conversation, payload["handoff"])
         screened = screened or payload.get("screened") is True
-        asked = asked or bool(payload.get("asking"))
+        if isinstance(payload.get("asking"), str):
+            asked = payload["asking"][:64]
     # The family's next text answers the bot's screening question (inbound reads it so).
+    conversation.bot_asked = asked
     conversation.bot_asked_at = utcnow() if asked else None
     budget = budget or services.settings.TURN_SEGMENT_BUDGET
     stage_replies(session, conversation, reply.texts, budget, reply_to=message)
