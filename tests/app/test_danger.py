@@ -606,23 +606,31 @@ def test_below_every_level_the_bot_answers(sms, classifier_says):
 PARENTS_QUESTION = "孩子的爸爸妈妈现在怎么样？"
 
 
+def bot_turn(sms, phone, body, texts, payloads=()):
+    """The family texts `body` and the bot answers it with `texts` and `payloads`, as a turn
+    does (Rasa does not answer in this fixture); the family's conversation after it."""
+    from webhooks.core.conversations import find_sms_conversation
+    from webhooks.core.rasa import BotReply
+    from webhooks.messaging import turns
+
+    sms.text(phone, body)
+    with Session.begin() as session:
+        conversation = find_sms_conversation(session, sms.services.vault, phone)
+        [*_, message] = [m for m in conversation.messages if m.direction == Message.IN]
+        message.status = Message.RECEIVED
+        turns._apply(session, sms.services, message, BotReply(list(texts), list(payloads)))
+        return conversation.id
+
+
 def bot_asked(sms, phone=PHONE, minutes_ago=0, fact="father.status"):
     """The bot's last turn asked a screening question about `fact`, as turns does when the
     action server sends its "asking" payload (actions/screening.py)."""
     from datetime import timedelta
 
-    from webhooks.core.conversations import find_sms_conversation
-    from webhooks.core.rasa import BotReply
-    from webhooks.messaging import turns
-
-    sms.text(phone, "孩子他爸不在了 能领啥补助")  # Rasa does not answer in this fixture
+    body, question = "孩子他爸不在了 能领啥补助", [{"asking": fact}]
+    conversation_id = bot_turn(sms, phone, body, [PARENTS_QUESTION], question)
     with Session.begin() as session:
-        conversation = find_sms_conversation(session, sms.services.vault, phone)
-        message = conversation.messages[0]
-        message.status = Message.RECEIVED
-        reply = BotReply([PARENTS_QUESTION], [{"asking": fact}])
-        turns._apply(session, sms.services, message, reply)
-        conversation.bot_asked_at -= timedelta(minutes=minutes_ago)
+        session.get(Conversation, conversation_id).bot_asked_at -= timedelta(minutes=minutes_ago)
 
 
 def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going(
@@ -645,16 +653,7 @@ def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going
 
 def no_question_since(sms, phone=PHONE):
     """The bot's next turn asked nothing (an answer, the result, a menu)."""
-    from webhooks.core.conversations import find_sms_conversation
-    from webhooks.core.rasa import BotReply
-    from webhooks.messaging import turns
-
-    sms.text(phone, "低保是什么")
-    with Session.begin() as session:
-        conversation = find_sms_conversation(session, sms.services.vault, phone)
-        message = conversation.messages[-1]
-        message.status = Message.RECEIVED
-        turns._apply(session, sms.services, message, BotReply(["低保是……"], []))
+    bot_turn(sms, phone, "低保是什么", ["低保是……"])
 
 
 def opted_out(sms, phone=PHONE):
