@@ -40,12 +40,13 @@ CHECK_ELIGIBILITY = "check_eligibility"
 # Intents too vague to act on when the message also tells the family's situation.
 VAGUE = ("ask_help_options", "nlu_fallback")
 SITUATION = {"parent_status", "disability", "age", "income", "school", "hukou"}
-# Greetings and goodbyes, which a long message that asks about aid is not; unless it declines
-# ("好的谢谢 低保不办了", "thanks, I can get it from here, bye").
+# A greeting, thanks or goodbye that asks about aid is a question about aid, unless it declines
+# ("好的谢谢 低保不办了", "thanks, I can get it from here, bye"); "需不需要", "要不要" and "有没有
+# 问题" ask.
 CLOSING = ("greet", "goodbye", "thanks")
 DECLINES = re.compile(
-    r"不用|不要|不办|不需要|不申请|没有?问题|没有?关系|不重要|算了|no need|don'?t need|not needed"
-    r"|from here|got it|all set|no thanks"
+    r"(?<![用])不用|(?<![要])不要|(?<![办])不办|(?<![需])不需要|不申请|(?<![有])没有?问题"
+    r"|没有?关系|不重要|算了|no need|don'?t need|not needed|from here|all set|no thanks"
 )
 jieba.setLogLevel(logging.WARNING)
 
@@ -262,7 +263,8 @@ class HelplineIntentRules(GraphComponent):
     - a vague help question or a message not understood that tells the family's situation (a
       parent's status, a disability, the child's age or school, the income: the entities) is
       check_eligibility: "孩子他爸坐牢了 有啥帮助" asks what this child can get;
-    - a greeting, thanks or goodbye that asks about aid is check_eligibility too: speech-to-text
+    - a greeting, thanks or goodbye that asks about aid, and does not decline it (DECLINES), is
+      check_eligibility too: speech-to-text
       "…现在戒了酒好几年了人也好了我就想问那个，低保能不能恢复" was goodbye (1.0), and the family
       was told "再见" (walked on make run).
 
@@ -287,11 +289,14 @@ class HelplineIntentRules(GraphComponent):
             told = {entity["entity"] for entity in message.get(ENTITIES) or []}
             if intent not in (REQUEST_HUMAN, DANGER) and asks_for_person(text):
                 _choose(message, REQUEST_HUMAN)
-            elif (intent in VAGUE and told & SITUATION) or (
-                intent in CLOSING and asks_about_aid(text) and not DECLINES.search(text.lower())
-            ):
+            elif (intent in VAGUE and told & SITUATION) or (intent in CLOSING and _asks(text)):
                 _choose(message, CHECK_ELIGIBILITY)
         return messages
+
+
+def _asks(text: str) -> bool:
+    """Whether a greeting, thanks or goodbye asks about aid rather than declines it."""
+    return asks_about_aid(text) and not DECLINES.search(normalise(text).text)
 
 
 def _choose(message: Message, intent: str) -> None:

@@ -48,6 +48,7 @@ def test_a_vague_question_that_tells_the_situation_checks_eligibility(text, inte
         ),
         ("你好 孩子能领啥补助", "greet"),
         ("谢谢你 那孤儿补贴怎么申请", "thanks"),
+        ("谢谢 申请低保需不需要户口本", "thanks"),  # 需不需要 asks
     ],
 )
 def test_a_greeting_or_goodbye_that_asks_about_aid_checks_eligibility(text, intent):
@@ -69,6 +70,7 @@ def test_a_greeting_or_goodbye_that_asks_about_aid_checks_eligibility(text, inte
         ("谢谢 补贴没有也没关系 再见", "goodbye", []),
         ("好的谢谢 低保不办了", "thanks", []),
         ("thanks, I can get it from here, bye", "goodbye", []),
+        ("謝謝 低保不辦了", "thanks", []),
     ],
 )
 def test_other_readings_are_left_alone(text, intent, entities):

@@ -206,8 +206,8 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("他天天打我，那是六年前的事了，现在又开始打孩子了", False),
         ("上个月的事 他把孩子卖了", False),
         ("房子着火是上个月的事，人都没事", True),
-        # Speech-to-text has no commas: its clauses end at 嘛, 啊 and 呀 ("工地上回不去" is no
-        # "上回", last time).
+        # Speech-to-text has no commas: its clauses end at 嘛 and after a look back ("工地上回
+        # 不去" is no "上回", last time).
         ("就是那个他爸以前喝了酒就打人嘛那是以前了现在戒了酒好几年了 低保能不能恢复", True),
         ("我那个前妻的男的打我儿子啊打得耳朵都流血了我人在工地上回不去", False),
         ("你干嘛打孩子 他现在还在打", False),
@@ -219,6 +219,10 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         # when denied; what a court decided is past in its own clause only; a past danger that
         # goes on ("现在也打", "更凶了", "跟以前一样") is now.
         ("他正在打孩子 这不是以前的事了 是现在", False),
+        ("ta tian tian da hai zi, zhe bu shi yi qian de shi le", False),
+        ("我被他打过，那是六年前的事了，他把孩子打得浑身是伤", False),  # not what comes after
+        ("he beat me, that was 5 years ago, he beats my son till he bleeds", False),
+        ("他爸被判了刑，出来以后把孩子打得浑身是伤", False),
         ("他现在天天打娃 我也被他打过 是好几年前的事了", False),
         ("he is beating my son right now, he beat me too but that was 5 years ago", False),
         ("he raped me a long time ago and now he is doing it to my little sister", False),

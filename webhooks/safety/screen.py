@@ -101,9 +101,10 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
     told with an aid question as new. A message no rule names is the classifier's: sure,
     probable, distress, or from CONCERN_AT a worker's read while the bot answers (concern).
     A reply to the bot's own screening question (`answering`) that the classifier alone reads as
-    distress is a concern: the family is answering about parents in prison, in rehab or dead,
-    which the classifier learned as danger told ("他妈吸毒进去了 爸爸跑了 孩子跟我" read 0.81), and
-    the screening goes on while a worker reads it.
+    distress is a concern: the family is answering about the parents, a crisis, health or
+    school (a parent in prison, in rehab or dead), which the classifier learned as danger
+    told ("他妈吸毒进去了 爸爸跑了 孩子跟我" read 0.81), and the screening goes on while a
+    worker reads it.
     """
     hit = check(text)
     if not text.strip():
@@ -259,13 +260,16 @@ def _about_the_past(text: str) -> bool:
     on the clause it starts in; across more, on the whole message."""
     parts, past = [], []
     for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
-        then, told = False, []
-        for part in clauses(sentence):
-            then = not _says(part, PRESENT) and (then or _says(_NOT_PAST.sub("", part), PAST))
-            told.append(then)
+        then, told, said = False, [], clauses(sentence)
+        for part in said:
+            now = _says(part, PRESENT)
+            then = not now and (then or _says(_NOT_PAST.sub("", part), PAST))
+            # A court's decision is past in its own clause only ("他被判了刑 出来以后又打孩子").
+            told.append(then or (not now and _says(part, SENTENCED)))
             if _looks_back(part):  # "他天天打我，那是六年前的事了": it and what came before it
-                told = _told_before(clauses(sentence)[: len(told)], told)
-        parts.extend(clauses(sentence))
+                told = _told_before(said[: len(told)], told)
+                then = False  # not what comes after it
+        parts.extend(said)
         past.extend(told)
     fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
     if fired and all(fired) and _happening_again(parts, past):
@@ -283,7 +287,7 @@ def _about_the_past(text: str) -> bool:
 
 # "我人在工地上回不去": on the way back, not 上回 (last time).
 _NOT_PAST = re.compile(r"上回(?=[不来去家])")
-_DENIED = re.compile(r"不是|并非|才不|isn'?t|is not|wasn'?t|was not|not just")
+_DENIED = re.compile(r"不是|并非|才不|isn'?t|is not|wasn'?t|was not|not just|\bbu shi\b")
 
 
 def _looks_back(part: str) -> bool:
@@ -330,9 +334,10 @@ def _says(text: str, kind: str) -> bool:
     )
 
 
-GUARD, PAST, LOOKING_BACK, HABITUAL, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
+GUARD, PAST, SENTENCED, LOOKING_BACK, HABITUAL, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
     "guard",
     "past",
+    "sentenced",
     "looking_back",
     "habitual",
     "present",
