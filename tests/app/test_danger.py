@@ -467,6 +467,16 @@ def test_a_family_who_opted_out_gets_a_case_for_a_concern_and_no_bot_turn(sms, c
     assert (last.status, last.holding_reply_sent) == (Message.HANDLED, False)
 
 
+def test_self_harm_told_with_a_laugh_is_an_urgent_case(sms, classifier_says):
+    """Tuning round thirty: a child's overdose told with a laugh was a normal case, the
+    joke's words guarding the rule's hit. It is a sign: urgent, and 120 named."""
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜")
+    [case] = cases_of(sms, PHONE)
+    assert (case.reason, case.priority) == ("distress", Case.URGENT)
+    assert sms.replies(PHONE)[0] == text("distress_self_harm", "zh")
+
+
 def test_a_sign_of_self_harm_told_as_a_talk_is_not_urgent(sms, monkeypatch):
     """Only a hint rule's sign makes the case urgent, not self-harm told as past or a talk."""
     from tests.support.classifier import FixedModel

@@ -232,10 +232,24 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("他以前打孩子，现在也打", False),
         ("俺家那口子现在嘛跟以前一样喝完酒就打娃", False),
         ("他以前就拿刀吓唬孩子嘛现在还是老样子", False),
+        # Round thirty: how it ended, a notice passed on, a sentence, years ago in English.
+        ("娃在学校被砸破了鼻子 流了好多血 校医处理好了 学校保险能赔吗", True),
+        ("细路仔发烧烧到抽筋 送咗急症 而家退咗烧 医生话冇事", True),
+        ("他爸杀人被判死缓 孩子在学校被人说 能转学吗", True),
+        ("转发：近期有陌生人在校门口拐骗儿童 请家长做好接送", True),
+        ("school notice: a boy drowned in the river, no swimming", True),
+        ("my daughter self harm 2 year ago, now she is better with therapy", True),
+        ("she cut herself 2 years ago and now she is doing it again", False),
+        # How it ended counts after the danger, not before it (review of round thirty).
+        ("医生说没事 可她继父还在摸她下面 孤儿补贴能办吗", False),
+        ("他把孩子打晕了 现在安静了", False),
+        ("案子结了 可她爸出来又开始打孩子了 打得很凶", False),
+        ("孩子不见了 还没找回来", False),
+        ("my daughter ran away 2 months ago, still missing, can i get help", False),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
-    from webhooks.safety.screen import guarded
+    from webhooks.safety.guards import guarded
 
     assert guarded(text) is guarded_
 
@@ -356,6 +370,54 @@ def test_an_ordinary_story_that_sets_off_a_rule_goes_to_a_worker(text, alarm):
     hit = screen.assess(text)
     assert hit is not None
     assert hit.alarm == alarm
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id", "sign"),
+    [
+        ("今天作业多得想死", "zh-hint-wish-to-die", True),
+        ("考试考砸了 我想死的心都有了", "zh-hint-wish-to-die", True),
+        ("返工攰到想死", "zh-hint-wish-to-die", True),
+        ("想死嘅心都有", "zh-hint-wish-to-die", True),
+        ("孩子说不想上学 想死", "zh-suicide-no-will-to-live", False),  # no figure of speech
+    ],
+)
+def test_a_wish_to_die_of_tiredness_or_homework_is_a_sign_a_worker_reads(
+    monkeypatch, text, rule_id, sign
+):
+    """Homework "想死" got the emergency numbers: a figure of speech, mostly, and from a child
+    sometimes more. A sign (an urgent case for a worker, no numbers) unless the classifier
+    reads danger too; a wish to die said plainly is the alarm as ever."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.3))
+    hit = screen.assess(text)
+    assert (hit.rule_id, hit.hint, hit.alarm) == (rule_id, sign, not sign)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜", True),
+        ("笑死 我要跳楼了 这价格", True),  # never dropped: a worker decides
+        ("哈哈 学校讲座讲割腕的事", False),  # a talk: as ever
+        ("女儿两年前割过腕 哈哈 现在好了", False),  # the past: as ever
+    ],
+)
+def test_self_harm_told_with_a_laugh_is_a_sign_never_dropped(monkeypatch, text, sign):
+    """A child wrote "哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜" (tuning round thirty): the
+    joke's words guarded the hit and it was a normal case. Self-harm guarded by a joke alone
+    is a sign: an urgent case for a worker (inbound.py), however the classifier reads it."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.01))
+    hit = screen.assess(text)
+    if sign:
+        assert (hit.category, hit.hint, hit.level) == ("suicide_self_harm", True, "distress")
+    else:
+        assert hit is None or not hit.hint
 
 
 @pytest.mark.parametrize(
@@ -605,6 +667,12 @@ def test_review_danger_alarms(text):
         ("孩子被后爸一个人锁在房里 好几天不出来", "zh-abuse-confined"),
         ("孩子被后妈整天一个人关在屋里不出来", "zh-abuse-confined"),
         ("后妈让孩子整天一个人关在屋里不出来", "zh-abuse-confined"),
+        # The seventeenth session's review of round thirty's exceptions (a knife for a
+        # chicken, a carer's own injury at work, a mother's bleeding at a birth).
+        ("他说要杀鸡给猴看 拿着菜刀站在女儿房门口", "zh-danger-weapon"),
+        ("我在工地被人砸伤了 他们还在找我", "zh-danger-stab"),
+        ("在厕所偷偷生孩子 现在大出血", "zh-danger-bleeding"),
+        ("my son 6 lost in the park, 1 hour, cant find", "en-missing-cannot-find"),
     ],
 )
 def test_an_exception_leaves_the_danger_beside_it(text, rule_id):
@@ -687,9 +755,9 @@ def test_review_ordinary_sets_off_no_rule(text):
     ],
 )
 def test_the_past_ends_with_its_sentence(text, past):
-    from webhooks.safety.screen import _about_the_past
+    from webhooks.safety.guards import about_the_past
 
-    assert _about_the_past(text) is past
+    assert about_the_past(text) is past
 
 
 def test_now_is_no_place_a_child_went_to():

@@ -4,7 +4,7 @@ import re
 
 from nlu.text import CJK, has_chinese, simplified
 
-__all__ = ["has_chinese", "normalise", "simplified"]
+__all__ = ["has_chinese", "has_latin", "normalise", "simplified"]
 
 # Sentence ends become newlines, which "." in a rule pattern never crosses, so a pattern with
 # a gap (".{0,6}") stays inside one sentence. Commas are left alone: a clause may continue.
@@ -22,3 +22,8 @@ def normalise(text: str) -> str:
     text = "\n".join(line.strip() for line in text.split("\n"))
     # "孩 子 被 打" is typed with spaces on some phones; Chinese has none between words.
     return _SPACE_BETWEEN_CJK.sub("", text).strip()
+
+
+def has_latin(plain: str) -> bool:
+    """Whether normalised text holds any Latin letter."""
+    return any("a" <= char <= "z" for char in plain)

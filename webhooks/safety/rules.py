@@ -2,7 +2,7 @@
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import yaml
 
 from nlu.language import LANGUAGES
 from nlu.text import syllables as pinyin_syllables
-from webhooks.safety.normalise import normalise, simplified
+from webhooks.safety.normalise import has_chinese, has_latin, normalise, simplified
 from webhooks.safety.pinyin import syllables
 
 PHRASES_DIR = Path(__file__).parent / "phrases"
@@ -87,6 +87,23 @@ def load_rules(paths: Iterable[Path]) -> tuple[Rule, ...]:
 def default_rules() -> tuple[Rule, ...]:
     """The rules from phrases/*.yml, loaded and compiled once per process."""
     return load_rules(sorted(PHRASES_DIR.glob("*.yml")))
+
+
+def matches(text: str) -> Iterator[tuple[Rule, re.Match[str]]]:
+    """Each rule that fires on a message, in the files' order, with what it matched. A rule
+    reads one form of the message: its normalised text, or (pinyin rules) its syllables; a
+    form with nothing to read is skipped."""
+    plain = normalise(text)
+    latin = has_latin(plain)
+    forms = {
+        ("zh", "text"): plain if has_chinese(plain) else "",
+        ("en", "text"): plain if latin else "",
+        ("zh", "pinyin"): syllables(plain) if latin else "",
+    }
+    for rule in default_rules():
+        prepared = forms[rule.language, rule.form]
+        if prepared and (match := rule.find(prepared)) is not None:
+            yield rule, match
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -6,27 +6,19 @@ the rules (phrases/, fast and explainable: what a supervisor wrote) and the clas
 `assess` is what the helpline acts on, with how sure it is.
 """
 
-import functools
-import itertools
-import re
 from dataclasses import dataclass, replace
-from pathlib import Path
-
-import yaml
 
 from nlu.language import detect_language
+from webhooks.safety import guards
 from webhooks.safety.classifier import default_model
-from webhooks.safety.normalise import has_chinese, normalise
-from webhooks.safety.pinyin import syllables
 from webhooks.safety.reading import (
     AID_WORDS,
     FRAMING,
-    clauses,
     just_an_answer,
     just_family_facts,
     without,
 )
-from webhooks.safety.rules import default_rules
+from webhooks.safety.rules import matches
 
 # How sure the screen is, and what the helpline does about it (webhooks/messaging/inbound.py):
 SURE = "sure"  # emergency numbers, an urgent case, alerts
@@ -64,7 +56,6 @@ RULE_DOUBTED_BELOW = 0.1
 RULE_OVERRULED_BELOW = 0.02
 SELF_HARM = "suicide_self_harm"  # a category (rules.CATEGORIES) the helpline answers apart
 NEVER_OVERRULED = frozenset({"immediate_danger", "sexual_abuse", SELF_HARM})
-GUARDS_FILE = Path(__file__).parent / "guards.yml"
 SITUATION = "situation"  # the category of a classifier finding: a situation, not a phrase
 
 
@@ -115,8 +106,8 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
         probability = default_model().probability(text)
         if probability >= PROBABLE_AT:
             return hit
-        dismissed = _dismissed(text, hit)
-        if not dismissed and not _a_talk(text):  # unguarded
+        dismissed = guards.dismissed(text, hit.matched)
+        if not dismissed and not guards.a_talk(text):  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
             # Read without its question about aid too: "我老公天天打孩子 能申请低保吗" rates
@@ -126,9 +117,13 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
             overruled = probability < RULE_OVERRULED_BELOW and hit.category not in NEVER_OVERRULED
             level = DISTRESS if overruled else PROBABLE
             return replace(hit, level=level, probability=round(probability, 3))
+        level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
+        if _laughed_off(text, hit) and not guards.a_talk(text):
+            # Self-harm told with a laugh ("哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜"), as
+            # children tell it: a sign (an urgent case for a worker, inbound.py), never dropped.
+            return replace(hit, level=level, probability=round(probability, 3), hint=True)
         if probability < GUARDED_DROP_AT and dismissed:
             return None
-        level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
         return replace(hit, level=level, probability=round(probability, 3))
     # "14": a reply to the bot's question about the child's age; "她爸妈都不在了": about the
     # parents. The rules still read them.
@@ -153,7 +148,7 @@ def _a_sign(text: str, hit: DangerHit) -> DangerHit | None:
     probability = _probability(text, hit)
     if probability >= PROBABLE_AT:
         level = SURE if probability >= SURE_AT else PROBABLE
-    elif probability < GUARDED_DROP_AT and _dismissed(text, hit):
+    elif probability < GUARDED_DROP_AT and guards.dismissed(text, hit.matched):
         return None
     else:
         level = DISTRESS
@@ -169,7 +164,7 @@ def _probability(text: str, hit: DangerHit | None = None) -> float:
     of its framing too (greetings, a worker's name, papers, any other question: "王姐 户口的事办好
     了 谢谢你 现在他们家里人来抢孩子了 拿着棍子"), it counts only when the classifier is sure:
     what is left of an aid story is often a hard story from the past. With a rule's hit, the
-    guards read the message without the words it matched (_dismissed)."""
+    guards read the message without the words it matched (guards.dismissed)."""
     model = default_model()
     probability = model.probability(text)
     readings = []
@@ -186,7 +181,7 @@ def _probability(text: str, hit: DangerHit | None = None) -> float:
     best = max(readings, default=probability)
     # An old story told with a question is still an old story. Asked only when a reading would
     # count: the guards run every rule on each clause, and this runs on every message.
-    if best > probability and not _dismissed(text, hit):
+    if best > probability and not guards.dismissed(text, hit and hit.matched):
         return best
     return probability
 
@@ -194,192 +189,22 @@ def _probability(text: str, hit: DangerHit | None = None) -> float:
 def check(text: str) -> DangerHit | None:
     """The rules alone: the most urgent danger a phrase names, or None; a hint rule's sign of
     danger only when no other rule names one."""
-    plain = normalise(text)
-    latin, chinese = _latin(plain), has_chinese(plain)
-    # Each rule reads one form of the message; a form with nothing to read is skipped.
-    forms = {
-        ("zh", "text"): plain if chinese else "",
-        ("en", "text"): plain if latin else "",
-        ("zh", "pinyin"): syllables(plain) if latin else "",
-    }
     sign = None  # a hint rule's hit counts only when no other rule fires
-    for rule in default_rules():
-        if rule.hint and sign is not None:
-            continue
-        prepared = forms[rule.language, rule.form]
-        match = rule.find(prepared) if prepared else None
-        if match is None:
-            continue
+    for rule, match in matches(text):
         hit = DangerHit(rule.category, language_of(text), rule.id, match.group(), hint=rule.hint)
         if not rule.hint:
             return hit
-        sign = hit
+        sign = sign or hit
     return sign
 
 
-def guarded(text: str) -> bool:
-    """Whether the message says it is about the past, a story or a game; or that it is a joke
-    or about a talk or a class, unless it also says the danger is now ("笑死 我刚把药全吃了": a
-    joke's words, and a danger now; "training on abuse tonight? no, he is hitting her right
-    now")."""
-    return _dismissed(text) or _a_talk(text)
-
-
-def _dismissed(text: str, hit: DangerHit | None = None) -> bool:
-    """Guarded by words that may drop a rule's hit altogether (the past, how it ended, a story,
-    a court's decision, a joke): not a talk or a class, whose words can come with a real
-    disclosure. A story's or a joke's word inside the words the rule matched is no guard ("he
-    plays a secret game with her": the game is the danger)."""
-    framed = normalise(text).replace(hit.matched, " ") if hit is not None else text
+def _laughed_off(text: str, hit: DangerHit) -> bool:
+    """A self-harm rule's hit guarded only by a joke's words."""
     return (
-        _says(framed, GUARD)
-        or _says(_statements(text), RESOLVED)  # "现在没事了吗" asks; it does not say
-        or _about_the_past(text)
-        or (_says(framed, JOKE) and not _says(text, NOW))
-    )
-
-
-def _statements(text: str) -> str:
-    return " ".join(part for part in clauses(text) if not _QUESTION.search(part))
-
-
-_QUESTION = re.compile(r"[吗嗎吧][?？]?$|[?？]$")
-
-
-_SENTENCE_END = re.compile(r"[。！？!?\n]+")
-
-
-def _about_the_past(text: str) -> bool:
-    """Whether the danger is told as past: every clause a rule fires on is past. A clause is
-    past when it, or a clause before it, says when in the past ("孩子去年在老家被人欺负 被打得
-    头破血流"), and neither it nor a clause between says now ("前几年他就打过孩子 今天又把孩子
-    打得流血", "他现在打孩子比以前还狠"); nor is it past when a later clause says it is happening
-    again ("去年他把孩子打进了医院 现在又开始打了"). A clause that looks back ("他天天打我，那是
-    六年前的事了": looking_back) is past, and so are the clauses of its sentence before it back
-    to one that says now (_told_before). A phrase that fires only across two clauses is judged
-    on the clause it starts in; across more, on the whole message."""
-    parts, past = [], []
-    for sentence in _SENTENCE_END.split(text):  # a new sentence starts afresh
-        then, told, said = False, [], clauses(sentence)
-        for part in said:
-            now = _says(part, PRESENT)
-            then = not now and (then or _says(_NOT_PAST.sub("", part), PAST))
-            # A court's decision is past in its own clause only ("他被判了刑 出来以后又打孩子").
-            told.append(then or (not now and _says(part, SENTENCED)))
-            if _looks_back(part):  # "他天天打我，那是六年前的事了": it and what came before it
-                told = _told_before(said[: len(told)], told)
-                then = False  # not what comes after it
-        parts.extend(said)
-        past.extend(told)
-    fired = [when for part, when in zip(parts, past, strict=True) if check(part)]
-    if fired and all(fired) and _happening_again(parts, past):
-        return False
-    if not fired:
-        fired = [
-            when
-            for (part, when), (after, _) in itertools.pairwise(zip(parts, past, strict=True))
-            if check(f"{part} {after}") and not check(after)
-        ]
-    if not fired:
-        return _says(text, PAST) and not _says(text, PRESENT)
-    return all(fired)
-
-
-# "我人在工地上回不去": on the way back, not 上回 (last time).
-_NOT_PAST = re.compile(r"上回(?=[不来去家])")
-_DENIED = re.compile(r"不是|并非|才不|isn'?t|is not|wasn'?t|was not|not just|\bbu shi\b")
-
-
-def _looks_back(part: str) -> bool:
-    """Whether the clause says that what was told is the past ("那是六年前的事了"), and does not
-    deny it ("这不是以前的事了")."""
-    return _says(part, LOOKING_BACK) and not _DENIED.search(normalise(part))
-
-
-def _told_before(parts: list[str], past: list[bool]) -> list[bool]:
-    """A clause that looks back (the last of `parts`) makes itself and the clauses before it
-    past, back to one that says now: "他现在天天打娃 我也被他打过 是好几年前的事了" is now. A
-    habit is no now ("他天天打我，那是六年前的事了")."""
-    told = list(past)
-    for index in range(len(parts) - 1, -1, -1):
-        if _says_now(parts[index]):
-            break
-        told[index] = True
-    return told
-
-
-def _says_now(part: str) -> bool:
-    """The present words, without those of a habit (天天, every day), which past stories use."""
-    plain = normalise(part)
-    zh, en, _ = _guards(HABITUAL)
-    return _says(en.sub(" ", zh.sub(" ", plain)), PRESENT)
-
-
-def _happening_again(parts: list[str], past: list[bool]) -> bool:
-    """Whether a clause after the first past one says the danger is happening again."""
-    first = past.index(True) if True in past else len(parts)
-    return any(_says(part, AGAIN) for part in parts[first + 1 :])
-
-
-def _a_talk(text: str) -> bool:
-    return _says(text, TOPIC) and not _says(text, NOW)
-
-
-def _says(text: str, kind: str) -> bool:
-    plain = normalise(text)
-    zh, en, pinyin = _guards(kind)
-    return bool(
-        (has_chinese(plain) and zh.search(plain))
-        or (_latin(plain) and (en.search(plain) or pinyin.search(syllables(plain))))
-    )
-
-
-GUARD, PAST, SENTENCED, LOOKING_BACK, HABITUAL, PRESENT, RESOLVED, JOKE, TOPIC, NOW, AGAIN = (
-    "guard",
-    "past",
-    "sentenced",
-    "looking_back",
-    "habitual",
-    "present",
-    "resolved",
-    "joke",
-    "topic",
-    "now",
-    "again",
-)
-
-
-@functools.cache
-def _guard_groups() -> dict:
-    """guards.yml, read once."""
-    return yaml.safe_load(GUARDS_FILE.read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _guards(kind: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """guards.yml compiled: one pattern per form of the message, for the `joke` words, the
-    `topic` words, the `now` words (which cancel both), the `past` and `present` words (read
-    clause by clause; `again` after a past one makes it now), the `resolved` words, or a story
-    or a court's decision (GUARD)."""
-    data = _guard_groups()
-
-    def words(language: str) -> list[str]:
-        groups = data[language].items()
-        chosen = {
-            w
-            for name, group in groups
-            if name == kind or (kind == GUARD and name in ("story", "handled"))
-            for w in group
-        }
-        return sorted(chosen, key=len, reverse=True)
-
-    zh = "|".join(re.escape(normalise(w)) for w in words("zh"))
-    en = "|".join(words("en"))  # already patterns: "when (?:he|she) was small"
-    pinyin = "|".join(re.escape(w) for w in words("pinyin"))
-    return (
-        re.compile(zh),
-        re.compile(rf"\b(?:{en})\b"),
-        re.compile(rf"(?<![a-z])(?:{pinyin})(?![a-z])"),
+        hit.category == SELF_HARM
+        and not hit.hint
+        and guards.a_joke(text, hit.matched)
+        and not guards.a_story_or_the_past(text, hit.matched)
     )
 
 
@@ -387,8 +212,3 @@ def language_of(text: str) -> str:
     """The reply language: Chinese characters or pinyin give "zh", English words "en"."""
     # "110" or "?" says nothing; most families write Chinese, so answer in Chinese.
     return detect_language(text) or "zh"
-
-
-def _latin(plain: str) -> bool:
-    """Whether normalised text holds any Latin letter."""
-    return any("a" <= char <= "z" for char in plain)
