@@ -661,6 +661,25 @@ def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going
         assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
 
 
+@pytest.mark.parametrize("reply", ["找不到人", "法院判失踪", "联系不上", "3"])
+def test_a_reply_in_the_bots_own_words_is_no_danger(sms, classifier_says, reply):
+    """Round thirty-one (replies): "找不到人", a choice of the bot's own menu for a parent it
+    cannot reach, got the emergency numbers, and "法院判失踪" a worker's case that silenced the
+    bot. A reply that picks a choice of the bot's question is its answer, nothing more."""
+    bot_asked(sms)
+    classifier_says(PROBABLE)  # however the classifier would read it
+    sms.text(PHONE, reply)
+    assert sms.replies(PHONE)[-1] == text("holding", "zh")  # the bot's turn (Rasa away)
+    assert cases_of(sms, PHONE) == []
+
+
+def test_danger_told_in_a_reply_is_the_alarm(sms, classifier_says):
+    bot_asked(sms)
+    classifier_says(PROBABLE)
+    sms.text(PHONE, "找不到人 他走之前把孩子打得满身是血")
+    assert sms.replies(PHONE)[-1] == text("emergency", "zh")
+
+
 def no_question_since(sms, phone=PHONE):
     """The bot's next turn asked nothing (an answer, the result, a menu)."""
     bot_turn(sms, phone, "低保是什么", ["低保是……"])

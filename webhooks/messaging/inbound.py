@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions.eligibility import InvalidFact, set_fact
 from nlu.aid import asks_about_aid
 from nlu.language import detect_language
 from nlu.text import has_chinese
@@ -62,7 +63,10 @@ def route(
     contact = conversation.contact
     conversation.language = _language(conversation, message.body)
     answering = _answers_the_bot(conversation) and not _opted_out(conversation, spoken)
-    hit = assess(message.body, answering=answering)
+    if answering and _one_of_the_bots_choices(conversation, message.body):
+        hit = None  # "找不到人" to "孩子爸爸现在怎样？": the bot's own words tell no danger
+    else:
+        hit = assess(message.body, answering=answering)
     if hit is not None and hit.alarm:
         _danger(session, conversation, message, hit, spoken)
         return False
@@ -163,6 +167,17 @@ def _answers_the_bot(conversation: Conversation) -> bool:
         and asked is not None
         and utcnow() - asked <= ANSWER_WINDOW
     )
+
+
+def _one_of_the_bots_choices(conversation: Conversation, body: str) -> bool:
+    """Whether the text picks a choice of the bot's question, by its number or its words: the
+    father's "找不到人" (lost contact) got the emergency numbers, and "法院判失踪" (a court
+    declared him missing) a worker's case that silenced the bot."""
+    try:
+        set_fact({}, conversation.bot_asked, body)
+    except InvalidFact:
+        return False
+    return True
 
 
 # The same emergency text goes to a family at most once in this long.
