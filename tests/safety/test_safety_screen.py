@@ -738,6 +738,7 @@ def test_an_exception_leaves_the_danger_beside_it(text, rule_id):
         "the bucket fell into the well again, my son got it out with a hook",
         "孩子们在后山有他们的秘密基地 安全吗",
         "我和老公准备给女儿一个生日惊喜 是只有我们俩知道的秘密",
+        "他爸跑了 至今没找到",  # a parent gone (round thirty-one's replies)
     ],
 )
 def test_review_ordinary_sets_off_no_rule(text):
