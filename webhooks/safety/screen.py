@@ -86,7 +86,8 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
     numbers and the question (probable). A talk or a class is never dropped: a worker reads it
     at least. An unguarded rule hit alarms; below RULE_DOUBTED_BELOW it is probable, so the
     family is asked too, and below RULE_OVERRULED_BELOW it is distress (a worker reads it). A
-    hint rule's hit is a worker's read unless the classifier reads danger too (_a_sign). A
+    hint rule's hit is a worker's read unless the classifier reads danger too (_a_sign); so is a
+    self-harm rule's hit guarded by a joke's words alone, never dropped (_laughed_off). A
     rule's hit is weighed against the classifier's reading of the whole message: its readings
     without the question (_probability) find danger no rule names, and would read an old story
     told with an aid question as new. A message no rule names is the classifier's: sure,
