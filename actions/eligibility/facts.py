@@ -141,7 +141,7 @@ def _choice(spec: FactSpec, value: Any) -> Any:
         return value
     if isinstance(value, str):
         reply = value.strip().lower()
-        if reply.isdigit() and 1 <= int(reply) <= len(spec.values):
+        if reply.isdecimal() and 1 <= int(reply) <= len(spec.values):
             return spec.values[int(reply) - 1]
         for choice in menu(spec.path):
             words = {

@@ -661,7 +661,7 @@ def test_a_reply_to_the_bots_question_read_as_distress_keeps_the_screening_going
         assert session.get(Conversation, case.conversation_id).mode == Conversation.BOT
 
 
-@pytest.mark.parametrize("reply", ["找不到人", "法院判失踪", "联系不上", "3"])
+@pytest.mark.parametrize("reply", ["找不到人", "法院判失踪", "联系不上半年", "找不到人。"])
 def test_a_reply_in_the_bots_own_words_is_no_danger(sms, classifier_says, reply):
     """Round thirty-one (replies): "找不到人", a choice of the bot's own menu for a parent it
     cannot reach, got the emergency numbers, and "法院判失踪" a worker's case that silenced the
@@ -671,6 +671,15 @@ def test_a_reply_in_the_bots_own_words_is_no_danger(sms, classifier_says, reply)
     sms.text(PHONE, reply)
     assert sms.replies(PHONE)[-1] == text("holding", "zh")  # the bot's turn (Rasa away)
     assert cases_of(sms, PHONE) == []
+
+
+def test_a_circled_number_in_a_reply_is_read_and_kept(sms, classifier_says):
+    """Review: "①" is a digit to str.isdigit but not to int(); reading it as a menu choice
+    raised, and the family's message was rolled back with the webhook."""
+    bot_asked(sms)
+    classifier_says(ORDINARY)
+    sms.text(PHONE, "①")
+    assert sms.replies(PHONE)[-1] == text("holding", "zh")
 
 
 def test_danger_told_in_a_reply_is_the_alarm(sms, classifier_says):

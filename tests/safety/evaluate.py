@@ -194,7 +194,11 @@ FLOORS = {
     "blind-11": {"recall": 0.97, "false_alarms": 0.12},
     "blind-12": {"recall": 0.98, "false_alarms": 0.06},
     "blind-13": {"recall": 0.96, "false_alarms": 0.08},
-    "blind-14": {"recall": 0.9, "false_alarms": 0.08},
+    # 0.08 until the seventeenth session, whose last review made how a self-harm ended no
+    # guard ("女儿跳楼了 抢救过来了"), how anything ended count only after the danger, and a
+    # talk never dropped: one more blind-14 control alarms (6 of 70), one more of blind-13's
+    # (1 of 70), seven more across the sets go to a worker, and no danger message changed.
+    "blind-14": {"recall": 0.9, "false_alarms": 0.09},
     "blind-15": {"recall": 0.97, "false_alarms": 0.15},
     "blind-16": {"recall": 0.95, "false_alarms": 0.1},
     "blind-17": {"recall": 0.96, "false_alarms": 0.13},

@@ -236,7 +236,7 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("娃在学校被砸破了鼻子 流了好多血 校医处理好了 学校保险能赔吗", True),
         ("细路仔发烧烧到抽筋 送咗急症 而家退咗烧 医生话冇事", True),
         ("他爸杀人被判死缓 孩子在学校被人说 能转学吗", True),
-        ("转发：近期有陌生人在校门口拐骗儿童 请家长做好接送", True),
+        ("学校让签防溺水承诺书 上面写孩子溺水家长负责", True),
         ("school notice: a boy drowned in the river, no swimming", True),
         ("my daughter self harm 2 year ago, now she is better with therapy", True),
         ("she cut herself 2 years ago and now she is doing it again", False),
@@ -246,6 +246,10 @@ def test_a_change_to_how_messages_are_normalised_trains_the_classifier_again(mon
         ("案子结了 可她爸出来又开始打孩子了 打得很凶", False),
         ("孩子不见了 还没找回来", False),
         ("my daughter ran away 2 months ago, still missing, can i get help", False),
+        # The last review: across two clauses, a question, a family's own appeal.
+        ("孩子前天找回来了 昨天又从学校跑了 到现在没找到", False),
+        ("还好 孩子他爸又把孩子打得满脸是血了吗", False),
+        ("紧急扩散！我女儿今天下午在公园走丢了 穿红衣服 有见到的请联系", False),
     ],
 )
 def test_guards_say_when_a_danger_phrase_is_no_danger_now(text, guarded_):
@@ -401,7 +405,7 @@ def test_a_wish_to_die_of_tiredness_or_homework_is_a_sign_a_worker_reads(
     [
         ("哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜", True),
         ("笑死 我要跳楼了 这价格", True),  # never dropped: a worker decides
-        ("哈哈 学校讲座讲割腕的事", False),  # a talk: as ever
+        ("哈哈 学校讲座讲割腕的事", False),  # a talk: a worker reads it (distress)
         ("女儿两年前割过腕 哈哈 现在好了", False),  # the past: as ever
     ],
 )
@@ -421,8 +425,23 @@ def test_self_harm_told_with_a_laugh_is_a_sign_never_dropped(monkeypatch, text, 
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["孩子割腕了 伤口处理好了 怎么办", "女儿跳楼了 抢救过来了", "孩子说不想活了 医生说没事"],
+)
+def test_how_a_self_harm_ended_is_no_guard(monkeypatch, text):
+    """Review: surviving an attempt is the crisis; "伤口处理好了" dropped a child's cut wrist."""
+    from tests.support.classifier import FixedModel
+    from webhooks.safety import screen
+
+    monkeypatch.setattr(screen, "default_model", lambda: FixedModel(0.01))
+    hit = screen.assess(text)
+    assert hit is not None and hit.alarm
+
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
+        ("哈哈 今天上心理课 我跟老师说我昨晚割腕了", True),  # a talk and a joke: never dropped
         ("we had a training on child abuse, a man touched my daughter", True),  # a talk
         ("去年孩子掉河里了，现在好了", False),  # the past
     ],
@@ -673,6 +692,9 @@ def test_review_danger_alarms(text):
         ("我在工地被人砸伤了 他们还在找我", "zh-danger-stab"),
         ("在厕所偷偷生孩子 现在大出血", "zh-danger-bleeding"),
         ("my son 6 lost in the park, 1 hour, cant find", "en-missing-cannot-find"),
+        ("我在地里干活 被我老公用锄头砸伤了 孩子吓哭了", "zh-danger-stab"),
+        ("孩子妈妈在家生孩子 现在大出血 爸爸不在家", "zh-danger-bleeding"),
+        ("孩子跟爸吵架跑了 到现在没找到", "zh-missing-cannot-find"),
     ],
 )
 def test_an_exception_leaves_the_danger_beside_it(text, rule_id):

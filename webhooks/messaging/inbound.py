@@ -174,8 +174,8 @@ def _one_of_the_bots_choices(conversation: Conversation, body: str) -> bool:
     father's "找不到人" (lost contact) got the emergency numbers, and "法院判失踪" (a court
     declared him missing) a worker's case that silenced the bot."""
     try:
-        set_fact({}, conversation.bot_asked, body)
-    except InvalidFact:
+        set_fact({}, conversation.bot_asked, body.strip(" 。.!！?？~～"))
+    except (InvalidFact, ValueError):  # "①" is a digit to str.isdigit, not to int()
         return False
     return True
 

@@ -47,13 +47,22 @@ def a_story_or_the_past(text: str, matched: str | None = None) -> bool:
 def ended(text: str) -> bool:
     """Told as ended: a statement of how it ended in or after the last clause a rule fires on
     ("孩子不见了 在网吧找到了 已经带回家了"). A danger told after it is new ("医生说没事 可她继
-    父还在摸她下面"); "现在没事了吗" asks, it does not say."""
-    statements = [part for part in clauses(text) if not _QUESTION.search(part)]
-    endings = [index for index, part in enumerate(statements) if says(part, RESOLVED)]
+    父还在摸她下面"), and so is one no clause names alone (two clauses together: "孩子前天找回
+    来了 昨天又从学校跑了 到现在没找到"); "现在没事了吗" asks, it does not say."""
+    parts = clauses(text)
+    endings = [
+        index
+        for index, part in enumerate(parts)
+        if says(part, RESOLVED) and not _QUESTION.search(part)
+    ]
     if not endings:
         return False
-    fired = [index for index, part in enumerate(statements) if _fires(part)]
-    return not fired or fired[-1] <= endings[-1]
+    fired = [index for index, part in enumerate(parts) if _fires(part)] or [
+        index + 1
+        for index, (part, after) in enumerate(itertools.pairwise(parts))
+        if _fires(f"{part} {after}") and not _fires(after)
+    ]
+    return bool(fired) and max(fired) <= endings[-1]
 
 
 def a_joke(text: str, matched: str | None = None) -> bool:

@@ -108,6 +108,10 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
         if probability >= PROBABLE_AT:
             return hit
         dismissed = guards.dismissed(text, hit.matched)
+        if hit.category == SELF_HARM:
+            # Surviving an attempt is the crisis ("女儿跳楼了 抢救过来了"): no guard.
+            told_as_past = guards.a_story_or_the_past(text, hit.matched)
+            dismissed = told_as_past or guards.a_joke(text, hit.matched)
         if not dismissed and not guards.a_talk(text):  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
@@ -123,7 +127,7 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
             # Self-harm told with a laugh ("哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜"), as
             # children tell it: a sign (an urgent case for a worker, inbound.py), never dropped.
             return replace(hit, level=level, probability=round(probability, 3), hint=True)
-        if probability < GUARDED_DROP_AT and dismissed:
+        if probability < GUARDED_DROP_AT and dismissed and not guards.a_talk(text):
             return None
         return replace(hit, level=level, probability=round(probability, 3))
     # "14": a reply to the bot's question about the child's age; "她爸妈都不在了": about the
