@@ -87,7 +87,7 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
     at least. An unguarded rule hit alarms; below RULE_DOUBTED_BELOW it is probable, so the
     family is asked too, and below RULE_OVERRULED_BELOW it is distress (a worker reads it). A
     hint rule's hit is a worker's read unless the classifier reads danger too (_a_sign); so is a
-    self-harm rule's hit guarded by a joke's words alone, never dropped (_laughed_off). A
+    self-harm rule's hit guarded by a joke's words alone, never dropped. A
     rule's hit is weighed against the classifier's reading of the whole message: its readings
     without the question (_probability) find danger no rule names, and would read an old story
     told with an aid question as new. A message no rule names is the classifier's: sure,
@@ -107,12 +107,13 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
         probability = default_model().probability(text)
         if probability >= PROBABLE_AT:
             return hit
-        dismissed = guards.dismissed(text, hit.matched)
-        if hit.category == SELF_HARM:
-            # Surviving an attempt is the crisis ("女儿跳楼了 抢救过来了"): no guard.
-            told_as_past = guards.a_story_or_the_past(text, hit.matched)
-            dismissed = told_as_past or guards.a_joke(text, hit.matched)
-        if not dismissed and not guards.a_talk(text):  # unguarded
+        told_as_past = guards.a_story_or_the_past(text, hit.matched)
+        joke, talk = guards.a_joke(text, hit.matched), guards.a_talk(text)
+        # How it ended is no guard of self-harm: surviving an attempt is the crisis ("女儿跳楼了
+        # 抢救过来了").
+        over = told_as_past or (hit.category != SELF_HARM and guards.ended(text))
+        dismissed = over or joke
+        if not dismissed and not talk:  # unguarded
             if probability >= RULE_DOUBTED_BELOW:
                 return hit
             # Read without its question about aid too: "我老公天天打孩子 能申请低保吗" rates
@@ -123,11 +124,11 @@ def assess(text: str, answering: bool = False) -> DangerHit | None:
             level = DISTRESS if overruled else PROBABLE
             return replace(hit, level=level, probability=round(probability, 3))
         level = PROBABLE if probability >= DISTRESS_AT else DISTRESS
-        if _laughed_off(text, hit) and not guards.a_talk(text):
+        if hit.category == SELF_HARM and joke and not told_as_past and not talk:
             # Self-harm told with a laugh ("哈哈哈哈😂😂 我吃了一整瓶安眠药 现在好困 拜拜"), as
             # children tell it: a sign (an urgent case for a worker, inbound.py), never dropped.
             return replace(hit, level=level, probability=round(probability, 3), hint=True)
-        if probability < GUARDED_DROP_AT and dismissed and not guards.a_talk(text):
+        if probability < GUARDED_DROP_AT and dismissed and not talk:
             return None
         return replace(hit, level=level, probability=round(probability, 3))
     # "14": a reply to the bot's question about the child's age; "她爸妈都不在了": about the
@@ -201,16 +202,6 @@ def check(text: str) -> DangerHit | None:
             return hit
         sign = sign or hit
     return sign
-
-
-def _laughed_off(text: str, hit: DangerHit) -> bool:
-    """A self-harm rule's hit guarded only by a joke's words."""
-    return (
-        hit.category == SELF_HARM
-        and not hit.hint
-        and guards.a_joke(text, hit.matched)
-        and not guards.a_story_or_the_past(text, hit.matched)
-    )
 
 
 def language_of(text: str) -> str:
